@@ -1,0 +1,96 @@
+"""Forms and API contracts for accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginForm(BaseModel):
+    username: str = Field(default="", max_length=200)
+    password: str = Field(default="", max_length=500)
+    next: str = "/"
+
+
+class PasswordForm(BaseModel):
+    current_password: str = Field(default="", max_length=500)
+    new_password: str = Field(default="", max_length=500)
+    confirm_password: str = Field(default="", max_length=500)
+
+
+class TokenForm(BaseModel):
+    name: str = Field(default="", max_length=200)
+
+
+class UserForm(BaseModel):
+    username: str = Field(default="", max_length=200)
+    display_name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200)
+    role: str = Field(default="society", max_length=20)
+    society_id: str = Field(default="", max_length=20)
+    password: str = Field(default="", max_length=500)
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=100)
+    email: str = Field(default="", max_length=200)
+    role: str = Field(max_length=20)
+    society_id: int | None = None
+    password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    role: str
+    society_id: int | None
+    active: bool
+    created_at: dt.datetime
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    society_id: int | None
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenCreatedOut(BaseModel):
+    id: int
+    name: str
+    token: str
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    society_id: int | None
+    summary: dict[str, object] | list[object] | str | None
+    ip: str
+    note: str

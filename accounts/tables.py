@@ -1,0 +1,80 @@
+"""Users, their sessions and API tokens, login failures, and the append-only audit log."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class User(Table, tablename="xh_user"):
+    id: Serial
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100)
+    email = Varchar(length=200, default="")
+    role = Varchar(length=20, index=True)
+    # The society a `society` or `exam_admin` user works for; kept as a plain id so that
+    # accounts imports no domain package (societies refer to users, not the other way round).
+    society_id = Integer(null=True, default=None, index=True)
+    password_hash = Varchar(length=200)
+    active = Boolean(default=True)
+    must_change_password = Boolean(default=False)
+    created_at = Timestamptz()
+    password_changed_at = Timestamptz()
+
+
+class Session(Table, tablename="xh_session"):
+    id: Serial
+    # Only the SHA-256 of the cookie value is stored: a copy of the table opens no session.
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, null=False)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=300, default="")
+
+
+class ApiToken(Table, tablename="xh_api_token"):
+    id: Serial
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, null=False)
+    name = Varchar(length=100)
+    prefix = Varchar(length=16)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginFailure(Table, tablename="xh_login_failure"):
+    """One failed login, counted per account and per address within a sliding window."""
+
+    id: Serial
+    username = Varchar(length=64, index=True)
+    ip = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+
+
+class AuditEntry(Table, tablename="xh_audit"):
+    """Append-only: database triggers refuse UPDATE and DELETE (see the accounts migrations)."""
+
+    id: Serial
+    at = Timestamptz(index=True)
+    actor_id = Integer(null=True, default=None, index=True)
+    actor_name = Varchar(length=100, default="")
+    actor_role = Varchar(length=20, default="")
+    action = Varchar(length=80, index=True)
+    object_type = Varchar(length=60, index=True)
+    object_id = Varchar(length=60, default="")
+    society_id = Integer(null=True, default=None, index=True)
+    summary = JSON(default="{}")
+    ip = Varchar(length=64, default="")
+    note = Text(default="")

@@ -1,0 +1,156 @@
+"""Public notice windows in working days, and whether an objection may be accepted (F7, §1.6).
+
+Notice periods are counted in working days (unit-level and nominating-body notices, 5 working
+days: [S15][S8]) or calendar days (初评 list 10 days [S11], 建议授奖 30 days [S12]). Chinese
+working days follow a yearly calendar: public holidays are days off, and some weekend days are
+working days (调休); both sets are configuration (`cycle.HolidayCalendar`).
+
+Objections must carry a real identity (written, real name: [S11]); anonymous or late objections
+are refused ([S25]). We require the objector's name, a valid identity-card number, a phone number
+and the reasons; an objection is accepted from the first to the last day of the window inclusive.
+
+Conventions: `add_working_days(d, n)` is the n-th working day after d (n may be negative);
+`count_working_days(a, b)` counts working days in (a, b] (minus those in [b, a) when b < a), so
+that ``count_working_days(d, add_working_days(d, n)) == n`` for every n. A window of N working days starting on
+day s runs from s (moved to the next working day if s is not one) to its N-th working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from nominations.rules.cycle import HolidayCalendar, NoticeWindowConfig
+from xuehui.errors import Reason
+from xuehui.idcard import parse
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingCalendar:
+    holidays: frozenset[dt.date] = frozenset()
+    adjusted_working_days: frozenset[dt.date] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: HolidayCalendar) -> WorkingCalendar:
+        return cls(frozenset(config.holidays), frozenset(config.adjusted_working_days))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.adjusted_working_days:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """`day` itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += _DAY
+        return day
+
+
+def add_working_days(calendar: WorkingCalendar, start: dt.date, days: int) -> dt.date:
+    """The `days`-th working day after `start` (before it when negative); `start` itself for 0."""
+    step = _DAY if days >= 0 else -_DAY
+    remaining, day = abs(days), start
+    while remaining:
+        day += step
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def count_working_days(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end]; when end is before start, minus the working days in [end, start).
+
+    The two directions mirror `add_working_days`, so counting undoes adding either way."""
+    if end < start:
+        return -sum(1 for offset in range((start - end).days) if calendar.is_working_day(end + offset * _DAY))
+    return sum(1 for offset in range(1, (end - start).days + 1) if calendar.is_working_day(start + offset * _DAY))
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeWindow:
+    key: str
+    starts: dt.date
+    ends: dt.date  # inclusive
+
+    def is_open(self, on: dt.date) -> bool:
+        return self.starts <= on <= self.ends
+
+
+def notice_window(calendar: WorkingCalendar, config: NoticeWindowConfig) -> NoticeWindow:
+    """The first and last day of a configured window."""
+    if config.unit == "calendar_days":
+        return NoticeWindow(config.key, config.starts, config.starts + (config.length - 1) * _DAY)
+    first = calendar.next_working_day(config.starts)
+    return NoticeWindow(config.key, first, add_working_days(calendar, first, config.length - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    name: str
+    id_number: str
+    phone: str
+    reasons: str
+    submitted_on: dt.date  # in the province's local time
+    unit: str = ""
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+
+
+def _phone_is_valid(phone: str) -> bool:
+    digits = re.sub(r"\D", "", phone)
+    return bool(_PHONE.match(phone.strip())) and 7 <= len(digits) <= 15
+
+
+def _anonymous(field_name: str, zh: str, en: str) -> Reason:
+    return Reason(
+        "objection.anonymous",
+        f"异议须实名提出，请填写{zh}",
+        f"objections must give a real identity: {en} is missing",
+        field_name,
+    )
+
+
+def check_objection(objection: Objection, window: NoticeWindow) -> list[Reason]:
+    """Every reason to refuse the objection; empty when it is accepted."""
+    reasons = []
+    if not objection.name.strip():
+        reasons.append(_anonymous("name", "姓名", "the name"))
+    if not objection.id_number.strip():
+        reasons.append(_anonymous("id_number", "身份证号码", "the identity-card number"))
+    else:
+        card = parse(objection.id_number, "id_number")
+        if isinstance(card, Reason):
+            reasons.append(card)
+    if not objection.phone.strip():
+        reasons.append(_anonymous("phone", "联系电话", "the phone number"))
+    elif not _phone_is_valid(objection.phone):
+        reasons.append(
+            Reason("objection.phone_invalid", "联系电话格式不正确", "the phone number is not valid", "phone")
+        )
+    if not objection.reasons.strip():
+        reasons.append(
+            Reason("objection.reasons_required", "请写明异议理由", "state the reasons for the objection", "reasons")
+        )
+    if objection.submitted_on > window.ends:
+        reasons.append(
+            Reason(
+                "objection.late",
+                f"公示期已于{window.ends}结束，逾期异议不予受理",
+                f"the notice window closed on {window.ends}; late objections are not accepted",
+                "submitted_on",
+            )
+        )
+    elif objection.submitted_on < window.starts:
+        reasons.append(
+            Reason(
+                "objection.not_open",
+                f"公示期自{window.starts}开始",
+                f"the notice window opens on {window.starts}",
+                "submitted_on",
+            )
+        )
+    return reasons

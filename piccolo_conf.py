@@ -1,0 +1,30 @@
+"""Piccolo configuration: the engine comes from DATABASE_URL (SQLite file by default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from xuehui.settings import database_url
+
+
+def make_engine(url: str) -> Engine[Any]:
+    if url.startswith(("postgres://", "postgresql://")):
+        return PostgresEngine(config={"dsn": url})
+    path = url.removeprefix("sqlite:///")
+    # A long busy timeout: writers queue behind the process-wide write lock rather than fail.
+    return SQLiteEngine(path=path, timeout=30)
+
+
+DB: Engine[Any] = make_engine(database_url())
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "accounts.piccolo_app",
+        "societies.piccolo_app",
+    ]
+)

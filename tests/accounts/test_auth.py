@@ -1,0 +1,198 @@
+"""Sign-in, sessions, CSRF, throttling and API tokens through the real app and database."""
+
+import datetime as dt
+
+import pytest
+from argon2 import PasswordHasher
+
+from accounts import services
+from accounts.tables import ApiToken, AuditEntry, LoginFailure, Session, User
+from tests.support import PASSWORD, api, csrf, login, make_society, make_user, post_form
+
+
+async def test_login_issues_a_fresh_session_id_even_when_one_was_planted(client, other_client) -> None:
+    await make_user("alice", "admin")
+    client.cookies.set("xh_session", "attacker-chosen-id", domain="testserver.local")
+    await login(client, "alice")
+    issued = client.cookies.get("xh_session")
+    assert issued != "attacker-chosen-id"
+    other_client.cookies.set("xh_session", "attacker-chosen-id", domain="testserver.local")
+    assert (await other_client.get("/api/me")).status_code == 401
+    me = await client.get("/api/me")
+    assert me.json()["username"] == "alice"
+
+
+async def test_unknown_user_and_wrong_password_get_the_same_answer(client) -> None:
+    await make_user("alice", "admin")
+    token = await csrf(client, "/login")
+    wrong = await client.post("/login", data={"username": "alice", "password": "nope-nope-nope", "_csrf_token": token})
+    unknown = await client.post("/login", data={"username": "nobody", "password": "nope-nope-nope", "_csrf_token": token})
+    assert wrong.status_code == unknown.status_code == 422
+    assert "用户名或密码不正确" in wrong.text and "用户名或密码不正确" in unknown.text
+    assert await LoginFailure.count() == 2
+
+
+async def test_login_is_throttled_per_account_after_five_failures(client) -> None:
+    await make_user("alice", "admin")
+    for _ in range(5):
+        await post_form(client, "/login", {"username": "alice", "password": "wrong-password"}, "/login")
+    blocked = await post_form(client, "/login", {"username": "alice", "password": PASSWORD}, "/login")
+    assert blocked.status_code == 429
+    assert "登录失败次数过多" in blocked.text
+    assert await Session.count() == 0
+
+
+async def test_logout_ends_the_session_at_once(client, other_client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    stolen = client.cookies.get("xh_session")
+    response = await post_form(client, "/logout", {})
+    assert response.status_code == 303
+    other_client.cookies.set("xh_session", stolen, domain="testserver.local")
+    assert (await other_client.get("/api/me")).status_code == 401
+    assert await Session.count() == 0
+
+
+async def test_disabling_a_user_ends_their_sessions(client, other_client) -> None:
+    await make_user("root", "admin")
+    bob = await make_user("bob", "expert")
+    await login(other_client, "bob")
+    assert (await other_client.get("/api/me")).status_code == 200
+    await login(client, "root")
+    response = await post_form(client, f"/admin/users/{bob.user_id}/disable", {}, "/admin/users")
+    assert response.status_code == 303
+    assert (await other_client.get("/api/me")).status_code == 401
+    relogin = await post_form(other_client, "/login", {"username": "bob", "password": PASSWORD}, "/login")
+    assert relogin.status_code == 422
+
+
+async def test_password_change_ends_other_sessions_and_keeps_this_one(client, other_client) -> None:
+    await make_user("alice", "society", await make_society())
+    await login(client, "alice")
+    await login(other_client, "alice")
+    response = await post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-secret", "confirm_password": "a-brand-new-secret"},
+        "/account",
+    )
+    assert response.status_code == 303
+    assert (await client.get("/api/me")).json()["username"] == "alice"
+    assert (await other_client.get("/api/me")).status_code == 401
+    assert await Session.count() == 1
+
+
+async def test_password_change_refuses_a_weak_password_and_changes_nothing(client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    before = (await User.select(User.password_hash).first())["password_hash"]
+    response = await post_form(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"}, "/account"
+    )
+    assert response.status_code == 422
+    assert "密码至少需要10个字符" in response.text
+    assert (await User.select(User.password_hash).first())["password_hash"] == before
+
+
+async def test_forms_without_or_with_a_foreign_csrf_token_are_refused(client, other_client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    no_token = await client.post("/account/tokens", data={"name": "x"})
+    assert no_token.status_code == 403
+    foreign = await csrf(other_client, "/")
+    with_foreign = await client.post("/account/tokens", data={"name": "x", "_csrf_token": foreign})
+    assert with_foreign.status_code == 403
+    assert await ApiToken.count() == 0
+
+
+async def test_api_token_is_stored_hashed_works_as_bearer_and_can_be_revoked(client, app) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    created = await api(client, "POST", "/api/tokens", {"name": "nightly export"})
+    assert created.status_code == 201
+    plain = created.json()["token"]
+    stored = await ApiToken.select(ApiToken.token_hash, ApiToken.prefix).first()
+    assert stored["token_hash"] != plain and len(stored["token_hash"]) == 64
+    from litestar.testing import AsyncTestClient
+
+    async with AsyncTestClient(app=app) as script:
+        headers = {"authorization": f"Bearer {plain}"}
+        assert (await script.get("/api/me", headers=headers)).json()["username"] == "alice"
+        # A script with a bearer token needs no CSRF token (no browser can forge the header).
+        made = await script.post("/api/tokens", json={"name": "second"}, headers=headers)
+        assert made.status_code == 201
+        revoke = await script.delete(f"/api/tokens/{created.json()['id']}", headers=headers)
+        assert revoke.status_code == 204
+        assert (await script.get("/api/me", headers=headers)).status_code == 401
+
+
+async def test_session_expires_after_the_idle_timeout(client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)
+    # Sessions are not audit rows: moving their clock back is how a test waits 31 minutes.
+    await Session.update({Session.last_seen_at: long_ago}, force=True)
+    assert (await client.get("/api/me")).status_code == 401
+    assert await Session.count() == 0
+
+
+async def test_session_expires_after_the_absolute_lifetime_even_when_busy(client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    await Session.update({Session.created_at: dt.datetime.now(dt.UTC) - dt.timedelta(hours=8, seconds=1)}, force=True)
+    assert (await client.get("/api/me")).status_code == 401
+
+
+async def test_old_hash_parameters_are_upgraded_at_login(client) -> None:
+    await make_user("alice", "admin")
+    legacy = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    await User.update({User.password_hash: legacy}, force=True)
+    await login(client, "alice")
+    upgraded = (await User.select(User.password_hash).first())["password_hash"]
+    assert upgraded != legacy and upgraded.startswith("$argon2id$")
+    assert services.passwords.needs_rehash(upgraded, "cheapest") is False
+
+
+async def test_every_sign_in_and_out_is_audited(client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    await post_form(client, "/logout", {})
+    actions = [row["action"] for row in await AuditEntry.select(AuditEntry.action).order_by(AuditEntry.id)]
+    assert actions == ["account.user_created", "account.login", "account.logout"]
+
+
+async def test_the_audit_log_refuses_updates_and_deletes() -> None:
+    await make_user("alice", "admin")
+    with pytest.raises(Exception, match="append-only"):
+        await AuditEntry.update({AuditEntry.action: "forged"}, force=True)
+    with pytest.raises(Exception, match="append-only"):
+        await AuditEntry.delete(force=True)
+    assert [r["action"] for r in await AuditEntry.select(AuditEntry.action)] == ["account.user_created"]
+
+
+async def test_security_headers_and_cookie_flags(client) -> None:
+    await make_user("alice", "admin")
+    page = await client.get("/login")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "same-origin"
+    token = csrf(client, "/login")
+    response = await client.post(
+        "/login", data={"username": "alice", "password": PASSWORD, "_csrf_token": await token}, follow_redirects=False
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("xh_session=")
+    assert sorted(part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]) == [
+        "httponly",
+        "max-age",
+        "path",
+        "samesite",
+    ]
+    assert "SameSite=lax" in cookie
+    signed_in = await client.get("/account")
+    assert signed_in.headers["cache-control"] == "no-store"
+
+
+async def test_unknown_host_is_refused(client) -> None:
+    response = await client.get("/", headers={"host": "evil.example.com"})
+    assert response.status_code == 400

@@ -1,0 +1,64 @@
+import datetime as dt
+
+import pytest
+
+from accounts.rules import Actor, login_refusal, password_problems, session_expired, should_touch, validate_role
+
+pytestmark = pytest.mark.pure
+
+T0 = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def test_password_policy_reports_every_problem() -> None:
+    assert [r.code for r in password_problems("short", "alice")] == ["password.too_short"]
+    assert [r.code for r in password_problems("alice12345", "alice12345")] == ["password.guessable"]
+    assert [r.code for r in password_problems("x" * 129, "alice")] == ["password.too_long"]
+    assert password_problems("a-good-long-pass", "alice") == []
+
+
+def test_password_exactly_at_the_minimum_is_accepted() -> None:
+    assert password_problems("abcdefghi!", "bob") == []
+    assert [r.code for r in password_problems("abcdefgh!", "bob")] == ["password.too_short"]
+
+
+@pytest.mark.parametrize(
+    ("role", "society", "codes"),
+    [
+        ("society", 1, []),
+        ("exam_admin", 1, []),
+        ("admin", None, []),
+        ("society", None, ["user.society_required"]),
+        ("expert", 3, ["user.society_forbidden"]),
+        ("root", None, ["user.role"]),
+    ],
+)
+def test_roles_and_their_society(role: str, society: int | None, codes: list[str]) -> None:
+    assert [r.code for r in validate_role(role, society)] == codes
+
+
+def test_login_is_refused_at_either_limit() -> None:
+    assert login_refusal(4, 19, 5, 20) is None
+    refused = login_refusal(5, 0, 5, 20)
+    assert refused is not None and refused.code == "login.throttled"
+    assert login_refusal(0, 20, 5, 20) == refused
+
+
+def test_session_ends_when_idle_or_too_old() -> None:
+    idle, absolute = dt.timedelta(minutes=30), dt.timedelta(hours=8)
+    assert not session_expired(T0, T0, T0 + dt.timedelta(minutes=29), idle, absolute)
+    assert session_expired(T0, T0, T0 + dt.timedelta(minutes=30), idle, absolute)
+    recent = T0 + dt.timedelta(hours=7, minutes=59)
+    assert not session_expired(T0, recent, T0 + dt.timedelta(hours=7, minutes=59, seconds=30), idle, absolute)
+    assert session_expired(T0, recent, T0 + dt.timedelta(hours=8), idle, absolute)
+
+
+def test_last_seen_is_written_at_most_once_a_minute() -> None:
+    assert not should_touch(T0, T0 + dt.timedelta(seconds=59))
+    assert should_touch(T0, T0 + dt.timedelta(seconds=60))
+
+
+def test_actor_acts_only_for_its_own_society() -> None:
+    staff = Actor(1, "s", "S", "society", society_id=7)
+    assert staff.acts_for(7) and not staff.acts_for(8)
+    assert Actor(2, "a", "A", "admin").acts_for(8)
+    assert not Actor(3, "e", "E", "expert").acts_for(7)

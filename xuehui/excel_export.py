@@ -1,0 +1,74 @@
+"""Every list a user can see can be downloaded as .xlsx.
+
+Cells that a spreadsheet would treat as a formula (starting with =, +, -, @, tab or CR) are
+written as text with a leading apostrophe, so an exported name like "=HYPERLINK(...)" can
+never run (ASVS 1.2.10, F7). Large exports use openpyxl's write-only mode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, int | float | Decimal | dt.date):
+        return value
+    return neutralise(str(value))
+
+
+def workbook_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=sheet_title[:31] or "Sheet1")
+    bold = Font(bold=True)
+    header_cells = []
+    for title in headers:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(title)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_cell_value(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never let openpyxl infer a formula
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response[bytes]:
+    content = workbook_bytes(sheet_title, headers, rows)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    return Response(
+        content,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={
+            "content-disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
+        },
+    )

@@ -1,0 +1,97 @@
+"""Settings read from environment variables, once per process.
+
+Every variable is documented in the README. Defaults suit a developer's machine; the start-up
+self-check (`Settings.production_problems`) refuses a production run with a default secret or
+without secure cookies.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = ROOT / "var" / "xuehui.sqlite"
+DEFAULT_SECRET = "dev-only-secret-change-me-dev-only-secret-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return default if raw in (None, "") else int(raw)
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=database_url)
+    secret_key: str = DEFAULT_SECRET
+    secure_cookies: bool = False
+    production: bool = False
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost")
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 8
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 20
+    login_window_minutes: int = 15
+    max_request_bytes: int = 1_000_000
+    max_upload_bytes: int = 20_000_000
+    max_upload_uncompressed_bytes: int = 200_000_000
+    pg_pool_max_size: int = 10
+    argon2_profile: str = "rfc9106-low-memory"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return not self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+    def production_problems(self) -> list[str]:
+        """What makes these settings unfit for production; empty when they are fit."""
+        problems = []
+        if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+            problems.append("XUEHUI_SECRET_KEY must be set to a random value of at least 32 characters")
+        if not self.secure_cookies:
+            problems.append("XUEHUI_SECURE_COOKIES must be on (the site must be served over HTTPS)")
+        if "*" in self.allowed_hosts:
+            problems.append("XUEHUI_ALLOWED_HOSTS must list the real host names, not *")
+        return problems
+
+
+def load_settings() -> Settings:
+    hosts = os.environ.get("XUEHUI_ALLOWED_HOSTS")
+    return Settings(
+        database_url=database_url(),
+        secret_key=os.environ.get("XUEHUI_SECRET_KEY") or DEFAULT_SECRET,
+        secure_cookies=_bool("XUEHUI_SECURE_COOKIES", False),
+        production=_bool("XUEHUI_PRODUCTION", False),
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()) if hosts else Settings.allowed_hosts,
+        session_idle_minutes=_int("XUEHUI_SESSION_IDLE_MINUTES", 30),
+        session_absolute_hours=_int("XUEHUI_SESSION_ABSOLUTE_HOURS", 8),
+        login_max_failures_per_account=_int("XUEHUI_LOGIN_MAX_FAILURES", 5),
+        login_max_failures_per_address=_int("XUEHUI_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        login_window_minutes=_int("XUEHUI_LOGIN_WINDOW_MINUTES", 15),
+        max_request_bytes=_int("XUEHUI_MAX_REQUEST_BYTES", 1_000_000),
+        max_upload_bytes=_int("XUEHUI_MAX_UPLOAD_BYTES", 20_000_000),
+        max_upload_uncompressed_bytes=_int("XUEHUI_MAX_UPLOAD_UNCOMPRESSED_BYTES", 200_000_000),
+        pg_pool_max_size=_int("XUEHUI_PG_POOL_SIZE", 10),
+        argon2_profile=os.environ.get("XUEHUI_ARGON2_PROFILE", "rfc9106-low-memory"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

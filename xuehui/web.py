@@ -1,0 +1,205 @@
+"""Request plumbing shared by every page and API route: who is asking, in which language,
+CSRF protection, security headers and role guards.
+
+Authentication is our own small middleware rather than Litestar's session backend, whose
+server-side store keeps whatever session id the client sends (session fixation, F1): here a
+session id is only ever created by `accounts.services.login`, and only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from markupsafe import Markup
+
+from accounts import services as accounts
+from accounts.rules import Actor
+from xuehui.i18n import current_language, normalise_language
+from xuehui.settings import get_settings
+
+SESSION_COOKIE = "xh_session"
+ANON_COOKIE = "xh_anon"
+LANG_COOKIE = "xh_lang"
+CSRF_FIELD = "_csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # noqa: S112 - a malformed cookie header is simply ignored
+                continue
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _header(scope: Scope, wanted: bytes) -> str:
+    for name, value in scope.get("headers", []):
+        if name == wanted:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else ""
+
+
+def csrf_token_for(base: str) -> str:
+    """The CSRF token is bound to the session (or the anonymous visitor): another session's token fails."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"csrf:{base}".encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_header(name: str, value: str, max_age: int | None = None) -> bytes:
+    settings = get_settings()
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if settings.secure_cookies:
+        parts.append("Secure")
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    return "; ".join(parts).encode("latin-1")
+
+
+def _security_headers(scope: Scope, signed_in: bool) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if not scope["path"].startswith("/schema"):
+        headers.append(
+            (
+                b"content-security-policy",
+                b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+            )
+        )
+    if get_settings().secure_cookies:
+        headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    if signed_in:
+        headers.append((b"cache-control", b"no-store"))
+    return headers
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    """Resolve the actor (session cookie or bearer token), the language and the CSRF token."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        cookies = _cookies(scope)
+        ip = client_ip(scope)
+        actor: Actor | None = None
+        auth: str | None = None
+        authorization = _header(scope, b"authorization")
+        if authorization.lower().startswith("bearer "):
+            actor = await accounts.resolve_api_token(authorization[7:].strip(), ip)
+            auth = "token" if actor else None
+        elif session_token := cookies.get(SESSION_COOKIE, ""):
+            actor = await accounts.resolve_session(session_token, ip)
+            auth = "session" if actor else None
+        new_anon = ""
+        if actor is not None and auth == "session":
+            csrf_base = cookies[SESSION_COOKIE]
+        else:
+            csrf_base = cookies.get(ANON_COOKIE, "")
+            if not csrf_base and auth != "token":
+                csrf_base = new_anon = secrets.token_urlsafe(24)
+        scope["user"] = actor
+        scope["auth"] = auth
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = csrf_token_for(csrf_base) if csrf_base else ""
+        state["had_cookies"] = bool(cookies)
+        lang = normalise_language(cookies.get(LANG_COOKIE))
+        state["lang"] = lang
+        reset = current_language.set(lang)
+        drop_session = bool(cookies.get(SESSION_COOKIE)) and actor is None and auth != "token"
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [h for h in _security_headers(scope, actor is not None) if h[0] not in names]
+                if new_anon:
+                    headers.append((b"set-cookie", cookie_header(ANON_COOKIE, new_anon)))
+                if drop_session and not any(
+                    n == b"set-cookie" and v.startswith(SESSION_COOKIE.encode()) for n, v in headers
+                ):
+                    headers.append((b"set-cookie", cookie_header(SESSION_COOKIE, "", max_age=0)))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await next_app(scope, receive, send_wrapper)
+        finally:
+            current_language.reset(reset)
+
+
+async def csrf_protect(request: Request[Any, Any, Any]) -> None:
+    """Refuse a state-changing request that does not carry this session's CSRF token.
+
+    Scripted API calls with a bearer token carry no cookies, so no browser can forge them;
+    they are exempt.
+    """
+    if request.method in SAFE_METHODS or request.scope.get("auth") == "token":
+        return
+    expected = request.scope["state"].get("csrf_token", "")
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and request.content_type[0] in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        sent = str(form.get(CSRF_FIELD, ""))
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise PermissionDeniedException(detail="csrf")
+
+
+def csrf_input(request: Request[Any, Any, Any]) -> Markup:
+    token = request.scope["state"].get("csrf_token", "")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    actor = connection.scope.get("user")
+    return actor if isinstance(actor, Actor) else None
+
+
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if current_actor(connection) is None:
+        raise NotAuthorizedException(detail="login required")
+
+
+def requires_role(*roles: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """A guard letting through signed-in users with one of `roles` (deny by default)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        actor = current_actor(connection)
+        if actor is None:
+            raise NotAuthorizedException(detail="login required")
+        if actor.role not in roles:
+            raise PermissionDeniedException(detail="role")
+
+    guard.__name__ = f"requires_role_{'_'.join(roles)}"
+    return guard
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    actor = current_actor(request)
+    if actor is None:
+        raise NotAuthorizedException(detail="login required")
+    return actor
