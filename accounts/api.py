@@ -22,7 +22,11 @@ class AccountApi(Controller):
     @get("/me")
     async def me(self, actor: NamedDependency[Actor]) -> MeOut:
         return MeOut(
-            id=actor.user_id, username=actor.username, display_name=actor.display_name, role=actor.role, society_id=actor.society_id
+            id=actor.user_id,
+            username=actor.username,
+            display_name=actor.display_name,
+            role=actor.role,
+            society_id=actor.society_id,
         )
 
     @get("/tokens")

@@ -51,7 +51,11 @@ async def login_submit(request: Request[Any, Any, Any], data: URLEncodedBody[Log
     except DomainError as error:
         return Template(
             "accounts/login.html",
-            context={"next": safe_next(data.next), "form": {"username": data.username}, "errors": errors_by_field(error.reasons)},
+            context={
+                "next": safe_next(data.next),
+                "form": {"username": data.username},
+                "errors": errors_by_field(error.reasons),
+            },
             status_code=error.status,
         )
     response: Response[Any] = Redirect(safe_next(data.next), status_code=303)
@@ -82,7 +86,9 @@ async def change_password(actor: NamedDependency[Actor], data: URLEncodedBody[Pa
     try:
         if data.new_password != data.confirm_password:
             raise InvalidInput(
-                Reason("password.mismatch", "两次输入的新密码不一致", "the two new passwords differ", "confirm_password")
+                Reason(
+                    "password.mismatch", "两次输入的新密码不一致", "the two new passwords differ", "confirm_password"
+                )
             )
         token = await services.change_password(actor, data.current_password, data.new_password)
     except DomainError as error:
@@ -106,7 +112,9 @@ async def create_token(actor: NamedDependency[Actor], data: URLEncodedBody[Token
             context={**await _account_context(actor), "token_errors": errors_by_field(error.reasons)},
             status_code=error.status,
         )
-    return Template("accounts/account.html", context={**await _account_context(actor), "new_token": plain}, status_code=201)
+    return Template(
+        "accounts/account.html", context={**await _account_context(actor), "new_token": plain}, status_code=201
+    )
 
 
 @post("/account/tokens/{token_id:int}/revoke", include_in_schema=False, status_code=303, guards=[signed_in])
@@ -136,13 +144,19 @@ async def users_page(
     done: FromQuery[str] = "",
 ) -> Template:
     context = await _users_context(actor, society_choices, role)
-    notices = {"created": _("The account was created."), "disabled": _("The account was disabled."), "enabled": _("The account was enabled.")}
+    notices = {
+        "created": _("The account was created."),
+        "disabled": _("The account was disabled."),
+        "enabled": _("The account was enabled."),
+    }
     return Template("accounts/users.html", context={**context, "form": {}, "notice": notices.get(done, "")})
 
 
 @post("/admin/users", include_in_schema=False, status_code=303, guards=admin_only)
 async def create_user(
-    actor: NamedDependency[Actor], society_choices: NamedDependency[list[tuple[int, str]]], data: URLEncodedBody[UserForm]
+    actor: NamedDependency[Actor],
+    society_choices: NamedDependency[list[tuple[int, str]]],
+    data: URLEncodedBody[UserForm],
 ) -> Response[Any]:
     try:
         society_id = None
@@ -163,7 +177,9 @@ async def create_user(
         context = await _users_context(actor, society_choices, "")
         form = data.model_dump(exclude={"password"})
         return Template(
-            "accounts/users.html", context={**context, "form": form, "errors": errors_by_field(error.reasons)}, status_code=error.status
+            "accounts/users.html",
+            context={**context, "form": form, "errors": errors_by_field(error.reasons)},
+            status_code=error.status,
         )
     return Redirect("/admin/users?done=created", status_code=303)
 
@@ -181,7 +197,9 @@ async def enable_user(actor: NamedDependency[Actor], user_id: FromPath[int]) -> 
 
 
 @get("/admin/users.xlsx", include_in_schema=False, guards=admin_only)
-async def export_users(actor: NamedDependency[Actor], society_choices: NamedDependency[list[tuple[int, str]]]) -> Response[bytes]:
+async def export_users(
+    actor: NamedDependency[Actor], society_choices: NamedDependency[list[tuple[int, str]]]
+) -> Response[bytes]:
     names = dict(society_choices)
     users = await services.list_users(actor)
     return xlsx_response(
@@ -189,7 +207,15 @@ async def export_users(actor: NamedDependency[Actor], society_choices: NamedDepe
         _("Users"),
         [_("User name"), _("Name"), _("Role"), _("Society"), _("E-mail"), _("Active"), _("Created")],
         (
-            [u["username"], u["display_name"], u["role"], names.get(u["society_id"], ""), u["email"], u["active"], u["created_at"]]
+            [
+                u["username"],
+                u["display_name"],
+                u["role"],
+                names.get(u["society_id"], ""),
+                u["email"],
+                u["active"],
+                u["created_at"],
+            ]
             for u in users
         ),
     )
@@ -202,10 +228,16 @@ def _audit_filter(action: str, object_type: str, user: str, since: str, until: s
         try:
             return dt.date.fromisoformat(raw)
         except ValueError as error:
-            raise InvalidInput(Reason("date.invalid", "日期格式应为YYYY-MM-DD", "dates are written YYYY-MM-DD", field)) from error
+            raise InvalidInput(
+                Reason("date.invalid", "日期格式应为YYYY-MM-DD", "dates are written YYYY-MM-DD", field)
+            ) from error
 
     return services.AuditFilter(
-        action=action.strip(), object_type=object_type.strip(), actor=user.strip(), since=parse_day(since, "since"), until=parse_day(until, "until")
+        action=action.strip(),
+        object_type=object_type.strip(),
+        actor=user.strip(),
+        since=parse_day(since, "since"),
+        until=parse_day(until, "until"),
     )
 
 
@@ -240,7 +272,19 @@ async def export_audit(
         "audit.xlsx",
         _("Audit log"),
         [_("Time"), _("User"), _("Role"), _("Action"), _("Object"), _("Object id"), _("Summary"), _("Address")],
-        ([e["at"], e["actor_name"], e["actor_role"], e["action"], e["object_type"], e["object_id"], str(e["summary"]), e["ip"]] for e in entries),
+        (
+            [
+                e["at"],
+                e["actor_name"],
+                e["actor_role"],
+                e["action"],
+                e["object_type"],
+                e["object_id"],
+                str(e["summary"]),
+                e["ip"],
+            ]
+            for e in entries
+        ),
     )
 
 

@@ -65,9 +65,15 @@ def validate_role(role: str, society_id: int | None) -> list[Reason]:
     if role not in ROLES:
         return [Reason("user.role", "角色无效", f"unknown role {role!r}", "role")]
     if role in SOCIETY_ROLES and society_id is None:
-        return [Reason("user.society_required", "该角色必须属于一个学会", "this role must belong to a society", "society_id")]
+        return [
+            Reason(
+                "user.society_required", "该角色必须属于一个学会", "this role must belong to a society", "society_id"
+            )
+        ]
     if role not in SOCIETY_ROLES and society_id is not None:
-        return [Reason("user.society_forbidden", "该角色不属于任何学会", "this role belongs to no society", "society_id")]
+        return [
+            Reason("user.society_forbidden", "该角色不属于任何学会", "this role belongs to no society", "society_id")
+        ]
     return []
 
 

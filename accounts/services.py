@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,7 @@ from xuehui.db import write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooManyRequests
 from xuehui.settings import Settings, get_settings
 
-TOKEN_PREFIX = "xh_"
+TOKEN_PREFIX = "xh_"  # noqa: S105 - a public marker, not a secret
 
 BAD_LOGIN = Reason("login.invalid", "用户名或密码不正确", "wrong user name or password")
 
@@ -92,7 +91,9 @@ class AuditFilter:
 
 async def list_audit(actor: Actor, filters: AuditFilter, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     if not actor.is_admin:
-        raise Forbidden(Reason("audit.forbidden", "只有管理员可以查看审计日志", "only administrators read the audit log"))
+        raise Forbidden(
+            Reason("audit.forbidden", "只有管理员可以查看审计日志", "only administrators read the audit log")
+        )
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset)
     if filters.action:
         query = query.where(AuditEntry.action.like(f"{filters.action}%"))
@@ -105,7 +106,9 @@ async def list_audit(actor: Actor, filters: AuditFilter, limit: int = 200, offse
     if filters.since:
         query = query.where(AuditEntry.at >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
     if filters.until:
-        query = query.where(AuditEntry.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC))
+        query = query.where(
+            AuditEntry.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        )
     rows = await query.output(load_json=True)
     for row in rows:
         row["at"] = aware(row["at"])
@@ -139,7 +142,9 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
         raise TooManyRequests(refusal)
     user = await User.objects().where(User.username == username).first()
     if user is None:
-        await passwords.verify_password(passwords.dummy_hash(settings.argon2_profile), password, settings.argon2_profile)
+        await passwords.verify_password(
+            passwords.dummy_hash(settings.argon2_profile), password, settings.argon2_profile
+        )
         ok = False
     else:
         ok = await passwords.verify_password(user.password_hash, password, settings.argon2_profile) and user.active
@@ -159,7 +164,12 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
         await LoginFailure.delete().where(LoginFailure.username == username)
         moment = now()
         session = Session(
-            token_hash=_digest(token), user=user.id, created_at=moment, last_seen_at=moment, ip=ip, user_agent=user_agent[:300]
+            token_hash=_digest(token),
+            user=user.id,
+            created_at=moment,
+            last_seen_at=moment,
+            ip=ip,
+            user_agent=user_agent[:300],
         )
         await session.save()
         actor = _actor(user.to_dict(), ip, session.id)
@@ -213,7 +223,9 @@ async def change_password(actor: Actor, current: str, new: str) -> str:
     if user is None:
         raise NotFound(Reason("user.not_found", "用户不存在", "user not found"))
     if not await passwords.verify_password(user.password_hash, current, settings.argon2_profile):
-        raise InvalidInput(Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password"))
+        raise InvalidInput(
+            Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
+        )
     problems = password_problems(new, user.username)
     if problems:
         raise InvalidInput(problems)
@@ -351,12 +363,12 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
     """Create a personal token; the plain value is returned once and stored only as a hash."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise InvalidInput(Reason("token.name", "请填写令牌名称（不超过100字）", "name the token (at most 100 characters)", "name"))
+        raise InvalidInput(
+            Reason("token.name", "请填写令牌名称（不超过100字）", "name the token (at most 100 characters)", "name")
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():
-        token = ApiToken(
-            user=actor.user_id, name=name, prefix=plain[:10], token_hash=_digest(plain), created_at=now()
-        )
+        token = ApiToken(user=actor.user_id, name=name, prefix=plain[:10], token_hash=_digest(plain), created_at=now())
         await token.save()
         await audit(actor, "account.token_created", "api_token", token.id, {"name": name})
     return int(token.id), plain
@@ -364,7 +376,9 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
 
 async def list_api_tokens(actor: Actor) -> list[dict[str, Any]]:
     return await (
-        ApiToken.select(ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at)
+        ApiToken.select(
+            ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at
+        )
         .where(ApiToken.user == actor.user_id)
         .order_by(ApiToken.id)
     )
@@ -386,7 +400,9 @@ async def resolve_api_token(plain: str, ip: str = "") -> Actor | None:
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     row = await (
-        ApiToken.select(ApiToken.id, ApiToken.last_used_at, *ApiToken.user.all_columns(exclude=[ApiToken.user.password_hash]))
+        ApiToken.select(
+            ApiToken.id, ApiToken.last_used_at, *ApiToken.user.all_columns(exclude=[ApiToken.user.password_hash])
+        )
         .where((ApiToken.token_hash == _digest(plain)) & ApiToken.revoked_at.is_null())
         .first()
     )
@@ -401,4 +417,4 @@ async def resolve_api_token(plain: str, ip: str = "") -> Actor | None:
 
 
 async def count_active_sessions(user_id: int) -> int:
-    return await Session.count().where(Session.user == user_id)
+    return int(await Session.count().where(Session.user == user_id))

@@ -52,7 +52,9 @@ class SocietyApi(Controller):
         return SocietyOut(**await services.get_society(actor, society_id))
 
     @put("/{society_id:int}", guards=[requires_role("admin")])
-    async def update_society(self, actor: NamedDependency[Actor], society_id: FromPath[int], data: JSONBody[SocietyIn]) -> SocietyOut:
+    async def update_society(
+        self, actor: NamedDependency[Actor], society_id: FromPath[int], data: JSONBody[SocietyIn]
+    ) -> SocietyOut:
         await services.update_society(actor, society_id, data)
         return SocietyOut(**await services.get_society(actor, society_id))
 
@@ -76,7 +78,9 @@ class PilotApi(Controller):
         return _pilot_out(await services.get_pilot(actor, project_id))
 
     @put("/{project_id:int}")
-    async def update_pilot(self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[PilotIn]) -> PilotOut:
+    async def update_pilot(
+        self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[PilotIn]
+    ) -> PilotOut:
         await services.update_pilot(actor, project_id, data)
         return _pilot_out(await services.get_pilot(actor, project_id))
 
@@ -93,17 +97,23 @@ class PilotApi(Controller):
         return [AmendmentOut(**row) for row in await services.list_amendments(actor, project_id)]
 
     @post("/amendments/{amendment_id:int}/decision", status_code=200, guards=[requires_role("admin")])
-    async def decide_amendment(self, actor: NamedDependency[Actor], amendment_id: FromPath[int], data: JSONBody[DecisionIn]) -> None:
+    async def decide_amendment(
+        self, actor: NamedDependency[Actor], amendment_id: FromPath[int], data: JSONBody[DecisionIn]
+    ) -> None:
         await services.decide_amendment(actor, amendment_id, data.approve, data.note)
 
     @post("/{project_id:int}/reports", status_code=201)
-    async def add_report(self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[ReportIn]) -> list[ReportOut]:
+    async def add_report(
+        self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[ReportIn]
+    ) -> list[ReportOut]:
         await services.add_report(actor, project_id, data)
         records = await services.project_records(actor, project_id)
         return [ReportOut(**row) for row in records["reports"]]
 
     @post("/{project_id:int}/meetings", status_code=201)
-    async def add_meeting(self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[MeetingIn]) -> list[MeetingOut]:
+    async def add_meeting(
+        self, actor: NamedDependency[Actor], project_id: FromPath[int], data: JSONBody[MeetingIn]
+    ) -> list[MeetingOut]:
         await services.add_meeting(actor, project_id, data)
         records = await services.project_records(actor, project_id)
         return [MeetingOut(**row) for row in records["meetings"]]
@@ -131,7 +141,8 @@ class PublicPilotApi(Controller):
     @get("/")
     async def list_public(self) -> list[PublicPilotOut]:
         return [
-            PublicPilotOut(**{**view, "society_name": view["society_name"], "reports": []}) for view in await services.public_pilots()
+            PublicPilotOut(**{**view, "society_name": view["society_name"], "reports": []})
+            for view in await services.public_pilots()
         ]
 
     @get("/{project_id:int}")

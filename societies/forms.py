@@ -35,7 +35,9 @@ def _date(form: Mapping[str, Any], key: str, problems: list[Reason]) -> dt.date 
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        problems.append(Reason("form.date", f"日期“{raw}”格式不正确，应为YYYY-MM-DD", f"“{raw}” is not a date (YYYY-MM-DD)", key))
+        problems.append(
+            Reason("form.date", f"日期“{raw}”格式不正确，应为YYYY-MM-DD", f"“{raw}” is not a date (YYYY-MM-DD)", key)
+        )
         return None
 
 
@@ -67,7 +69,9 @@ def _rows(form: Mapping[str, Any], prefix: str) -> range:
 def agreement_from_form(form: Mapping[str, Any]) -> tuple[AgreementDoc, list[Reason]]:
     problems: list[Reason] = []
     stages = [
-        StageDoc(stage=key, start=_date(form, f"stage_{key}_start", problems), end=_date(form, f"stage_{key}_end", problems))
+        StageDoc(
+            stage=key, start=_date(form, f"stage_{key}_start", problems), end=_date(form, f"stage_{key}_end", problems)
+        )
         for key in rules.STAGES
     ]
     milestones = []
@@ -120,7 +124,13 @@ def pilot_from_form(form: Mapping[str, Any]) -> tuple[PilotIn | None, AgreementD
             agreement=agreement,
         )
     except ValidationError as error:  # pragma: no cover - every field is truncated to its limit above
-        problems.append(Reason("form.invalid", f"表单无效：{error.error_count()}处错误", f"the form is invalid ({error.error_count()} errors)"))
+        problems.append(
+            Reason(
+                "form.invalid",
+                f"表单无效：{error.error_count()}处错误",
+                f"the form is invalid ({error.error_count()} errors)",
+            )
+        )
         return None, agreement, problems
     if not _text(form, "title"):
         problems.append(Reason("pilot.title", "请填写项目名称", "the title is required", "title"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,6 +24,7 @@ from societies.schemas import (
     ReportIn,
     SocietyIn,
 )
+from xuehui.clock import today
 from xuehui.errors import DomainError, InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
 from xuehui.i18n import gettext as _
@@ -106,7 +106,12 @@ async def societies_page(actor: NamedDependency[Actor], done: FromQuery[str] = "
     notices = {"created": _("The society was registered.")}
     return Template(
         "societies/societies.html",
-        context={"societies": await services.list_societies(actor), "form": {}, "notice": notices.get(done, ""), **_vocabulary()},
+        context={
+            "societies": await services.list_societies(actor),
+            "form": {},
+            "notice": notices.get(done, ""),
+            **_vocabulary(),
+        },
     )
 
 
@@ -134,8 +139,27 @@ async def export_societies(actor: NamedDependency[Actor]) -> Response[bytes]:
     return xlsx_response(
         "societies.xlsx",
         _("Societies"),
-        [_("Code"), _("Chinese name"), _("English name"), _("Discipline field"), _("Registration number"), _("Secretary-general"), _("Status")],
-        ([r["code"], r["name_zh"], r["name_en"], r["discipline_field"], r["registration_no"], r["secretary_general"], r["status"]] for r in rows),
+        [
+            _("Code"),
+            _("Chinese name"),
+            _("English name"),
+            _("Discipline field"),
+            _("Registration number"),
+            _("Secretary-general"),
+            _("Status"),
+        ],
+        (
+            [
+                r["code"],
+                r["name_zh"],
+                r["name_en"],
+                r["discipline_field"],
+                r["registration_no"],
+                r["secretary_general"],
+                r["status"],
+            ]
+            for r in rows
+        ),
     )
 
 
@@ -144,7 +168,9 @@ async def _society_context(actor: Actor, society_id: int) -> dict[str, Any]:
     return {
         "society": society,
         "staff": await accounts.users_of_society(society_id),
-        "pilots": await services.list_pilots(actor, society_id=society_id) if actor.is_admin else await services.list_pilots(actor),
+        "pilots": await services.list_pilots(actor, society_id=society_id)
+        if actor.is_admin
+        else await services.list_pilots(actor),
         **_vocabulary(),
     }
 
@@ -158,11 +184,15 @@ async def society_page(actor: NamedDependency[Actor], society_id: FromPath[int],
         "status": _("The status was changed."),
     }
     context = await _society_context(actor, society_id)
-    return Template("societies/society.html", context={**context, "form": context["society"], "notice": notices.get(done, "")})
+    return Template(
+        "societies/society.html", context={**context, "form": context["society"], "notice": notices.get(done, "")}
+    )
 
 
 @post("/admin/societies/{society_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
-async def update_society(actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[SocietyForm]) -> Response[Any]:
+async def update_society(
+    actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[SocietyForm]
+) -> Response[Any]:
     try:
         await services.update_society(actor, society_id, _society_in(data))
     except DomainError as error:
@@ -176,7 +206,9 @@ async def update_society(actor: NamedDependency[Actor], society_id: FromPath[int
 
 
 @post("/admin/societies/{society_id:int}/status", include_in_schema=False, status_code=303, guards=admin_only)
-async def society_status(actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[StatusForm]) -> Response[Any]:
+async def society_status(
+    actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[StatusForm]
+) -> Response[Any]:
     try:
         await services.set_society_status(actor, society_id, data.status, data.reason)
     except DomainError as error:
@@ -190,7 +222,9 @@ async def society_status(actor: NamedDependency[Actor], society_id: FromPath[int
 
 
 @post("/admin/societies/{society_id:int}/staff", include_in_schema=False, status_code=303, guards=admin_only)
-async def add_staff(actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[StaffForm]) -> Response[Any]:
+async def add_staff(
+    actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[StaffForm]
+) -> Response[Any]:
     try:
         await services.get_society(actor, society_id)
         if data.role not in ("society", "exam_admin"):
@@ -264,14 +298,19 @@ async def _form_context(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
 
 @get("/pilots/new", include_in_schema=False, guards=society_staff)
 async def new_pilot_page(actor: NamedDependency[Actor]) -> Template:
-    return Template("societies/pilot_form.html", context={**await _form_context(actor, form_values(None)), "action": "/pilots"})
+    return Template(
+        "societies/pilot_form.html", context={**await _form_context(actor, form_values(None)), "action": "/pilots"}
+    )
 
 
 @post("/pilots", include_in_schema=False, status_code=303, guards=society_staff)
 async def create_pilot(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Response[Any]:
     form = await request.form()
     pilot, agreement, problems = pilot_from_form(form)
-    values = {**{k: form.get(k, "") for k in ("title", "function_type", "department", "society_id")}, "agreement": agreement}
+    values = {
+        **{k: form.get(k, "") for k in ("title", "function_type", "department", "society_id")},
+        "agreement": agreement,
+    }
     try:
         if problems or pilot is None:
             raise InvalidInput(problems)
@@ -291,16 +330,26 @@ async def edit_pilot_page(actor: NamedDependency[Actor], project_id: FromPath[in
     project = await services.get_pilot(actor, project_id)
     return Template(
         "societies/pilot_form.html",
-        context={**await _form_context(actor, form_values(project)), "action": f"/pilots/{project_id}/edit", "project": project},
+        context={
+            **await _form_context(actor, form_values(project)),
+            "action": f"/pilots/{project_id}/edit",
+            "project": project,
+        },
     )
 
 
 @post("/pilots/{project_id:int}/edit", include_in_schema=False, status_code=303, guards=society_staff)
-async def update_pilot(actor: NamedDependency[Actor], project_id: FromPath[int], request: Request[Any, Any, Any]) -> Response[Any]:
+async def update_pilot(
+    actor: NamedDependency[Actor], project_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
     project = await services.get_pilot(actor, project_id)
     form = await request.form()
     pilot, agreement, problems = pilot_from_form(form)
-    values = {**{k: form.get(k, "") for k in ("title", "function_type", "department")}, "society_id": project["society_id"], "agreement": agreement}
+    values = {
+        **{k: form.get(k, "") for k in ("title", "function_type", "department")},
+        "society_id": project["society_id"],
+        "agreement": agreement,
+    }
     try:
         if problems or pilot is None:
             raise InvalidInput(problems)
@@ -309,7 +358,12 @@ async def update_pilot(actor: NamedDependency[Actor], project_id: FromPath[int],
         context = await _form_context(actor, values)
         return Template(
             "societies/pilot_form.html",
-            context={**context, "action": f"/pilots/{project_id}/edit", "project": project, "errors": errors_by_field(error.reasons)},
+            context={
+                **context,
+                "action": f"/pilots/{project_id}/edit",
+                "project": project,
+                "errors": errors_by_field(error.reasons),
+            },
             status_code=error.status,
         )
     return Redirect(f"/pilots/{project_id}?done=saved", status_code=303)
@@ -317,7 +371,11 @@ async def update_pilot(actor: NamedDependency[Actor], project_id: FromPath[int],
 
 def _allowed_actions(actor: Actor, project: dict[str, Any]) -> list[str]:
     actions = ["submit", "return", "sign_society", "sign_department", "sign_association", "start", "summarise", "close"]
-    return [a for a in actions if not isinstance(rules.workflow_move(project["status"], a, actor.role, project["signed"]), Reason)]
+    return [
+        a
+        for a in actions
+        if not isinstance(rules.workflow_move(project["status"], a, actor.role, project["signed"]), Reason)
+    ]
 
 
 ACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -339,7 +397,7 @@ async def _pilot_context(actor: Actor, project_id: int) -> dict[str, Any]:
         "actions": _allowed_actions(actor, records["project"]),
         "action_labels": ACTION_LABELS,
         "running": records["project"]["status"] in ("signed", "implementing", "summarising"),
-        "today": dt.date.today().isoformat(),
+        "today": today().isoformat(),
         **_vocabulary(),
     }
 
@@ -357,12 +415,17 @@ PILOT_NOTICES = {
 @get("/pilots/{project_id:int}", include_in_schema=False, guards=society_staff)
 async def pilot_page(actor: NamedDependency[Actor], project_id: FromPath[int], done: FromQuery[str] = "") -> Template:
     context = await _pilot_context(actor, project_id)
-    return Template("societies/pilot.html", context={**context, "notice": label(PILOT_NOTICES, done) if done in PILOT_NOTICES else ""})
+    return Template(
+        "societies/pilot.html",
+        context={**context, "notice": label(PILOT_NOTICES, done) if done in PILOT_NOTICES else ""},
+    )
 
 
 async def _pilot_error(actor: Actor, project_id: int, error: DomainError, key: str) -> Template:
     context = await _pilot_context(actor, project_id)
-    return Template("societies/pilot.html", context={**context, key: errors_by_field(error.reasons)}, status_code=error.status)
+    return Template(
+        "societies/pilot.html", context={**context, key: errors_by_field(error.reasons)}, status_code=error.status
+    )
 
 
 class ActionForm(BaseModel):
@@ -372,7 +435,9 @@ class ActionForm(BaseModel):
 
 
 @post("/pilots/{project_id:int}/actions", include_in_schema=False, status_code=303, guards=society_staff)
-async def pilot_action(actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[ActionForm]) -> Response[Any]:
+async def pilot_action(
+    actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[ActionForm]
+) -> Response[Any]:
     try:
         signed_on = services.as_date(data.signed_on, "signed_on")
         await services.act(actor, project_id, ActionIn(action=data.action, reason=data.reason, signed_on=signed_on))
@@ -390,17 +455,30 @@ class ReportForm(BaseModel):
 
 
 def _required(values: dict[str, str], labels: dict[str, tuple[str, str]]) -> None:
-    missing = [Reason("form.required", f"请填写{zh}", f"{en} is required", key) for key, (zh, en) in labels.items() if not values.get(key, "").strip()]
+    missing = [
+        Reason("form.required", f"请填写{zh}", f"{en} is required", key)
+        for key, (zh, en) in labels.items()
+        if not values.get(key, "").strip()
+    ]
     if missing:
         raise InvalidInput(missing)
 
 
 @post("/pilots/{project_id:int}/reports", include_in_schema=False, status_code=303, guards=society_staff)
-async def add_report(actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[ReportForm]) -> Response[Any]:
+async def add_report(
+    actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[ReportForm]
+) -> Response[Any]:
     try:
-        _required(data.model_dump(), {"period": ("报告期", "the period"), "title": ("标题", "the title"), "body": ("内容", "the text")})
+        _required(
+            data.model_dump(),
+            {"period": ("报告期", "the period"), "title": ("标题", "the title"), "body": ("内容", "the text")},
+        )
         await services.add_report(
-            actor, project_id, ReportIn(kind=data.kind, period=data.period, title=data.title, body=data.body, published=bool(data.published))
+            actor,
+            project_id,
+            ReportIn(
+                kind=data.kind, period=data.period, title=data.title, body=data.body, published=bool(data.published)
+            ),
         )
     except DomainError as error:
         return await _pilot_error(actor, project_id, error, "report_errors")
@@ -413,7 +491,9 @@ class PublishForm(BaseModel):
 
 
 @post("/pilots/reports/{report_id:int}/publish", include_in_schema=False, status_code=303, guards=society_staff)
-async def publish_report(actor: NamedDependency[Actor], report_id: FromPath[int], data: URLEncodedBody[PublishForm]) -> Redirect:
+async def publish_report(
+    actor: NamedDependency[Actor], report_id: FromPath[int], data: URLEncodedBody[PublishForm]
+) -> Redirect:
     await services.set_report_published(actor, report_id, data.published == "1")
     return Redirect(f"/pilots/{data.project_id}?done=saved#reports", status_code=303)
 
@@ -425,12 +505,16 @@ class MeetingForm(BaseModel):
 
 
 @post("/pilots/{project_id:int}/meetings", include_in_schema=False, status_code=303, guards=society_staff)
-async def add_meeting(actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[MeetingForm]) -> Response[Any]:
+async def add_meeting(
+    actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[MeetingForm]
+) -> Response[Any]:
     try:
         _required(data.model_dump(), {"held_on": ("会议日期", "the date"), "minutes": ("会议纪要", "the minutes")})
         held_on = services.as_date(data.held_on, "held_on")
         assert held_on is not None
-        await services.add_meeting(actor, project_id, MeetingIn(held_on=held_on, attendees=data.attendees, minutes=data.minutes))
+        await services.add_meeting(
+            actor, project_id, MeetingIn(held_on=held_on, attendees=data.attendees, minutes=data.minutes)
+        )
     except DomainError as error:
         return await _pilot_error(actor, project_id, error, "meeting_errors")
     return Redirect(f"/pilots/{project_id}?done=record#meetings", status_code=303)
@@ -455,16 +539,35 @@ def _decimal(raw: str, field: str) -> Decimal:
 
 
 @post("/pilots/{project_id:int}/evaluations", include_in_schema=False, status_code=303, guards=admin_only)
-async def add_evaluation(actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[EvaluationForm]) -> Response[Any]:
+async def add_evaluation(
+    actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[EvaluationForm]
+) -> Response[Any]:
     try:
-        _required(data.model_dump(), {"evaluator": ("评估机构", "the evaluator"), "evaluated_on": ("评估日期", "the date"), "score": ("得分", "the score")})
+        _required(
+            data.model_dump(),
+            {
+                "evaluator": ("评估机构", "the evaluator"),
+                "evaluated_on": ("评估日期", "the date"),
+                "score": ("得分", "the score"),
+            },
+        )
         evaluated_on = services.as_date(data.evaluated_on, "evaluated_on")
         assert evaluated_on is not None
         score = _decimal(data.score, "score").quantize(Decimal("0.1"))
         if not Decimal(0) <= score <= Decimal(100):
-            raise InvalidInput(Reason("evaluation.score", "评估得分须在0到100之间", "the score must be between 0 and 100", "score"))
+            raise InvalidInput(
+                Reason("evaluation.score", "评估得分须在0到100之间", "the score must be between 0 and 100", "score")
+            )
         await services.add_evaluation(
-            actor, project_id, EvaluationIn(evaluator=data.evaluator, evaluated_on=evaluated_on, score=score, grade=data.grade, findings=data.findings)
+            actor,
+            project_id,
+            EvaluationIn(
+                evaluator=data.evaluator,
+                evaluated_on=evaluated_on,
+                score=score,
+                grade=data.grade,
+                findings=data.findings,
+            ),
         )
     except DomainError as error:
         return await _pilot_error(actor, project_id, error, "evaluation_errors")
@@ -479,15 +582,23 @@ class KpiForm(BaseModel):
 
 
 @post("/pilots/{project_id:int}/kpi-readings", include_in_schema=False, status_code=303, guards=society_staff)
-async def add_kpi_reading(actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[KpiForm]) -> Response[Any]:
+async def add_kpi_reading(
+    actor: NamedDependency[Actor], project_id: FromPath[int], data: URLEncodedBody[KpiForm]
+) -> Response[Any]:
     try:
-        _required(data.model_dump(), {"actual": ("实际值", "the actual value"), "recorded_on": ("记录日期", "the date")})
+        _required(
+            data.model_dump(), {"actual": ("实际值", "the actual value"), "recorded_on": ("记录日期", "the date")}
+        )
         recorded_on = services.as_date(data.recorded_on, "recorded_on")
         assert recorded_on is not None
         actual = _decimal(data.actual, "actual").quantize(Decimal("0.01"))
         if abs(actual) >= Decimal("1e12"):
             raise InvalidInput(Reason("form.number", "数值超出范围", "the value is out of range", "actual"))
-        await services.add_kpi_reading(actor, project_id, KpiReadingIn(kpi_key=data.kpi_key, actual=actual, recorded_on=recorded_on, note=data.note))
+        await services.add_kpi_reading(
+            actor,
+            project_id,
+            KpiReadingIn(kpi_key=data.kpi_key, actual=actual, recorded_on=recorded_on, note=data.note),
+        )
     except DomainError as error:
         return await _pilot_error(actor, project_id, error, "kpi_errors")
     return Redirect(f"/pilots/{project_id}?done=record#kpis", status_code=303)
@@ -503,7 +614,9 @@ async def amend_page(actor: NamedDependency[Actor], project_id: FromPath[int]) -
 
 
 @post("/pilots/{project_id:int}/amend", include_in_schema=False, status_code=303, guards=society_staff)
-async def propose_amendment(actor: NamedDependency[Actor], project_id: FromPath[int], request: Request[Any, Any, Any]) -> Response[Any]:
+async def propose_amendment(
+    actor: NamedDependency[Actor], project_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
     project = await services.get_pilot(actor, project_id)
     form = await request.form()
     agreement, problems = agreement_from_form(form)
@@ -518,7 +631,12 @@ async def propose_amendment(actor: NamedDependency[Actor], project_id: FromPath[
         values = {**form_values(project), "agreement": agreement}
         return Template(
             "societies/amend.html",
-            context={**await _form_context(actor, values), "project": project, "reason": reason, "errors": errors_by_field(error.reasons)},
+            context={
+                **await _form_context(actor, values),
+                "project": project,
+                "reason": reason,
+                "errors": errors_by_field(error.reasons),
+            },
             status_code=error.status,
         )
     return Redirect(f"/pilots/{project_id}?done=amendment", status_code=303)
@@ -531,7 +649,9 @@ class DecisionForm(BaseModel):
 
 
 @post("/pilots/amendments/{amendment_id:int}/decision", include_in_schema=False, status_code=303, guards=admin_only)
-async def decide_amendment(actor: NamedDependency[Actor], amendment_id: FromPath[int], data: URLEncodedBody[DecisionForm]) -> Redirect:
+async def decide_amendment(
+    actor: NamedDependency[Actor], amendment_id: FromPath[int], data: URLEncodedBody[DecisionForm]
+) -> Redirect:
     await services.decide_amendment(actor, amendment_id, data.decision == "approve", data.note)
     return Redirect(f"/pilots/{data.project_id}?done=decided", status_code=303)
 
@@ -552,7 +672,14 @@ async def export_public_pilots() -> Response[bytes]:
         _("Pilot disclosure"),
         [_("Society"), _("Title"), _("Function"), _("Department"), _("Status"), _("Current stage")],
         (
-            [p["society_name"], p["title"], label(rules.FUNCTION_TYPES, p["function_type"]), p["department"], label(rules.STATUSES, p["status"]), label(rules.STAGES, p["current_stage"])]
+            [
+                p["society_name"],
+                p["title"],
+                label(rules.FUNCTION_TYPES, p["function_type"]),
+                p["department"],
+                label(rules.STATUSES, p["status"]),
+                label(rules.STAGES, p["current_stage"]),
+            ]
             for p in pilots
         ),
     )
@@ -560,7 +687,9 @@ async def export_public_pilots() -> Response[bytes]:
 
 @get("/public/pilots/{project_id:int}", include_in_schema=False)
 async def public_pilot_page(project_id: FromPath[int]) -> Template:
-    return Template("societies/public_pilot.html", context={"project": await services.public_pilot(project_id), **_vocabulary()})
+    return Template(
+        "societies/public_pilot.html", context={"project": await services.public_pilot(project_id), **_vocabulary()}
+    )
 
 
 ROUTES = [

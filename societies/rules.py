@@ -107,15 +107,30 @@ def leader_problems(leader: Leader, today: dt.date) -> list[Reason]:
         )
     if leader.approval_date is None:
         problems.append(
-            Reason("leader.approval_date", "请填写理事会审议通过日期", "give the date of the council's approval", "leader_approval_date")
+            Reason(
+                "leader.approval_date",
+                "请填写理事会审议通过日期",
+                "give the date of the council's approval",
+                "leader_approval_date",
+            )
         )
     elif leader.approval_date > today:
         problems.append(
-            Reason("leader.approval_future", "审议通过日期不能晚于今天", "the approval date cannot be in the future", "leader_approval_date")
+            Reason(
+                "leader.approval_future",
+                "审议通过日期不能晚于今天",
+                "the approval date cannot be in the future",
+                "leader_approval_date",
+            )
         )
     if not leader.resolution_ref.strip():
         problems.append(
-            Reason("leader.resolution", "请填写理事会决议文号", "give the reference of the council's resolution", "leader_resolution_ref")
+            Reason(
+                "leader.resolution",
+                "请填写理事会决议文号",
+                "give the reference of the council's resolution",
+                "leader_resolution_ref",
+            )
         )
     return problems
 
@@ -174,13 +189,32 @@ def agreement_problems(agreement: Agreement, today: dt.date) -> list[Reason]:
         problems.append(Reason("agreement.kpis", "至少需要一项量化考核指标", "at least one KPI is required", "kpis"))
     for i, kpi in enumerate(agreement.kpis):
         if not kpi.name.strip() or not kpi.unit.strip():
-            problems.append(Reason("kpi.incomplete", f"第{i + 1}项指标缺少名称或单位", f"KPI {i + 1} needs a name and a unit", f"kpis[{i}]"))
+            problems.append(
+                Reason(
+                    "kpi.incomplete",
+                    f"第{i + 1}项指标缺少名称或单位",
+                    f"KPI {i + 1} needs a name and a unit",
+                    f"kpis[{i}]",
+                )
+            )
         if kpi.target is None or kpi.target < 0:
-            problems.append(Reason("kpi.target", f"第{i + 1}项指标的目标值须为非负数", f"KPI {i + 1} needs a target of zero or more", f"kpis[{i}]"))
+            problems.append(
+                Reason(
+                    "kpi.target",
+                    f"第{i + 1}项指标的目标值须为非负数",
+                    f"KPI {i + 1} needs a target of zero or more",
+                    f"kpis[{i}]",
+                )
+            )
     for i, fund in enumerate(agreement.funding):
         if not fund.source.strip() or fund.amount is None or fund.amount < 0:
             problems.append(
-                Reason("funding.invalid", f"第{i + 1}项经费须有来源和非负金额", f"funding line {i + 1} needs a source and an amount of zero or more", f"funding[{i}]")
+                Reason(
+                    "funding.invalid",
+                    f"第{i + 1}项经费须有来源和非负金额",
+                    f"funding line {i + 1} needs a source and an amount of zero or more",
+                    f"funding[{i}]",
+                )
             )
     if not any(member.strip() for member in agreement.team):
         problems.append(Reason("agreement.team", "请填写实施团队成员", "name the implementation team", "team"))
@@ -195,20 +229,55 @@ def _schedule_problems(stages: Sequence[StagePlan], milestones: Sequence[Milesto
     for key, (zh, en) in STAGES.items():
         plan = by_stage.get(key)
         if plan is None or plan.start is None or plan.end is None:
-            problems.append(Reason("schedule.missing", f"请填写{zh}的起止日期", f"give start and end dates for the {en.lower()} stage", f"stage_{key}"))
+            problems.append(
+                Reason(
+                    "schedule.missing",
+                    f"请填写{zh}的起止日期",
+                    f"give start and end dates for the {en.lower()} stage",
+                    f"stage_{key}",
+                )
+            )
             continue
         if plan.end < plan.start:
-            problems.append(Reason("schedule.reversed", f"{zh}的结束日期早于开始日期", f"the {en.lower()} stage ends before it starts", f"stage_{key}"))
+            problems.append(
+                Reason(
+                    "schedule.reversed",
+                    f"{zh}的结束日期早于开始日期",
+                    f"the {en.lower()} stage ends before it starts",
+                    f"stage_{key}",
+                )
+            )
         if previous_end is not None and plan.start < previous_end:
-            problems.append(Reason("schedule.overlap", f"{zh}须在上一阶段结束后开始", f"the {en.lower()} stage must start after the previous stage ends", f"stage_{key}"))
+            problems.append(
+                Reason(
+                    "schedule.overlap",
+                    f"{zh}须在上一阶段结束后开始",
+                    f"the {en.lower()} stage must start after the previous stage ends",
+                    f"stage_{key}",
+                )
+            )
         previous_end = plan.end
     starts = [s.start for s in stages if s.start]
     ends = [s.end for s in stages if s.end]
     for i, milestone in enumerate(milestones):
         if not milestone.title.strip() or milestone.due is None:
-            problems.append(Reason("milestone.incomplete", f"第{i + 1}个里程碑缺少名称或日期", f"milestone {i + 1} needs a title and a date", f"milestones[{i}]"))
+            problems.append(
+                Reason(
+                    "milestone.incomplete",
+                    f"第{i + 1}个里程碑缺少名称或日期",
+                    f"milestone {i + 1} needs a title and a date",
+                    f"milestones[{i}]",
+                )
+            )
         elif starts and ends and not (min(starts) <= milestone.due <= max(ends)):
-            problems.append(Reason("milestone.outside", f"第{i + 1}个里程碑不在项目周期内", f"milestone {i + 1} lies outside the schedule", f"milestones[{i}]"))
+            problems.append(
+                Reason(
+                    "milestone.outside",
+                    f"第{i + 1}个里程碑不在项目周期内",
+                    f"milestone {i + 1} lies outside the schedule",
+                    f"milestones[{i}]",
+                )
+            )
     return problems
 
 
@@ -273,7 +342,13 @@ def workflow_move(status: str, action: str, role: str, signed: frozenset[str]) -
             return Reason("workflow.already_signed", "该方已签署", "this party has already signed")
         complete = signed | {party} == frozenset(SIGNING_PARTIES)
         return Move("signed" if complete else "submitted", signature=party)
-    target = {"submit": "submitted", "return": "draft", "start": "implementing", "summarise": "summarising", "close": "closed"}
+    target = {
+        "submit": "submitted",
+        "return": "draft",
+        "start": "implementing",
+        "summarise": "summarising",
+        "close": "closed",
+    }
     return Move(target[action])
 
 
@@ -291,7 +366,9 @@ def evaluation_problems(score: Decimal | None, grade: str, evaluator: str) -> li
     if not evaluator.strip():
         problems.append(Reason("evaluation.evaluator", "请填写第三方评估机构", "name the evaluator", "evaluator"))
     if score is None or not Decimal(0) <= score <= Decimal(100):
-        problems.append(Reason("evaluation.score", "评估得分须在0到100之间", "the score must be between 0 and 100", "score"))
+        problems.append(
+            Reason("evaluation.score", "评估得分须在0到100之间", "the score must be between 0 and 100", "score")
+        )
     if grade not in EVALUATION_GRADES:
         problems.append(Reason("evaluation.grade", "请选择评估等级", "choose a grade", "grade"))
     return problems

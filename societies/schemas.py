@@ -87,7 +87,11 @@ class AgreementDoc(BaseModel):
             funding=[rules.Funding(f.source, f.amount) for f in self.funding],
             team=self.team,
             leader=rules.Leader(
-                self.leader.name, self.leader.rank, self.leader.approved_by, self.leader.approval_date, self.leader.resolution_ref
+                self.leader.name,
+                self.leader.rank,
+                self.leader.approved_by,
+                self.leader.approval_date,
+                self.leader.resolution_ref,
             ),
         )
 

@@ -48,7 +48,9 @@ def _society_not_found() -> NotFound:
 
 
 def _pilot_not_found() -> NotFound:
-    return NotFound(Reason("pilot.not_found", "试点项目不存在或无权查看", "pilot project not found or not visible to you"))
+    return NotFound(
+        Reason("pilot.not_found", "试点项目不存在或无权查看", "pilot project not found or not visible to you")
+    )
 
 
 # --- societies -----------------------------------------------------------------------------
@@ -57,7 +59,14 @@ def _pilot_not_found() -> NotFound:
 def _society_problems(data: SocietyIn) -> list[Reason]:
     problems = []
     if not data.code.strip().replace("-", "").replace("_", "").isalnum():
-        problems.append(Reason("society.code", "学会代码只能包含字母、数字、-和_", "the code may contain letters, digits, - and _", "code"))
+        problems.append(
+            Reason(
+                "society.code",
+                "学会代码只能包含字母、数字、-和_",
+                "the code may contain letters, digits, - and _",
+                "code",
+            )
+        )
     if not data.name_zh.strip():
         problems.append(Reason("society.name", "请填写学会中文名称", "the Chinese name is required", "name_zh"))
     return problems
@@ -89,8 +98,8 @@ async def update_society(actor: Actor, society_id: int, data: SocietyIn) -> None
         code = data.code.strip().upper()
         if code != before["code"] and await Society.exists().where(Society.code == code):
             raise Conflict(Reason("society.code_taken", "学会代码已存在", "this society code exists already", "code"))
-        after = {**data.model_dump(), "code": code}
-        await Society.update(after).where(Society.id == society_id)
+        after: dict[str, Any] = {**data.model_dump(), "code": code}
+        await Society.update({getattr(Society, k): v for k, v in after.items()}).where(Society.id == society_id)
         changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
         await audit(actor, "society.updated", "society", society_id, changes, society_id)
 
@@ -100,7 +109,9 @@ async def set_society_status(actor: Actor, society_id: int, status: str, reason:
     if status not in ("active", "suspended"):
         raise InvalidInput(Reason("society.status", "状态无效", "unknown status", "status"))
     if status == "suspended" and not reason.strip():
-        raise InvalidInput(Reason("society.suspend_reason", "暂停学会须填写理由", "give a reason for suspending a society", "reason"))
+        raise InvalidInput(
+            Reason("society.suspend_reason", "暂停学会须填写理由", "give a reason for suspending a society", "reason")
+        )
     async with write_transaction():
         done = await Society.update({Society.status: status}).where(Society.id == society_id).returning(Society.id)
         if not done:
@@ -190,7 +201,9 @@ async def list_pilots(actor: Actor, status: str = "", society_id: int | None = N
 def _pilot_problems(data: PilotIn) -> list[Reason]:
     problems = []
     if data.function_type not in rules.FUNCTION_TYPES:
-        problems.append(Reason("pilot.function_type", "请选择承接的职能类型", "choose the transferred function", "function_type"))
+        problems.append(
+            Reason("pilot.function_type", "请选择承接的职能类型", "choose the transferred function", "function_type")
+        )
     if not data.title.strip():
         problems.append(Reason("pilot.title", "请填写项目名称", "the title is required", "title"))
     return problems
@@ -199,14 +212,27 @@ def _pilot_problems(data: PilotIn) -> list[Reason]:
 async def create_pilot(actor: Actor, data: PilotIn) -> int:
     society_id = data.society_id if actor.is_admin else actor.society_id
     if society_id is None or not actor.acts_for(society_id):
-        raise Forbidden(Reason("pilot.society", "只能为本学会创建试点项目", "you can create pilot projects only for your own society", "society_id"))
+        raise Forbidden(
+            Reason(
+                "pilot.society",
+                "只能为本学会创建试点项目",
+                "you can create pilot projects only for your own society",
+                "society_id",
+            )
+        )
     if problems := _pilot_problems(data):
         raise InvalidInput(problems)
     society = await Society.select(Society.status).where(Society.id == society_id).first()
     if society is None:
         raise _society_not_found()
     if society["status"] != "active":
-        raise Conflict(Reason("society.suspended", "学会已被暂停，不能新建试点项目", "the society is suspended and cannot start a pilot project"))
+        raise Conflict(
+            Reason(
+                "society.suspended",
+                "学会已被暂停，不能新建试点项目",
+                "the society is suspended and cannot start a pilot project",
+            )
+        )
     agreement = data.agreement.with_kpi_keys()
     async with write_transaction():
         moment = now()
@@ -229,7 +255,11 @@ async def update_pilot(actor: Actor, project_id: int, data: PilotIn) -> None:
     current = await get_pilot(actor, project_id)
     if not rules.editable(current["status"]):
         raise Conflict(
-            Reason("pilot.locked", "任务书已提交或签署，只能通过变更申请修改", "the agreement is submitted or signed; change it through an amendment")
+            Reason(
+                "pilot.locked",
+                "任务书已提交或签署，只能通过变更申请修改",
+                "the agreement is submitted or signed; change it through an amendment",
+            )
         )
     if problems := _pilot_problems(data):
         raise InvalidInput(problems)
@@ -249,7 +279,9 @@ async def update_pilot(actor: Actor, project_id: int, data: PilotIn) -> None:
             .returning(PilotProject.id)
         )
         if not updated:
-            raise Conflict(Reason("pilot.changed", "项目状态已变化，请刷新", "the project changed meanwhile; reload it"))
+            raise Conflict(
+                Reason("pilot.changed", "项目状态已变化，请刷新", "the project changed meanwhile; reload it")
+            )
         await audit(actor, "pilot.updated", "pilot_project", project_id, {"title": data.title}, current["society_id"])
 
 
@@ -272,39 +304,61 @@ async def act(actor: Actor, project_id: int, data: ActionIn) -> str:
     if data.action == "submit" and (problems := submission_problems(current["agreement"], current["department"])):
         raise InvalidInput(problems)
     if data.action == "return" and not data.reason.strip():
-        raise InvalidInput(Reason("pilot.return_reason", "退回须写明理由", "give the reason for returning it", "reason"))
+        raise InvalidInput(
+            Reason("pilot.return_reason", "退回须写明理由", "give the reason for returning it", "reason")
+        )
     if data.action == "summarise" and not await ProgressReport.exists().where(
         (ProgressReport.project == project_id) & (ProgressReport.kind == "final_summary")
     ):
-        raise Conflict(Reason("pilot.summary_missing", "进入总结阶段前请先提交总结报告", "add the final summary before moving to the summary stage"))
+        raise Conflict(
+            Reason(
+                "pilot.summary_missing",
+                "进入总结阶段前请先提交总结报告",
+                "add the final summary before moving to the summary stage",
+            )
+        )
     values: dict[Any, Any] = {PilotProject.status: move.status, PilotProject.updated_at: now()}
     if move.signature:
         signed_on = data.signed_on or today()
         if signed_on > today():
-            raise InvalidInput(Reason("pilot.signed_on", "签署日期不能晚于今天", "the signing date cannot be in the future", "signed_on"))
+            raise InvalidInput(
+                Reason(
+                    "pilot.signed_on", "签署日期不能晚于今天", "the signing date cannot be in the future", "signed_on"
+                )
+            )
         values[getattr(PilotProject, f"signed_{move.signature}_on")] = signed_on
     if data.action == "return":
         values[PilotProject.return_reason] = data.reason.strip()
         for party in rules.SIGNING_PARTIES:
             values[getattr(PilotProject, f"signed_{party}_on")] = None
+    guard = (PilotProject.id == project_id) & (PilotProject.status == current["status"])
+    if move.signature:
+        guard &= getattr(PilotProject, f"signed_{move.signature}_on").is_null()
     async with write_transaction():
-        # The status in the WHERE makes two simultaneous actions on one project exclusive.
-        done = await (
-            PilotProject.update(values)
-            .where((PilotProject.id == project_id) & (PilotProject.status == current["status"]))
-            .returning(PilotProject.id)
-        )
+        # The state in the WHERE makes simultaneous actions on one project exclusive: only one
+        # of two identical signatures, or of a submit and a return, can find the row unchanged.
+        done = await PilotProject.update(values).where(guard).returning(PilotProject.id)
         if not done:
-            raise Conflict(Reason("pilot.changed", "项目状态已变化，请刷新", "the project changed meanwhile; reload it"))
+            raise Conflict(
+                Reason("pilot.changed", "项目状态已变化，请刷新", "the project changed meanwhile; reload it")
+            )
+        status = move.status
+        if move.signature:
+            # Two different parties may sign at once, each seeing the other's signature missing;
+            # whoever writes last sees both and completes the signing.
+            row = await PilotProject.select().where(PilotProject.id == project_id).first()
+            if row is not None and _signed(row) == frozenset(rules.SIGNING_PARTIES):
+                await PilotProject.update({PilotProject.status: "signed"}).where(PilotProject.id == project_id)
+                status = "signed"
         await audit(
             actor,
             f"pilot.{data.action}",
             "pilot_project",
             project_id,
-            {"from": current["status"], "to": move.status, "reason": data.reason},
+            {"from": current["status"], "to": status, "reason": data.reason},
             current["society_id"],
         )
-    return move.status
+    return status
 
 
 # --- amendments ----------------------------------------------------------------------------
@@ -313,9 +367,15 @@ async def act(actor: Actor, project_id: int, data: ActionIn) -> str:
 async def propose_amendment(actor: Actor, project_id: int, data: AmendmentIn) -> int:
     current = await get_pilot(actor, project_id)
     if not rules.amendable(current["status"]):
-        raise Conflict(Reason("amendment.state", "只有已签署的项目才需要变更申请", "only signed projects take amendments"))
-    if await PilotAmendment.exists().where((PilotAmendment.project == project_id) & (PilotAmendment.status == "proposed")):
-        raise Conflict(Reason("amendment.pending", "已有待审批的变更申请", "an amendment is already waiting for a decision"))
+        raise Conflict(
+            Reason("amendment.state", "只有已签署的项目才需要变更申请", "only signed projects take amendments")
+        )
+    if await PilotAmendment.exists().where(
+        (PilotAmendment.project == project_id) & (PilotAmendment.status == "proposed")
+    ):
+        raise Conflict(
+            Reason("amendment.pending", "已有待审批的变更申请", "an amendment is already waiting for a decision")
+        )
     agreement = data.agreement.with_kpi_keys()
     if problems := rules.agreement_problems(agreement.to_rules(), today()):
         raise InvalidInput(problems)
@@ -332,7 +392,14 @@ async def propose_amendment(actor: Actor, project_id: int, data: AmendmentIn) ->
             proposed_at=now(),
         )
         await amendment.save()
-        await audit(actor, "pilot.amendment_proposed", "pilot_project", project_id, {"number": number, "reason": data.reason}, current["society_id"])
+        await audit(
+            actor,
+            "pilot.amendment_proposed",
+            "pilot_project",
+            project_id,
+            {"number": number, "reason": data.reason},
+            current["society_id"],
+        )
     return int(amendment.id)
 
 
@@ -359,7 +426,12 @@ async def decide_amendment(actor: Actor, amendment_id: int, approve: bool, note:
                 PilotProject.id == row["project"]
             )
         await audit(
-            actor, f"pilot.amendment_{status}", "pilot_project", row["project"], {"number": row["number"], "note": note}, project["society_id"]
+            actor,
+            f"pilot.amendment_{status}",
+            "pilot_project",
+            row["project"],
+            {"number": row["number"], "note": note},
+            project["society_id"],
         )
 
 
@@ -374,7 +446,11 @@ async def list_amendments(actor: Actor, project_id: int) -> list[dict[str, Any]]
 async def _writable_running_pilot(actor: Actor, project_id: int) -> dict[str, Any]:
     current = await get_pilot(actor, project_id)
     if current["status"] in ("draft", "submitted", "closed"):
-        raise Conflict(Reason("pilot.not_running", "项目签署后、结项前才能添加此记录", "records are added between signing and closing"))
+        raise Conflict(
+            Reason(
+                "pilot.not_running", "项目签署后、结项前才能添加此记录", "records are added between signing and closing"
+            )
+        )
     return current
 
 
@@ -394,7 +470,14 @@ async def add_report(actor: Actor, project_id: int, data: ReportIn) -> int:
             created_at=now(),
         )
         await report.save()
-        await audit(actor, "pilot.report_added", "pilot_project", project_id, {"title": data.title, "published": data.published}, current["society_id"])
+        await audit(
+            actor,
+            "pilot.report_added",
+            "pilot_project",
+            project_id,
+            {"title": data.title, "published": data.published},
+            current["society_id"],
+        )
     return int(report.id)
 
 
@@ -405,19 +488,35 @@ async def set_report_published(actor: Actor, report_id: int, published: bool) ->
     current = await get_pilot(actor, row["project"])
     async with write_transaction():
         await ProgressReport.update({ProgressReport.published: published}).where(ProgressReport.id == report_id)
-        await audit(actor, "pilot.report_published" if published else "pilot.report_unpublished", "progress_report", report_id, {}, current["society_id"])
+        await audit(
+            actor,
+            "pilot.report_published" if published else "pilot.report_unpublished",
+            "progress_report",
+            report_id,
+            {},
+            current["society_id"],
+        )
 
 
 async def add_meeting(actor: Actor, project_id: int, data: MeetingIn) -> int:
     current = await _writable_running_pilot(actor, project_id)
     if data.held_on > today():
-        raise InvalidInput(Reason("meeting.future", "例会日期不能晚于今天", "the meeting date cannot be in the future", "held_on"))
+        raise InvalidInput(
+            Reason("meeting.future", "例会日期不能晚于今天", "the meeting date cannot be in the future", "held_on")
+        )
     async with write_transaction():
         meeting = RegularMeeting(
-            project=project_id, held_on=data.held_on, attendees=data.attendees.strip(), minutes=data.minutes.strip(), created_by=actor.user_id, created_at=now()
+            project=project_id,
+            held_on=data.held_on,
+            attendees=data.attendees.strip(),
+            minutes=data.minutes.strip(),
+            created_by=actor.user_id,
+            created_at=now(),
         )
         await meeting.save()
-        await audit(actor, "pilot.meeting_added", "pilot_project", project_id, {"held_on": data.held_on}, current["society_id"])
+        await audit(
+            actor, "pilot.meeting_added", "pilot_project", project_id, {"held_on": data.held_on}, current["society_id"]
+        )
     return int(meeting.id)
 
 
@@ -425,7 +524,9 @@ async def add_evaluation(actor: Actor, project_id: int, data: EvaluationIn) -> i
     _admin(actor)
     current = await get_pilot(actor, project_id)
     if current["status"] in ("draft", "submitted"):
-        raise Conflict(Reason("evaluation.state", "项目签署后才能录入第三方评估", "evaluations are recorded after signing"))
+        raise Conflict(
+            Reason("evaluation.state", "项目签署后才能录入第三方评估", "evaluations are recorded after signing")
+        )
     if problems := rules.evaluation_problems(data.score, data.grade, data.evaluator):
         raise InvalidInput(problems)
     async with write_transaction():
@@ -440,7 +541,14 @@ async def add_evaluation(actor: Actor, project_id: int, data: EvaluationIn) -> i
             created_at=now(),
         )
         await evaluation.save()
-        await audit(actor, "pilot.evaluation_added", "pilot_project", project_id, {"grade": data.grade, "score": data.score}, current["society_id"])
+        await audit(
+            actor,
+            "pilot.evaluation_added",
+            "pilot_project",
+            project_id,
+            {"grade": data.grade, "score": data.score},
+            current["society_id"],
+        )
     return int(evaluation.id)
 
 
@@ -450,28 +558,54 @@ async def add_kpi_reading(actor: Actor, project_id: int, data: KpiReadingIn) -> 
     if data.kpi_key not in keys:
         raise InvalidInput(Reason("kpi.unknown", "任务书中没有该指标", "the agreement has no such KPI", "kpi_key"))
     if data.recorded_on > today():
-        raise InvalidInput(Reason("kpi.future", "记录日期不能晚于今天", "the date cannot be in the future", "recorded_on"))
+        raise InvalidInput(
+            Reason("kpi.future", "记录日期不能晚于今天", "the date cannot be in the future", "recorded_on")
+        )
     async with write_transaction():
-        reading = KpiReading(project=project_id, kpi_key=data.kpi_key, actual=data.actual, recorded_on=data.recorded_on, note=data.note.strip())
+        reading = KpiReading(
+            project=project_id,
+            kpi_key=data.kpi_key,
+            actual=data.actual,
+            recorded_on=data.recorded_on,
+            note=data.note.strip(),
+        )
         await reading.save()
-        await audit(actor, "pilot.kpi_recorded", "pilot_project", project_id, {"kpi": data.kpi_key, "actual": data.actual}, current["society_id"])
+        await audit(
+            actor,
+            "pilot.kpi_recorded",
+            "pilot_project",
+            project_id,
+            {"kpi": data.kpi_key, "actual": data.actual},
+            current["society_id"],
+        )
     return int(reading.id)
 
 
 async def kpi_table(project: dict[str, Any]) -> list[dict[str, Any]]:
     """Each agreement KPI with its target and latest recorded actual."""
     readings = await (
-        KpiReading.select().where(KpiReading.project == project["id"]).order_by(KpiReading.recorded_on).order_by(KpiReading.id)
+        KpiReading.select()
+        .where(KpiReading.project == project["id"])
+        .order_by(KpiReading.recorded_on)
+        .order_by(KpiReading.id)
     )
-    latest: dict[str, dict[str, Any]] = {}
-    for reading in readings:
-        latest[reading["kpi_key"]] = reading
+    latest: dict[str, dict[str, Any]] = {reading["kpi_key"]: reading for reading in readings}
     table = []
     for kpi in project["agreement"].kpis:
         reading = latest.get(kpi.key)
         actual: Decimal | None = reading["actual"] if reading else None
         share = (actual / kpi.target * 100).quantize(Decimal(1)) if actual is not None and kpi.target else None
-        table.append({"key": kpi.key, "name": kpi.name, "unit": kpi.unit, "target": kpi.target, "actual": actual, "share": share, "recorded_on": reading["recorded_on"] if reading else None})
+        table.append(
+            {
+                "key": kpi.key,
+                "name": kpi.name,
+                "unit": kpi.unit,
+                "target": kpi.target,
+                "actual": actual,
+                "share": share,
+                "recorded_on": reading["recorded_on"] if reading else None,
+            }
+        )
     return table
 
 
@@ -480,10 +614,18 @@ async def project_records(actor: Actor, project_id: int) -> dict[str, Any]:
     return {
         "project": project,
         "kpis": await kpi_table(project),
-        "reports": await ProgressReport.select().where(ProgressReport.project == project_id).order_by(ProgressReport.id),
-        "meetings": await RegularMeeting.select().where(RegularMeeting.project == project_id).order_by(RegularMeeting.held_on),
-        "evaluations": await ThirdPartyEvaluation.select().where(ThirdPartyEvaluation.project == project_id).order_by(ThirdPartyEvaluation.evaluated_on),
-        "amendments": await PilotAmendment.select().where(PilotAmendment.project == project_id).order_by(PilotAmendment.number),
+        "reports": await ProgressReport.select()
+        .where(ProgressReport.project == project_id)
+        .order_by(ProgressReport.id),
+        "meetings": await RegularMeeting.select()
+        .where(RegularMeeting.project == project_id)
+        .order_by(RegularMeeting.held_on),
+        "evaluations": await ThirdPartyEvaluation.select()
+        .where(ThirdPartyEvaluation.project == project_id)
+        .order_by(ThirdPartyEvaluation.evaluated_on),
+        "amendments": await PilotAmendment.select()
+        .where(PilotAmendment.project == project_id)
+        .order_by(PilotAmendment.number),
     }
 
 
@@ -545,4 +687,6 @@ def as_date(value: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as error:
-        raise InvalidInput(Reason("date.invalid", "日期格式应为YYYY-MM-DD", "dates are written YYYY-MM-DD", field)) from error
+        raise InvalidInput(
+            Reason("date.invalid", "日期格式应为YYYY-MM-DD", "dates are written YYYY-MM-DD", field)
+        ) from error

@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +97,9 @@ async def _enable_wal() -> None:
 
     await prepare_sqlite()
     # Fold the WAL back into the file so that a plain copy is the whole database.
-    from xuehui.db import engine
     from piccolo.querystring import QueryString
+
+    from xuehui.db import engine
 
     await engine().run_querystring(QueryString("PRAGMA wal_checkpoint(TRUNCATE)"))
 
@@ -136,11 +136,10 @@ def reset_database() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_database(request: pytest.FixtureRequest) -> Iterator[None]:
+def fresh_database(request: pytest.FixtureRequest) -> None:
     """Every test that may touch the database starts from the migrated, empty schema."""
     if request.node.get_closest_marker("e2e") is None and request.node.get_closest_marker("pure") is None:
         reset_database()
-    yield
 
 
 @pytest.fixture
@@ -165,3 +164,17 @@ async def other_client(app: Any) -> Any:
 
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread until the session ends, and async tests cannot run after it starts."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
+    """With XUEHUI_FAIL_ON_SKIP set (CI), a skipped test fails the run: skipped is not passed."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("XUEHUI_FAIL_ON_SKIP") and skipped:
+        terminalreporter.write_line(f"{len(skipped)} test(s) were skipped and XUEHUI_FAIL_ON_SKIP is set", red=True)
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED

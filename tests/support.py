@@ -22,7 +22,12 @@ async def make_society(code: str = "CMES", name: str = "省机械工程学会") 
 
 async def make_user(username: str, role: str, society_id: int | None = None, password: str = PASSWORD) -> Actor:
     user_id = await create_user(
-        None, username=username, display_name=f"{username} name", role=role, password=password, society_id=society_id,
+        None,
+        username=username,
+        display_name=f"{username} name",
+        role=role,
+        password=password,
+        society_id=society_id,
         must_change_password=False,
     )
     return Actor(user_id=user_id, username=username, display_name=f"{username} name", role=role, society_id=society_id)
@@ -42,7 +47,9 @@ async def csrf(client: AsyncTestClient[Any], path: str = "/") -> str:
 async def login(client: AsyncTestClient[Any], username: str, password: str = PASSWORD) -> None:
     token = await csrf(client, "/login")
     response = await client.post(
-        "/login", data={"username": username, "password": password, "next": "/", "_csrf_token": token}, follow_redirects=False
+        "/login",
+        data={"username": username, "password": password, "next": "/", "_csrf_token": token},
+        follow_redirects=False,
     )
     assert response.status_code == 303, response.text
     assert "xh_session" in response.cookies or client.cookies.get("xh_session")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Litestar, MediaType, Request, Response
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
@@ -23,7 +24,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from urllib.parse import quote
 
 from xuehui import db
 from xuehui.errors import DomainError, Reason
@@ -45,7 +45,9 @@ def _error_response(request: Request[Any, Any, Any], status: int, reasons: list[
     lang = current_language.get()
     if _wants_json(request):
         return Response(
-            {"status": status, "errors": [r.as_dict(lang) for r in reasons]}, status_code=status, media_type=MediaType.JSON
+            {"status": status, "errors": [r.as_dict(lang) for r in reasons]},
+            status_code=status,
+            media_type=MediaType.JSON,
         )
     return Template("error.html", context={"status": status, "reasons": reasons}, status_code=status)
 
@@ -64,7 +66,9 @@ def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedEx
 def permission_denied_handler(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
     if exc.detail == "csrf":
         reason = Reason(
-            "csrf.invalid", "表单已过期或来源无效，请返回刷新后重试", "the form expired or came from elsewhere; reload and try again"
+            "csrf.invalid",
+            "表单已过期或来源无效，请返回刷新后重试",
+            "the form expired or came from elsewhere; reload and try again",
         )
     else:
         reason = Reason("forbidden", "您没有权限访问此页面", "you are not allowed to open this page")
@@ -80,7 +84,9 @@ def validation_handler(request: Request[Any, Any, Any], exc: ValidationException
     for item in exc.extra if isinstance(exc.extra, list) else []:
         key = str(item.get("key", "")) if isinstance(item, dict) else ""
         message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        reasons.append(Reason("invalid", f"字段 {key} 无效：{message}", f"field {key} is invalid: {message}", key or None))
+        reasons.append(
+            Reason("invalid", f"字段 {key} 无效：{message}", f"field {key} is invalid: {message}", key or None)
+        )
     if not reasons:
         reasons = [Reason("invalid", f"请求无效：{exc.detail}", f"invalid request: {exc.detail}")]
     return _error_response(request, 400, reasons)
@@ -147,7 +153,9 @@ def route_handlers() -> list[Any]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    template_dirs = [ROOT / pkg / "templates" for pkg in PACKAGES if (ROOT / pkg / "templates").is_dir()]
+    template_dirs: list[Path | os.PathLike[Any] | str] = [
+        ROOT / pkg / "templates" for pkg in PACKAGES if (ROOT / pkg / "templates").is_dir()
+    ]
     return Litestar(
         route_handlers=route_handlers(),
         middleware=[RequestContextMiddleware()],
@@ -169,7 +177,6 @@ def create_app() -> Litestar:
             "society_choices": Provide(society_choices),
         },
         lifespan=[lifespan],
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         request_max_body_size=settings.max_request_bytes,
         multipart_form_part_limit=200,
         openapi_config=OpenAPIConfig(title="Xuehui API", version="1.0.0", path="/schema"),

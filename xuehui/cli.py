@@ -49,7 +49,7 @@ def demo(quiet: bool) -> None:
     if not loaded:
         click.echo("the database already has users; demo data not loaded")
     if not quiet:
-        click.echo("demo logins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"demo logins (password for all: {DEMO_PASSWORD}):")
         from xuehui.demo import DEMO_USERS
 
         for username, _name, role, _society in DEMO_USERS:
@@ -94,7 +94,9 @@ def create_user(username: str, display_name: str, role: str, society_code: str, 
 @main.command(help="Serve the web application.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Processes (PostgreSQL only; SQLite allows one writer).")
+@click.option(
+    "--workers", default=1, show_default=True, type=int, help="Processes (PostgreSQL only; SQLite allows one writer)."
+)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def serve(host: str, port: int, workers: int, reload: bool) -> None:
     import uvicorn

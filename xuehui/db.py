@@ -118,7 +118,7 @@ async def connection_pool(max_size: int) -> AsyncIterator[None]:
     """
     db = engine()
     if isinstance(db, PostgresEngine) and max_size > 0:
-        await db.start_connection_pool(max_size=max_size)
+        await db.start_connection_pool(min_size=1, max_size=max_size)
         try:
             yield
         finally:

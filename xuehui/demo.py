@@ -27,7 +27,7 @@ from societies.schemas import (
 )
 from xuehui.clock import today
 
-DEMO_PASSWORD = "Xuehui-demo-2026"
+DEMO_PASSWORD = "Xuehui-demo-2026"  # noqa: S105 - printed for the demo on purpose
 
 SOCIETIES = [
     ("CMES", "省机械工程学会", "Provincial Mechanical Engineering Society", "机械工程", "王建国"),
@@ -77,7 +77,10 @@ def _agreement(start: dt.date, function: str) -> AgreementDoc:
             KpiDoc(name="承接事项数量", unit="项", target=Decimal(20)),
             KpiDoc(name="服务对象满意度", unit="%", target=Decimal(90)),
         ],
-        funding=[FundingDoc(source="省财政专项", amount=Decimal(300000)), FundingDoc(source="学会自筹", amount=Decimal(100000))],
+        funding=[
+            FundingDoc(source="省财政专项", amount=Decimal(300000)),
+            FundingDoc(source="学会自筹", amount=Decimal(100000)),
+        ],
         team=["王建国 秘书长", "李娜 项目主管", "赵磊 专员"],
         leader=LeaderDoc(
             name="王建国",
@@ -118,7 +121,9 @@ async def load_demo() -> bool:
             society_id=society_id,
             must_change_password=False,
         )
-        actors[username] = Actor(user_id=user_id, username=username, display_name=name, role=role, society_id=society_id)
+        actors[username] = Actor(
+            user_id=user_id, username=username, display_name=name, role=role, society_id=society_id
+        )
     admin = actors["admin"]
     start = today() - dt.timedelta(days=200)
     plans = [
@@ -135,7 +140,13 @@ async def load_demo() -> bool:
         owner = Actor(user_id=admin.user_id, username="admin", display_name="demo", role="admin", society_id=None)
         project_id = await pilots.create_pilot(
             owner,
-            PilotIn(society_id=society_id, title=title, function_type=function, department=department, agreement=_agreement(start, title)),
+            PilotIn(
+                society_id=society_id,
+                title=title,
+                function_type=function,
+                department=department,
+                agreement=_agreement(start, title),
+            ),
         )
         await _advance(owner, project_id, target, start)
     return True
@@ -150,25 +161,58 @@ async def _advance(admin: Actor, project_id: int, target: str, start: dt.date) -
         await pilots.act(admin, project_id, ActionIn(action="submit"))
     if "signed" in steps:
         for party in ("department", "society", "association"):
-            await pilots.act(admin, project_id, ActionIn(action=f"sign_{party}", signed_on=start - dt.timedelta(days=5)))
+            await pilots.act(
+                admin, project_id, ActionIn(action=f"sign_{party}", signed_on=start - dt.timedelta(days=5))
+            )
     if "implementing" in steps:
         await pilots.act(admin, project_id, ActionIn(action="start"))
         await pilots.add_report(
             admin,
             project_id,
-            ReportIn(period="第一季度", title="部署动员阶段工作进展", body="已召开部署动员会，建立了工作制度和专家队伍。", published=True),
+            ReportIn(
+                period="第一季度",
+                title="部署动员阶段工作进展",
+                body="已召开部署动员会，建立了工作制度和专家队伍。",
+                published=True,
+            ),
         )
-        await pilots.add_meeting(admin, project_id, MeetingIn(held_on=start + dt.timedelta(days=40), attendees="学会秘书处、省科协学会部", minutes="通报试点进展，部署下一阶段工作。"))
-        await pilots.add_kpi_reading(admin, project_id, KpiReadingIn(kpi_key="k1", actual=Decimal(12), recorded_on=today() - dt.timedelta(days=10)))
+        await pilots.add_meeting(
+            admin,
+            project_id,
+            MeetingIn(
+                held_on=start + dt.timedelta(days=40),
+                attendees="学会秘书处、省科协学会部",
+                minutes="通报试点进展，部署下一阶段工作。",
+            ),
+        )
+        await pilots.add_kpi_reading(
+            admin,
+            project_id,
+            KpiReadingIn(kpi_key="k1", actual=Decimal(12), recorded_on=today() - dt.timedelta(days=10)),
+        )
     if "summarising" in steps:
         await pilots.add_report(
-            admin, project_id, ReportIn(kind="final_summary", period="总结", title="试点工作总结报告", body="全面完成任务书确定的各项指标。", published=True)
+            admin,
+            project_id,
+            ReportIn(
+                kind="final_summary",
+                period="总结",
+                title="试点工作总结报告",
+                body="全面完成任务书确定的各项指标。",
+                published=True,
+            ),
         )
         await pilots.act(admin, project_id, ActionIn(action="summarise"))
         await pilots.add_evaluation(
             admin,
             project_id,
-            EvaluationIn(evaluator="省科技评估中心", evaluated_on=today() - dt.timedelta(days=3), score=Decimal("88.5"), grade="good", findings="组织有力，指标基本完成。"),
+            EvaluationIn(
+                evaluator="省科技评估中心",
+                evaluated_on=today() - dt.timedelta(days=3),
+                score=Decimal("88.5"),
+                grade="good",
+                findings="组织有力，指标基本完成。",
+            ),
         )
     if "closed" in steps:
         await pilots.act(admin, project_id, ActionIn(action="close"))

@@ -62,7 +62,9 @@ def workbook_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequ
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response[bytes]:
+def xlsx_response(
+    filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response[bytes]:
     content = workbook_bytes(sheet_title, headers, rows)
     ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
     return Response(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "xuehui.sqlite"
-DEFAULT_SECRET = "dev-only-secret-change-me-dev-only-secret-change-me"
+DEFAULT_SECRET = "dev-only-secret-change-me-dev-only-secret-change-me"  # noqa: S105 - refused in production
 
 
 def _bool(name: str, default: bool) -> bool:

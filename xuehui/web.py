@@ -18,7 +18,7 @@ from typing import Any
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import ClientException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +53,22 @@ def _header(scope: Scope, wanted: bytes) -> str:
         if name == wanted:
             return str(value.decode("latin-1"))
     return ""
+
+
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Compare the Host header without its port against the allowed names (`*.x` for subdomains).
+
+    Litestar's own check compares the whole header, port included, which a server on a
+    configurable port cannot list in advance.
+    """
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip().lower()
+    if not name:
+        return False
+    for pattern in allowed:
+        if pattern == "*" or name == pattern or (pattern.startswith("*.") and name.endswith(pattern[1:])):
+            return True
+    return False
 
 
 def client_ip(scope: Scope) -> str:
@@ -104,6 +120,8 @@ class RequestContextMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not host_allowed(_header(scope, b"host"), get_settings().allowed_hosts):
+            raise ClientException(detail="invalid host")
         cookies = _cookies(scope)
         ip = client_ip(scope)
         actor: Actor | None = None

@@ -26,7 +26,9 @@ async def test_unknown_user_and_wrong_password_get_the_same_answer(client) -> No
     await make_user("alice", "admin")
     token = await csrf(client, "/login")
     wrong = await client.post("/login", data={"username": "alice", "password": "nope-nope-nope", "_csrf_token": token})
-    unknown = await client.post("/login", data={"username": "nobody", "password": "nope-nope-nope", "_csrf_token": token})
+    unknown = await client.post(
+        "/login", data={"username": "nobody", "password": "nope-nope-nope", "_csrf_token": token}
+    )
     assert wrong.status_code == unknown.status_code == 422
     assert "用户名或密码不正确" in wrong.text and "用户名或密码不正确" in unknown.text
     assert await LoginFailure.count() == 2
@@ -87,7 +89,10 @@ async def test_password_change_refuses_a_weak_password_and_changes_nothing(clien
     await login(client, "alice")
     before = (await User.select(User.password_hash).first())["password_hash"]
     response = await post_form(
-        client, "/account/password", {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"}, "/account"
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+        "/account",
     )
     assert response.status_code == 422
     assert "密码至少需要10个字符" in response.text
