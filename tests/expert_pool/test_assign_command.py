@@ -13,7 +13,9 @@ from expert_pool.commands import assign_command, read_triples
 from expert_pool.rules import solve
 from expert_pool.rules.problem import Problem, problem_from_arrays
 
-PREFLIB = Path("/work/shared/research-data/assignment/multistage_reviewing_bounds")
+# shared/ lies beside the repository (on developers' machines and in CI alike).
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+PREFLIB = SHARED / "research-data" / "assignment" / "multistage_reviewing_bounds"
 
 
 def write(path: Path, text: str) -> Path:
