@@ -9,6 +9,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from xuehui.composition import piccolo_apps
 from xuehui.settings import database_url
 
 
@@ -22,9 +23,4 @@ def make_engine(url: str) -> Engine[Any]:
 
 DB: Engine[Any] = make_engine(database_url())
 
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "accounts.piccolo_app",
-        "societies.piccolo_app",
-    ]
-)
+APP_REGISTRY = AppRegistry(apps=piccolo_apps())

@@ -151,3 +151,6 @@ def assign_command(
     if assignment.weakest_upper_bound is not None:
         click.echo(f"weakest item upper bound: {assignment.weakest_upper_bound:.4f}; proven: {assignment.fair_proven}")
     click.echo(f"time: {elapsed:.2f} s")
+
+
+COMMANDS = [assign_command]

@@ -1,6 +1,8 @@
 """Every route × every role, built from the app's own route list: a new route without a policy
 here fails the suite, so nothing can be added without deciding who may use it."""
 
+import importlib
+import importlib.util
 import re
 from contextlib import AsyncExitStack
 from typing import Any
@@ -10,22 +12,21 @@ from litestar.testing import AsyncTestClient
 from accounts.tables import AuditEntry
 from societies import services as pilots
 from societies.schemas import PilotIn
-from tests.support import csrf, login, make_society, make_user
-
-ANON, ADMIN, SOCIETY, OTHER, EXPERT, EXAM, CANDIDATE = (
-    "anonymous",
-    "admin",
-    "society",
-    "other_society",
-    "expert",
-    "exam_admin",
-    "candidate",
+from tests.access_roles import (
+    ADMIN,
+    ADMINS,
+    ANON,
+    CANDIDATE,
+    EVERYONE,
+    EXAM,
+    EXPERT,
+    OTHER,
+    SIGNED,
+    SOCIETY,
+    SOCIETY_ROLES,
+    STAFF,
 )
-EVERYONE = frozenset({ANON, ADMIN, SOCIETY, OTHER, EXPERT, EXAM, CANDIDATE})
-SIGNED = EVERYONE - {ANON}
-ADMINS = frozenset({ADMIN})
-STAFF = frozenset({ADMIN, SOCIETY, OTHER, EXAM})
-SOCIETY_ROLES = frozenset({SOCIETY, OTHER, EXAM})
+from tests.support import csrf, login, make_society, make_user
 
 # (method, path) -> roles allowed past the guards. Object-level scoping is checked separately.
 POLICY: dict[tuple[str, str], frozenset[str]] = {
@@ -100,6 +101,11 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/public/pilots"): EVERYONE,
     ("GET", "/api/public/pilots/{project_id:int}"): EVERYONE,
 }
+# Each domain package keeps the policy of its own routes in tests/<package>/access_policy.py.
+for _package in ("expert_pool", "nominations", "exams"):
+    if importlib.util.find_spec(f"tests.{_package}.access_policy") is not None:
+        POLICY.update(importlib.import_module(f"tests.{_package}.access_policy").POLICY)
+
 # Documentation and static files are public by design.
 PUBLIC_PREFIXES = ("/static", "/schema")
 # Reads of one society's object: another society gets 404, exactly as for a missing id.

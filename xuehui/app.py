@@ -26,6 +26,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from xuehui import db
+from xuehui.composition import route_lists, template_directories
 from xuehui.errors import DomainError, Reason
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.settings import get_settings
@@ -34,7 +35,6 @@ from xuehui.web import RequestContextMiddleware, csrf_protect, provide_actor
 
 log = logging.getLogger("xuehui")
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("xuehui", "accounts", "societies")
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -135,27 +135,15 @@ async def society_choices() -> list[tuple[int, str]]:
 
 
 def route_handlers() -> list[Any]:
-    from accounts import api as accounts_api
-    from accounts import pages as accounts_pages
-    from societies import api as societies_api
-    from societies import pages as societies_pages
-    from xuehui import pages as shell_pages
-
     return [
-        *shell_pages.ROUTES,
-        *accounts_pages.ROUTES,
-        *accounts_api.ROUTES,
-        *societies_pages.ROUTES,
-        *societies_api.ROUTES,
+        *route_lists(),
         create_static_files_router(path="/static", directories=[ROOT / "xuehui" / "static"], name="static"),
     ]
 
 
 def create_app() -> Litestar:
     settings = get_settings()
-    template_dirs: list[Path | os.PathLike[Any] | str] = [
-        ROOT / pkg / "templates" for pkg in PACKAGES if (ROOT / pkg / "templates").is_dir()
-    ]
+    template_dirs: list[Path | os.PathLike[Any] | str] = [*template_directories()]
     return Litestar(
         route_handlers=route_handlers(),
         middleware=[RequestContextMiddleware()],

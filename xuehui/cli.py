@@ -112,11 +112,10 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
 def register_domain_commands() -> None:
     """Commands that live with their domain packages (the frame composes them)."""
-    try:
-        from expert_pool.commands import assign_command
-    except ImportError:  # pragma: no cover - the package is always installed with the app
-        return
-    main.add_command(assign_command, "assign")
+    from xuehui.composition import commands
+
+    for command in commands():
+        main.add_command(command)
 
 
 register_domain_commands()

@@ -10,26 +10,27 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-LOCALE_DIR = Path(__file__).parent / "locale"
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def catalog(lang: str) -> dict[str, str]:
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        po = read_po(handle, locale=lang)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    """The frame's catalog merged with each package's own (a package owns its strings)."""
+    from xuehui.composition import catalog_files
+
+    merged: dict[str, str] = {}
+    for path in catalog_files(lang):
+        with path.open("rb") as handle:
+            po = read_po(handle, locale=lang)
+        merged.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    return merged
 
 
 def gettext(message: str, **variables: Any) -> str:
