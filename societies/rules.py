@@ -58,8 +58,8 @@ STATUSES: dict[str, tuple[str, str]] = {
 EVALUATION_GRADES: dict[str, tuple[str, str]] = {
     "excellent": ("优秀", "Excellent"),
     "good": ("良好", "Good"),
-    "pass": ("合格", "Pass"),
-    "fail": ("不合格", "Fail"),
+    "qualified": ("合格", "Qualified"),
+    "unqualified": ("不合格", "Unqualified"),
 }
 
 SIGNING_PARTIES = ("department", "society", "association")

@@ -28,6 +28,7 @@ from societies.tables import (
     PilotProject,
     ProgressReport,
     RegularMeeting,
+    Sanction,
     Society,
     ThirdPartyEvaluation,
 )
@@ -690,3 +691,90 @@ def as_date(value: str, field: str) -> dt.date | None:
         raise InvalidInput(
             Reason("date.invalid", "日期格式应为YYYY-MM-DD", "dates are written YYYY-MM-DD", field)
         ) from error
+
+
+# --- sanctions -------------------------------------------------------------------------------
+
+SANCTION_KINDS: dict[str, tuple[str, str]] = {
+    "false_material": ("提供虚假材料", "False material"),
+    "lobbying": ("请托、游说", "Lobbying"),
+    "other": ("其他违规", "Other misconduct"),
+}
+
+
+async def record_sanction(
+    actor: Actor,
+    society_id: int,
+    kind: str,
+    reason: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None,
+    nomination_ref: str = "",
+) -> int:
+    """Record a sanction; it takes effect at once (callers check `sanctioned_on`)."""
+    _admin(actor)
+    if kind not in SANCTION_KINDS:
+        raise InvalidInput(Reason("sanction.kind", "请选择违规类型", "choose the kind of misconduct", "kind"))
+    if not reason.strip():
+        raise InvalidInput(Reason("sanction.reason", "请写明处理理由", "give the reason", "reason"))
+    if ends_on is not None and ends_on < starts_on:
+        raise InvalidInput(
+            Reason("sanction.dates", "结束日期早于开始日期", "the sanction ends before it starts", "ends_on")
+        )
+    async with write_transaction():
+        sanction = Sanction(
+            society=society_id,
+            kind=kind,
+            reason=reason.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            nomination_ref=nomination_ref,
+            recorded_by=actor.user_id,
+            recorded_at=now(),
+        )
+        await sanction.save()
+        await audit(
+            actor, "society.sanctioned", "society", society_id, {"kind": kind, "until": ends_on}, society_id, reason
+        )
+    return int(sanction.id)
+
+
+async def sanctions_of(society_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    query = Sanction.select().order_by(Sanction.starts_on, ascending=False)
+    if society_ids is not None:
+        query = query.where(Sanction.society.is_in(society_ids or [-1]))
+    return await query
+
+
+def sanction_active(sanction: dict[str, Any], on: dt.date) -> bool:
+    return bool(sanction["starts_on"] <= on and (sanction["ends_on"] is None or on <= sanction["ends_on"]))
+
+
+async def nominating_suspended(society_id: int, on: dt.date) -> bool:
+    """True when the society is suspended or under an active sanction on `on`."""
+    society = await Society.select(Society.status).where(Society.id == society_id).first()
+    if society is None or society["status"] != "active":
+        return True
+    return any(sanction_active(s, on) for s in await sanctions_of([society_id]))
+
+
+async def evaluation_history(society_ids: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """Third-party evaluations per society (date, grade), for the eligibility adjustment."""
+    rows = await ThirdPartyEvaluation.select(
+        ThirdPartyEvaluation.evaluated_on, ThirdPartyEvaluation.grade, ThirdPartyEvaluation.project.society
+    ).where(ThirdPartyEvaluation.project.society.is_in(society_ids or [-1]))
+    found: dict[int, list[tuple[dt.date, str]]] = {}
+    for row in rows:
+        found.setdefault(row["project.society"], []).append((row["evaluated_on"], row["grade"]))
+    return found
+
+
+async def society_names(society_ids: list[int] | None = None) -> dict[int, str]:
+    query = Society.select(Society.id, Society.name_zh)
+    if society_ids is not None:
+        query = query.where(Society.id.is_in(society_ids or [-1]))
+    return {row["id"]: row["name_zh"] for row in await query}
+
+
+async def active_society_ids() -> list[int]:
+    return [row["id"] for row in await Society.select(Society.id).order_by(Society.code)]

@@ -106,3 +106,18 @@ class ThirdPartyEvaluation(Table, tablename="xh_third_party_evaluation"):
     findings = Text(default="")
     created_by = Integer()
     created_at = Timestamptz()
+
+
+class Sanction(Table, tablename="xh_sanction"):
+    """A sanction on a society (false material, lobbying...): it suspends the society's
+    nominating at once for its period and feeds the next eligibility adjustment."""
+
+    id: Serial
+    society = ForeignKey(references=Society, on_delete=OnDelete.restrict, null=False)
+    kind = Varchar(length=30)
+    reason = Text()
+    starts_on = Date()
+    ends_on = Date(null=True, default=None)
+    nomination_ref = Varchar(length=60, default="")
+    recorded_by = Integer()
+    recorded_at = Timestamptz()

@@ -149,6 +149,9 @@ async def load_demo() -> bool:
             ),
         )
         await _advance(owner, project_id, target, start)
+    from nominations.demo import load as load_nominations
+
+    await load_nominations(admin, actors["society"])
     return True
 
 

@@ -1,0 +1,135 @@
+"""JSON API for award nominations: the society's nominations with live rule checks and
+submission, the association's cycles and formal review, and the public notices."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from accounts.rules import Actor
+from nominations import services
+from nominations.rules.eligibility import DraftCheck
+from nominations.schemas import (
+    CheckOut,
+    CycleIn,
+    FormalReviewIn,
+    NominationIn,
+    NominationOut,
+    NoticeOut,
+    QuotaOut,
+    ReasonOut,
+    StageIn,
+    SubmitIn,
+)
+from xuehui.web import requires_role
+
+
+def _check_out(check: DraftCheck) -> CheckOut:
+    def reasons(items: tuple[object, ...] | list[object]) -> list[ReasonOut]:
+        return [ReasonOut.model_validate(r, from_attributes=True) for r in items]
+
+    return CheckOut(ok=check.ok, problems=reasons(list(check.problems)), incomplete=reasons(list(check.incomplete)))
+
+
+def _out(view: dict[str, object]) -> NominationOut:
+    return NominationOut.model_validate(view)
+
+
+async def _cycle(year: int | None) -> int:
+    return await services.find_cycle(year)
+
+
+class NominationApi(Controller):
+    path = "/api/nominations"
+    tags = ["Award nominations"]
+    guards = [requires_role("society", "admin")]
+
+    @get("/")
+    async def list_nominations(
+        self, actor: NamedDependency[Actor], year: FromQuery[int] = 0, status: FromQuery[str] = ""
+    ) -> list[NominationOut]:
+        return [_out(v) for v in await services.list_nominations(actor, cycle_id=await _cycle(year), status=status)]
+
+    @get("/quota")
+    async def quota(self, actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> list[QuotaOut]:
+        if actor.society_id is None:
+            return []
+        return [QuotaOut(**q) for q in await services.society_quotas(actor, await _cycle(year), actor.society_id)]
+
+    @post("/", status_code=201, guards=[requires_role("society")])
+    async def create(self, actor: NamedDependency[Actor], data: JSONBody[NominationIn]) -> NominationOut:
+        nomination_id = await services.create_nomination(actor, await _cycle(data.cycle_year), data)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @get("/{nomination_id:int}")
+    async def get_one(self, actor: NamedDependency[Actor], nomination_id: FromPath[int]) -> NominationOut:
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @put("/{nomination_id:int}", guards=[requires_role("society")])
+    async def update(
+        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[NominationIn]
+    ) -> NominationOut:
+        await services.update_nomination(actor, nomination_id, data)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @post("/check", status_code=200, guards=[requires_role("society")])
+    async def check(self, actor: NamedDependency[Actor], data: JSONBody[NominationIn]) -> CheckOut:
+        return _check_out(await services.check(actor, await _cycle(data.cycle_year), data))
+
+    @post("/{nomination_id:int}/submit", status_code=200, guards=[requires_role("society")])
+    async def submit(
+        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[SubmitIn]
+    ) -> NominationOut:
+        await services.submit(actor, nomination_id, data.idempotency_key)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @post("/{nomination_id:int}/formal-review", status_code=200, guards=[requires_role("admin")])
+    async def formal_review(
+        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[FormalReviewIn]
+    ) -> NominationOut:
+        await services.formal_review(actor, nomination_id, data.decision, data.reasons)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @post("/{nomination_id:int}/stages", status_code=200, guards=[requires_role("admin")])
+    async def record_stage(
+        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[StageIn]
+    ) -> NominationOut:
+        await services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+
+class CycleApi(Controller):
+    path = "/api/award-cycles"
+    tags = ["Award nominations"]
+    guards = [requires_role("admin")]
+
+    @get("/{year:int}")
+    async def get_cycle(self, year: FromPath[int]) -> dict[str, object]:
+        cycle_id = await services.find_cycle(year)
+        row = await services.cycle_row(cycle_id)
+        return {
+            "year": row["year"],
+            "version": row["version"],
+            "config": (await services.cycle_config(cycle_id)).to_dict(),
+            "policy": (await services.cycle_policy(cycle_id)).model_dump(mode="json"),
+        }
+
+    @put("/{year:int}")
+    async def save_cycle(
+        self, actor: NamedDependency[Actor], year: FromPath[int], data: JSONBody[CycleIn]
+    ) -> dict[str, int]:
+        cycle_id = await services.ensure_cycle(actor, year)
+        return {"version": await services.save_cycle(actor, cycle_id, data.config, data.policy, data.note)}
+
+
+class PublicNoticeApi(Controller):
+    path = "/api/public/notices"
+    tags = ["Public disclosure"]
+
+    @get("/")
+    async def notices(self) -> list[NoticeOut]:
+        return [NoticeOut.model_validate(n) for n in await services.public_notices()]
+
+
+ROUTES = [NominationApi, CycleApi, PublicNoticeApi]

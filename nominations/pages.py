@@ -1,0 +1,621 @@
+"""Pages for award nominations: the society's nominations and quota, the association's
+cycle settings, formal review, adjustment, notices, objections and results, and the public
+notice, objection form and quota pages."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel, Field
+
+from accounts.rules import Actor
+from nominations import services
+from nominations.forms import BLANK_ROWS, nomination_from_form
+from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES, Category
+from nominations.schemas import NominationIn
+from societies import services as societies
+from xuehui.clock import today
+from xuehui.errors import DomainError, InvalidInput, Reason
+from xuehui.excel_export import xlsx_response
+from xuehui.i18n import gettext as _
+from xuehui.i18n import pick
+from xuehui.settings import get_settings
+from xuehui.templating import errors_by_field
+from xuehui.web import requires_role
+
+admin_only = [requires_role("admin")]
+nominators = [requires_role("society")]
+
+
+def label(table: Mapping[Any, tuple[str, str]], key: Any) -> str:
+    for candidate, (zh, en) in table.items():
+        if str(candidate) == str(key):
+            return pick(zh, en)
+    return str(key or "")
+
+
+def _vocabulary() -> dict[str, Any]:
+    return {
+        "categories": [(c.value, pick(*CATEGORY_NAMES[c])) for c in Category],
+        "grades": [(g.value, pick(*names)) for g, names in GRADE_NAMES.items()],
+        "CATEGORY_NAMES": CATEGORY_NAMES,
+        "GRADE_NAMES": GRADE_NAMES,
+        "STATUS_NAMES": services.STATUS_NAMES,
+        "SANCTION_KINDS": societies.SANCTION_KINDS,
+        "label": label,
+        "blank_rows": BLANK_ROWS,
+    }
+
+
+async def _cycle_id(year: int | None = None) -> int:
+    return await services.find_cycle(year)
+
+
+# --- society pages -------------------------------------------------------------------------
+
+
+@get("/nominations", include_in_schema=False, guards=nominators)
+async def my_nominations(actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> Template:
+    cycle_id = await _cycle_id(year)
+    assert actor.society_id is not None
+    cycle = await services.cycle_row(cycle_id)
+    return Template(
+        "nominations/mine.html",
+        context={
+            "cycle": cycle,
+            "cycles": await services.cycles(),
+            "quotas": await services.society_quotas(actor, cycle_id, actor.society_id),
+            "nominations": await services.list_nominations(actor, cycle_id=cycle_id),
+            "kpis": await services.society_kpis(actor.society_id),
+            "objections": await services.objections(actor),
+            **_vocabulary(),
+        },
+    )
+
+
+@get("/nominations.xlsx", include_in_schema=False, guards=[requires_role("society", "admin")])
+async def export_nominations(
+    actor: NamedDependency[Actor], year: FromQuery[int] = 0, status: FromQuery[str] = ""
+) -> Response[bytes]:
+    cycle_id = await _cycle_id(year)
+    rows = await services.list_nominations(actor, cycle_id=cycle_id, status=status)
+    names = await societies.society_names()
+    return xlsx_response(
+        "nominations.xlsx",
+        _("Nominations"),
+        [_("Society"), _("Title"), _("Category"), _("Grade"), _("Status"), _("Contributors"), _("Submitted")],
+        (
+            [
+                names.get(r["society_id"], ""),
+                r["title"],
+                label(CATEGORY_NAMES, r["category"]),
+                label(GRADE_NAMES, r["grade"]),
+                label(services.STATUS_NAMES, r["status"]),
+                "、".join(c.name for c in r["body"].contributors),
+                r["submitted_at"],
+            ]
+            for r in rows
+        ),
+    )
+
+
+async def _form_context(
+    actor: Actor, cycle_id: int, data: NominationIn, nomination: dict[str, Any] | None
+) -> dict[str, Any]:
+    check = (
+        await services.check(actor, cycle_id, data, nomination["id"] if nomination else None) if data.category else None
+    )
+    return {
+        "data": data,
+        "nomination": nomination,
+        "cycle": await services.cycle_row(cycle_id),
+        "check": check,
+        "idempotency_key": secrets.token_hex(16),
+        "steps": await services.review_steps(actor, nomination["id"]) if nomination else [],
+        **_vocabulary(),
+    }
+
+
+@get("/nominations/new", include_in_schema=False, guards=nominators)
+async def new_nomination(actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> Template:
+    cycle_id = await _cycle_id(year)
+    return Template("nominations/form.html", context=await _form_context(actor, cycle_id, NominationIn(), None))
+
+
+@post("/nominations", include_in_schema=False, status_code=303, guards=nominators)
+async def create_nomination(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await request.form()
+    data, problems = nomination_from_form(form)
+    cycle_id = await _cycle_id(int(str(form.get("year", "0"))) if str(form.get("year", "")).isdigit() else 0)
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        nomination_id = await services.create_nomination(actor, cycle_id, data)
+    except DomainError as error:
+        context = await _form_context(actor, cycle_id, data, None)
+        return Template(
+            "nominations/form.html",
+            context={**context, "errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/nominations/{nomination_id}?done=saved", status_code=303)
+
+
+@get("/nominations/{nomination_id:int}", include_in_schema=False, guards=nominators)
+async def nomination_page(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], done: FromQuery[str] = ""
+) -> Template:
+    nomination = await services.get_nomination(actor, nomination_id)
+    data = NominationIn(
+        title=nomination["title"],
+        category=nomination["category"],
+        grade=nomination["grade"],
+        discipline_code=nomination["discipline_code"],
+        body=nomination["body"],
+    )
+    notices = {"saved": _("The draft was saved."), "submitted": _("The nomination was submitted.")}
+    context = await _form_context(actor, nomination["cycle"], data, nomination)
+    return Template("nominations/form.html", context={**context, "notice": notices.get(done, "")})
+
+
+@post("/nominations/{nomination_id:int}", include_in_schema=False, status_code=303, guards=nominators)
+async def save_nomination(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    nomination = await services.get_nomination(actor, nomination_id)
+    data, problems = nomination_from_form(await request.form())
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        await services.update_nomination(actor, nomination_id, data)
+    except DomainError as error:
+        context = await _form_context(actor, nomination["cycle"], data, nomination)
+        return Template(
+            "nominations/form.html",
+            context={**context, "errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/nominations/{nomination_id}?done=saved", status_code=303)
+
+
+@post("/nominations/check", include_in_schema=False, status_code=200, guards=nominators)
+async def live_check(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Template:
+    """The rule results for what the form says now: an HTML fragment the page's script swaps in."""
+    form = await request.form()
+    data, problems = nomination_from_form(form)
+    raw_id = str(form.get("nomination_id", ""))
+    nomination_id = int(raw_id) if raw_id.isdigit() else None
+    cycle_id = (await services.get_nomination(actor, nomination_id))["cycle"] if nomination_id else await _cycle_id()
+    check = await services.check(actor, cycle_id, data, nomination_id) if data.category else None
+    return Template("nominations/_rules.html", context={"check": check, "form_problems": problems})
+
+
+class SubmitForm(BaseModel):
+    idempotency_key: str = Field(default="", max_length=64)
+
+
+@post("/nominations/{nomination_id:int}/submit", include_in_schema=False, status_code=303, guards=nominators)
+async def submit_nomination(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[SubmitForm]
+) -> Response[Any]:
+    try:
+        await services.submit(actor, nomination_id, data.idempotency_key)
+    except DomainError as error:
+        nomination = await services.get_nomination(actor, nomination_id)
+        form_data = NominationIn(
+            title=nomination["title"],
+            category=nomination["category"],
+            grade=nomination["grade"],
+            discipline_code=nomination["discipline_code"],
+            body=nomination["body"],
+        )
+        context = await _form_context(actor, nomination["cycle"], form_data, nomination)
+        return Template(
+            "nominations/form.html",
+            context={**context, "submit_errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/nominations/{nomination_id}?done=submitted", status_code=303)
+
+
+class ResponseForm(BaseModel):
+    response: str = Field(default="", max_length=5000)
+
+
+@post("/nominations/objections/{objection_id:int}/respond", include_in_schema=False, status_code=303, guards=nominators)
+async def respond_objection(
+    actor: NamedDependency[Actor], objection_id: FromPath[int], data: URLEncodedBody[ResponseForm]
+) -> Redirect:
+    await services.respond_to_objection(actor, objection_id, data.response)
+    return Redirect("/nominations#objections", status_code=303)
+
+
+# --- association pages ---------------------------------------------------------------------
+
+
+@get("/admin/award-cycles", include_in_schema=False, guards=admin_only)
+async def cycles_page() -> Template:
+    return Template("nominations/cycles.html", context={"cycles": await services.cycles(), "this_year": today().year})
+
+
+class YearForm(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+
+
+@post("/admin/award-cycles", include_in_schema=False, status_code=303, guards=admin_only)
+async def create_cycle(actor: NamedDependency[Actor], data: URLEncodedBody[YearForm]) -> Redirect:
+    cycle_id = await services.ensure_cycle(actor, data.year)
+    return Redirect(f"/admin/award-cycles/{cycle_id}", status_code=303)
+
+
+async def _cycle_context(cycle_id: int) -> dict[str, Any]:
+    cycle = await services.cycle_row(cycle_id)
+    config = json.loads(cycle["config"]) if isinstance(cycle["config"], str) else cycle["config"]
+    policy = json.loads(cycle["policy"]) if isinstance(cycle["policy"], str) else cycle["policy"]
+    return {
+        "cycle": cycle,
+        "config_text": json.dumps(config, ensure_ascii=False, indent=2),
+        "policy_text": json.dumps(policy, ensure_ascii=False, indent=2),
+        "versions": await services.cycle_versions(cycle_id),
+        "runs": await services.adjustment_runs(cycle_id),
+        "societies": await societies.society_choices(),
+        **_vocabulary(),
+    }
+
+
+@get("/admin/award-cycles/{cycle_id:int}", include_in_schema=False, guards=admin_only)
+async def cycle_page(cycle_id: FromPath[int], done: FromQuery[str] = "") -> Template:
+    notices = {"saved": _("Saved as a new version."), "quota": _("The quota was set.")}
+    return Template(
+        "nominations/cycle.html", context={**await _cycle_context(cycle_id), "notice": notices.get(done, "")}
+    )
+
+
+class CycleForm(BaseModel):
+    config: str = Field(default="", max_length=200_000)
+    policy: str = Field(default="", max_length=50_000)
+    note: str = Field(default="", max_length=2000)
+
+
+@post("/admin/award-cycles/{cycle_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
+async def save_cycle(
+    actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[CycleForm]
+) -> Response[Any]:
+    try:
+        try:
+            config, policy = json.loads(data.config), json.loads(data.policy)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                Reason(
+                    "cycle.json",
+                    f"设置格式错误：第{error.lineno}行第{error.colno}列",
+                    f"the settings are not valid JSON: line {error.lineno}, column {error.colno}",
+                    "config",
+                )
+            ) from error
+        if not isinstance(config, dict) or not isinstance(policy, dict):
+            raise InvalidInput(Reason("cycle.json", "设置应为JSON对象", "the settings must be JSON objects", "config"))
+        await services.save_cycle(actor, cycle_id, config, policy, data.note)
+    except DomainError as error:
+        context = await _cycle_context(cycle_id)
+        return Template(
+            "nominations/cycle.html",
+            context={
+                **context,
+                "config_text": data.config,
+                "policy_text": data.policy,
+                "errors": errors_by_field(error.reasons),
+            },
+            status_code=error.status,
+        )
+    return Redirect(f"/admin/award-cycles/{cycle_id}?done=saved", status_code=303)
+
+
+class QuotaForm(BaseModel):
+    society_id: int
+    category: str = Field(max_length=40)
+    quota: int = Field(ge=0, le=1000)
+
+
+@post("/admin/award-cycles/{cycle_id:int}/quotas", include_in_schema=False, status_code=303, guards=admin_only)
+async def set_quota(
+    actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[QuotaForm]
+) -> Redirect:
+    await services.set_quota(actor, cycle_id, data.society_id, data.category, data.quota)
+    return Redirect(f"/admin/award-cycles/{cycle_id}?done=quota", status_code=303)
+
+
+@get("/admin/nominations", include_in_schema=False, guards=admin_only)
+async def review_queue(
+    actor: NamedDependency[Actor], status: FromQuery[str] = "submitted", year: FromQuery[int] = 0
+) -> Template:
+    cycle_id = await _cycle_id(year)
+    rows = await services.list_nominations(actor, cycle_id=cycle_id, status=status)
+    return Template(
+        "nominations/queue.html",
+        context={
+            "nominations": rows,
+            "status_filter": status,
+            "cycle": await services.cycle_row(cycle_id),
+            "names": await societies.society_names(),
+            **_vocabulary(),
+        },
+    )
+
+
+@get("/admin/nominations/{nomination_id:int}", include_in_schema=False, guards=admin_only)
+async def review_page(actor: NamedDependency[Actor], nomination_id: FromPath[int]) -> Template:
+    nomination = await services.get_nomination(actor, nomination_id)
+    return Template(
+        "nominations/review.html",
+        context={
+            "n": nomination,
+            "snapshot": await services.snapshot(actor, nomination_id),
+            "steps": await services.review_steps(actor, nomination_id),
+            "objections": await services.objections(actor, nomination_id),
+            "society": (await societies.society_names([nomination["society_id"]])).get(nomination["society_id"], ""),
+            **_vocabulary(),
+        },
+    )
+
+
+class ReviewForm(BaseModel):
+    decision: str = Field(default="", max_length=20)
+    reasons: str = Field(default="", max_length=5000)
+
+
+@post("/admin/nominations/{nomination_id:int}/review", include_in_schema=False, status_code=303, guards=admin_only)
+async def formal_review(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[ReviewForm]
+) -> Redirect:
+    await services.formal_review(actor, nomination_id, data.decision, data.reasons)
+    return Redirect(f"/admin/nominations/{nomination_id}", status_code=303)
+
+
+class StageForm(BaseModel):
+    stage: str = Field(default="", max_length=30)
+    outcome: str = Field(default="", max_length=30)
+    grade: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+@post("/admin/nominations/{nomination_id:int}/stage", include_in_schema=False, status_code=303, guards=admin_only)
+async def record_stage(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[StageForm]
+) -> Redirect:
+    await services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note)
+    return Redirect(f"/admin/nominations/{nomination_id}", status_code=303)
+
+
+class SanctionForm(BaseModel):
+    kind: str = Field(default="", max_length=30)
+    reason: str = Field(default="", max_length=5000)
+    months: int = Field(default=12, ge=1, le=120)
+
+
+@post("/admin/nominations/{nomination_id:int}/sanction", include_in_schema=False, status_code=303, guards=admin_only)
+async def sanction(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[SanctionForm]
+) -> Redirect:
+    await services.sanction_nomination(actor, nomination_id, data.kind, data.reason, data.months)
+    return Redirect(f"/admin/nominations/{nomination_id}", status_code=303)
+
+
+@get("/admin/adjustment/{cycle_id:int}", include_in_schema=False, guards=admin_only)
+async def adjustment_page(cycle_id: FromPath[int], run: FromQuery[int] = 0) -> Template:
+    runs = await services.adjustment_runs(cycle_id)
+    chosen = run or (runs[0]["id"] if runs else 0)
+    return Template(
+        "nominations/adjustment.html",
+        context={
+            "cycle": await services.cycle_row(cycle_id),
+            "runs": runs,
+            "table": await services.adjustment_table(chosen) if chosen else None,
+            **_vocabulary(),
+        },
+    )
+
+
+@post("/admin/adjustment/{cycle_id:int}/run", include_in_schema=False, status_code=303, guards=admin_only)
+async def run_adjustment(actor: NamedDependency[Actor], cycle_id: FromPath[int]) -> Redirect:
+    run_id = await services.run_adjustment(actor, cycle_id)
+    return Redirect(f"/admin/adjustment/{cycle_id}?run={run_id}", status_code=303)
+
+
+@post("/admin/adjustment/runs/{run_id:int}/override", include_in_schema=False, status_code=303, guards=admin_only)
+async def override(actor: NamedDependency[Actor], run_id: FromPath[int], request: Request[Any, Any, Any]) -> Redirect:
+    form = await request.form()
+    quotas: dict[str, int] = {}
+    for category in Category:
+        raw = str(form.get(f"quota_{category.value}", "0")).strip() or "0"
+        if not raw.isdigit():
+            raise InvalidInput(
+                Reason(
+                    "adjustment.quota",
+                    "名额须为非负整数",
+                    "quotas must be whole numbers of zero or more",
+                    f"quota_{category.value}",
+                )
+            )
+        quotas[category.value] = int(raw)
+    society_raw = str(form.get("society_id", ""))
+    if not society_raw.isdigit():
+        raise InvalidInput(Reason("adjustment.society", "学会无效", "unknown society", "society_id"))
+    await services.override_row(
+        actor, run_id, int(society_raw), form.get("may_nominate") == "1", quotas, str(form.get("reason", ""))[:5000]
+    )
+    table = await services.adjustment_table(run_id)
+    return Redirect(f"/admin/adjustment/{table['cycle']}?run={run_id}", status_code=303)
+
+
+@post("/admin/adjustment/runs/{run_id:int}/publish", include_in_schema=False, status_code=303, guards=admin_only)
+async def publish_adjustment(actor: NamedDependency[Actor], run_id: FromPath[int]) -> Redirect:
+    await services.publish_adjustment(actor, run_id)
+    table = await services.adjustment_table(run_id)
+    return Redirect(f"/admin/adjustment/{table['cycle']}?run={run_id}", status_code=303)
+
+
+@get("/admin/notices", include_in_schema=False, guards=admin_only)
+async def notices_page(actor: NamedDependency[Actor]) -> Template:
+    return Template(
+        "nominations/notices_admin.html",
+        context={
+            "notices": await services.public_notices(),
+            "objections": await services.objections(actor),
+            "cycle": await services.cycle_row(await _cycle_id()),
+            "today": today().isoformat(),
+            **_vocabulary(),
+        },
+    )
+
+
+class NoticeForm(BaseModel):
+    kind: str = Field(default="acceptance", max_length=20)
+    title: str = Field(default="", max_length=200)
+    starts_on: str = Field(default="", max_length=20)
+    working_days: int = Field(default=7, ge=1, le=60)
+
+
+@post("/admin/notices", include_in_schema=False, status_code=303, guards=admin_only)
+async def publish_notice(actor: NamedDependency[Actor], data: URLEncodedBody[NoticeForm]) -> Redirect:
+    starts = societies.as_date(data.starts_on, "starts_on") or today()
+    if not data.title.strip():
+        raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
+    await services.publish_notice(actor, await _cycle_id(), data.kind, data.title, starts, data.working_days)
+    return Redirect("/admin/notices", status_code=303)
+
+
+class DecisionForm(BaseModel):
+    state: str = Field(default="", max_length=20)
+    decision: str = Field(default="", max_length=5000)
+    outcome: str = Field(default="", max_length=20)
+
+
+@post("/admin/objections/{objection_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
+async def decide_objection(
+    actor: NamedDependency[Actor], objection_id: FromPath[int], data: URLEncodedBody[DecisionForm]
+) -> Redirect:
+    await services.decide_objection(actor, objection_id, data.state, data.decision, data.outcome)
+    return Redirect("/admin/notices#objections", status_code=303)
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@get("/public/notices", include_in_schema=False)
+async def public_notices() -> Template:
+    return Template(
+        "nominations/public_notices.html", context={"notices": await services.public_notices(), **_vocabulary()}
+    )
+
+
+@get("/public/notices/{notice_id:int}", include_in_schema=False)
+async def public_notice(notice_id: FromPath[int]) -> Template:
+    return Template(
+        "nominations/public_notice.html",
+        context={"pn": await services.public_notice(notice_id), "form": {}, **_vocabulary()},
+    )
+
+
+@post(
+    "/public/notices/{notice_id:int}/objections",
+    include_in_schema=False,
+    status_code=303,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await request.form()
+    fields = {
+        k: str(form.get(k, ""))[:5000] for k in ("nomination_id", "name", "id_number", "phone", "unit", "reasons")
+    }
+    files: list[tuple[str, bytes]] = []
+    for upload in form.getall("evidence") if hasattr(form, "getall") else []:
+        if isinstance(upload, UploadFile) and upload.filename:
+            files.append((upload.filename, await upload.read()))
+    try:
+        if not fields["nomination_id"].isdigit():
+            raise InvalidInput(
+                Reason(
+                    "objection.nomination",
+                    "请选择异议针对的项目",
+                    "choose the nomination you object to",
+                    "nomination_id",
+                )
+            )
+        await services.file_objection(
+            notice_id,
+            int(fields["nomination_id"]),
+            fields["name"],
+            fields["id_number"],
+            fields["phone"],
+            fields["unit"],
+            fields["reasons"],
+            files,
+        )
+    except DomainError as error:
+        return Template(
+            "nominations/public_notice.html",
+            context={
+                "pn": await services.public_notice(notice_id),
+                "form": fields,
+                "errors": errors_by_field(error.reasons),
+                **_vocabulary(),
+            },
+            status_code=error.status,
+        )
+    return Redirect(f"/public/notices/{notice_id}?done=objection", status_code=303)
+
+
+@get("/public/quotas", include_in_schema=False)
+async def public_quotas(year: FromQuery[int] = 0) -> Template:
+    cycle_id = await _cycle_id(year)
+    return Template(
+        "nominations/public_quotas.html",
+        context={
+            "cycle": await services.cycle_row(cycle_id),
+            "table": await services.published_adjustment(cycle_id),
+            **_vocabulary(),
+        },
+    )
+
+
+ROUTES = [
+    my_nominations,
+    export_nominations,
+    new_nomination,
+    create_nomination,
+    nomination_page,
+    save_nomination,
+    live_check,
+    submit_nomination,
+    respond_objection,
+    cycles_page,
+    create_cycle,
+    cycle_page,
+    save_cycle,
+    set_quota,
+    review_queue,
+    review_page,
+    formal_review,
+    record_stage,
+    sanction,
+    adjustment_page,
+    run_adjustment,
+    override,
+    publish_adjustment,
+    notices_page,
+    publish_notice,
+    decide_objection,
+    public_notices,
+    public_notice,
+    file_objection,
+    public_quotas,
+]

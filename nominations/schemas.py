@@ -1,0 +1,181 @@
+"""API contracts for award cycles, nominations, quotas, notices and objections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nominations.rules import eligibility as rules
+from nominations.rules.cycle import Category, Grade
+
+
+class ContributorIn(BaseModel):
+    name: str = Field(default="", max_length=50)
+    id_number: str = Field(default="", max_length=30)
+    birth_date: dt.date | None = None
+    unit: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=50)
+    contribution: str = Field(default="", max_length=2000)
+
+
+class UnitIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+    province_code: str = Field(default="", max_length=6)
+
+
+class PaperIn(BaseModel):
+    title: str = Field(default="", max_length=300)
+    published_on: dt.date | None = None
+    authors: list[str] = Field(default_factory=list, max_length=100)
+
+
+class PatentIn(BaseModel):
+    number: str = Field(default="", max_length=50)
+    title: str = Field(default="", max_length=300)
+    granted_on: dt.date | None = None
+
+
+class NominationBody(BaseModel):
+    """Everything of a nomination besides its headline fields; stored as one JSON document."""
+
+    model_config = ConfigDict(extra="forbid")
+    summary: str = Field(default="", max_length=10000)
+    innovations: str = Field(default="", max_length=10000)
+    application_benefits: str = Field(default="", max_length=10000)
+    application_started_on: dt.date | None = None
+    contributors: list[ContributorIn] = Field(default_factory=list, max_length=60)
+    units: list[UnitIn] = Field(default_factory=list, max_length=30)
+    papers: list[PaperIn] = Field(default_factory=list, max_length=50)
+    patents: list[PatentIn] = Field(default_factory=list, max_length=50)
+
+
+class NominationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cycle_year: int | None = None
+    title: str = Field(default="", max_length=200)
+    category: str = Field(default="", max_length=40)
+    grade: str = Field(default="", max_length=20)
+    discipline_code: str = Field(default="", max_length=20)
+    body: NominationBody = Field(default_factory=NominationBody)
+
+    def facts(self, nomination_id: int | None = None) -> rules.NominationFacts:
+        category = Category(self.category) if self.category in set(Category) else None
+        grade = Grade(self.grade) if self.grade in set(Grade) else None
+        return rules.NominationFacts(
+            nomination_id=str(nomination_id) if nomination_id is not None else None,
+            title=self.title,
+            category=category,
+            grade=grade,
+            summary=self.body.summary,
+            application_started_on=self.body.application_started_on,
+            contributors=tuple(
+                rules.Contributor(c.name, c.id_number, c.birth_date, c.unit, c.title, c.contribution)
+                for c in self.body.contributors
+            ),
+            units=tuple(rules.ContributingUnit(u.name, u.province_code or None) for u in self.body.units),
+            papers=tuple(rules.Paper(p.title, p.published_on, tuple(p.authors)) for p in self.body.papers),
+            patents=tuple(rules.Patent(p.number, p.title, p.granted_on) for p in self.body.patents),
+        )
+
+
+class SubmitIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    idempotency_key: str = Field(default="", max_length=64)
+
+
+class ReasonOut(BaseModel):
+    code: str
+    zh: str
+    en: str
+    field: str | None = None
+
+
+class CheckOut(BaseModel):
+    ok: bool
+    problems: list[ReasonOut]
+    incomplete: list[ReasonOut]
+
+
+class NominationOut(BaseModel):
+    id: int
+    cycle_year: int
+    society_id: int
+    status: str
+    title: str
+    category: str
+    grade: str
+    discipline_code: str
+    body: NominationBody
+    return_reasons: str
+    correction_deadline: dt.date | None
+    submitted_at: dt.datetime | None
+
+
+class QuotaOut(BaseModel):
+    category: str
+    quota: int
+    used: int
+
+
+class FormalReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: str = Field(max_length=20)  # pass | return | reject
+    reasons: str = Field(default="", max_length=5000)
+
+
+class CycleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    config: dict[str, Any]
+    policy: dict[str, Any] | None = None
+    note: str = Field(default="", max_length=2000)
+
+
+class NoticeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(max_length=20)  # acceptance | results
+    title: str = Field(min_length=1, max_length=200)
+    starts_on: dt.date
+    working_days: int = Field(ge=1, le=60)
+
+
+class NoticeEntryOut(BaseModel):
+    nomination_id: int
+    title: str
+    category: str
+    grade: str
+    society: str
+    contributors: list[str]
+    units: list[str]
+
+
+class NoticeOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    entries: list[NoticeEntryOut]
+
+
+class ObjectionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: str = Field(max_length=20)  # investigating | upheld | dismissed
+    decision: str = Field(default="", max_length=5000)
+    outcome: str = Field(default="", max_length=20)  # disqualify | send_back (when upheld)
+
+
+class StageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stage: str = Field(max_length=30)  # remote_review | panel_review | award_committee
+    outcome: str = Field(max_length=30)  # passed | failed | awarded | not_awarded
+    grade: str = Field(default="", max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+class SanctionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str = Field(max_length=30)  # false_material | lobbying | other
+    reason: str = Field(min_length=1, max_length=5000)
+    months: int = Field(ge=1, le=120)

@@ -1,0 +1,191 @@
+"""Award cycles, society quotas and their adjustment, project nominations, notices,
+objections and results. Society and user references are plain ids: the nominating society is
+a `societies` record, read through its services."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Bytea,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+
+class AwardCycle(Table, tablename="xh_award_cycle"):
+    id: Serial
+    year = Integer(unique=True)
+    version = Integer(default=1)
+    config = JSON(default="{}")  # nominations.rules.cycle.CycleConfig as JSON
+    policy = JSON(default="{}")  # nominations.rules.quota_adjustment.AdjustmentPolicy as JSON
+    updated_at = Timestamptz()
+
+
+class CycleVersion(Table, tablename="xh_award_cycle_version"):
+    """Every saved version of a cycle's settings, so any year's rules can be shown later."""
+
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    version = Integer()
+    config = JSON(default="{}")
+    policy = JSON(default="{}")
+    note = Text(default="")
+    saved_by = Integer()
+    saved_at = Timestamptz()
+
+
+class Quota(Table, tablename="xh_quota"):
+    """How many nominations a society may submit in a category of a cycle; `used` counts
+    submitted ones. Slots are taken with a conditional UPDATE (xuehui.db.take_slot)."""
+
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer(index=True)
+    category = Varchar(length=40)
+    quota = Integer(default=0)
+    used = Integer(default=0)
+
+
+class AdjustmentRun(Table, tablename="xh_adjustment_run"):
+    """One run of the dynamic adjustment, kept with its inputs so its figures can be explained."""
+
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    as_of = Date()
+    policy = JSON(default="{}")
+    inputs = JSON(default="[]")
+    rows = JSON(default="[]")
+    status = Varchar(length=20, default="proposed")  # proposed | published | superseded
+    run_by = Integer()
+    run_at = Timestamptz()
+    published_by = Integer(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None)
+
+
+class AdjustmentOverride(Table, tablename="xh_adjustment_override"):
+    id: Serial
+    run = ForeignKey(references=AdjustmentRun, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer()
+    may_nominate = Boolean()
+    quotas = JSON(default="{}")
+    reason = Text()
+    by = Integer()
+    at = Timestamptz()
+
+
+class Nomination(Table, tablename="xh_nomination"):
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer(index=True)
+    pilot_project_id = Integer()
+    status = Varchar(length=20, default="draft", index=True)
+    title = Varchar(length=200)
+    category = Varchar(length=40)
+    grade = Varchar(length=20, default="")
+    discipline_code = Varchar(length=20, default="")
+    body = JSON(default="{}")  # nominations.schemas.NominationBody: texts, people, units, papers, patents
+    fingerprint = JSON(default="{}")
+    snapshot = JSON(default="{}")  # frozen at submission: what was submitted, exactly
+    quota = Integer(null=True, default=None)  # the Quota row whose slot this nomination holds
+    idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
+    return_reasons = Text(default="")
+    correction_deadline = Date(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    created_by = Integer()
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class NominationContributor(Table, tablename="xh_nomination_contributor"):
+    id: Serial
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.cascade, null=False)
+    cycle_id = Integer(index=True)
+    id_number = Varchar(length=18, index=True)
+    name = Varchar(length=50)
+
+
+class Attachment(Table, tablename="xh_nomination_attachment"):
+    id: Serial
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.cascade, null=False)
+    filename = Varchar(length=200)
+    sha256 = Varchar(length=64)
+    size = Integer()
+    content = Bytea()
+    uploaded_by = Integer()
+    uploaded_at = Timestamptz()
+
+
+class ReviewStep(Table, tablename="xh_nomination_review_step"):
+    """A decision on a nomination: formal review, remote review, panel review, award committee."""
+
+    id: Serial
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.restrict, null=False)
+    stage = Varchar(length=30)
+    outcome = Varchar(length=30)
+    grade = Varchar(length=20, default="")
+    note = Text(default="")
+    decided_by = Integer()
+    decided_at = Timestamptz()
+
+
+class Notice(Table, tablename="xh_notice"):
+    """A public notice window (公示) listing the nominations under notice."""
+
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    kind = Varchar(length=20)  # acceptance | results
+    title = Varchar(length=200)
+    starts_on = Date()
+    ends_on = Date()
+    entries = JSON(default="[]")  # frozen copy of what the public sees
+    published_by = Integer()
+    published_at = Timestamptz()
+
+
+class Objection(Table, tablename="xh_objection"):
+    id: Serial
+    notice = ForeignKey(references=Notice, on_delete=OnDelete.restrict, null=False)
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.restrict, null=False)
+    name = Varchar(length=50)
+    id_number = Varchar(length=18)
+    phone = Varchar(length=30)
+    unit = Varchar(length=200, default="")
+    reasons = Text()
+    evidence = JSON(default="[]")  # [{filename, sha256, size}] with the bytes in ObjectionFile
+    state = Varchar(length=20, default="received")
+    nominator_response = Text(default="")
+    decision = Text(default="")
+    outcome = Varchar(length=20, default="")  # disqualify | send_back
+    submitted_on = Date()
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ObjectionFile(Table, tablename="xh_objection_file"):
+    id: Serial
+    objection = ForeignKey(references=Objection, on_delete=OnDelete.cascade, null=False)
+    filename = Varchar(length=200)
+    sha256 = Varchar(length=64)
+    size = Integer()
+    content = Bytea()
+
+
+class AwardRecord(Table, tablename="xh_award_record"):
+    """A past winner by identity number (feeds the recent-winner bar), from published results."""
+
+    id: Serial
+    year = Integer()
+    id_number = Varchar(length=18, index=True)
+    name = Varchar(length=50)
+    nomination_ref = Varchar(length=60, default="")
+    category = Varchar(length=40)
+    grade = Varchar(length=20, default="")
+    recorded_at = Timestamptz()

@@ -1,0 +1,112 @@
+"""A society fills a nomination, sees rules fail live, fixes it and submits; its quota drops;
+the association returns it, then passes it; the public notice shows it; an objection is filed
+and upheld."""
+
+import datetime as dt
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from nominations.demo import demo_nomination
+from tests.e2e.helpers import sign_in, sign_out
+from xuehui.clock import today
+from xuehui.idcard import make
+
+TAKEN_ID = demo_nomination("demo", 5).body.contributors[0].id_number  # in the demo's submitted nomination
+
+
+def fill_contributor(page: Page, row: int, name: str, id_number: str) -> None:
+    page.fill(f"input[name=c_name_{row}]", name)
+    page.fill(f"input[name=c_id_{row}]", id_number)
+    page.fill(f"input[name=c_unit_{row}]", "山东大学")
+
+
+def left_in_invention(page: Page) -> int:
+    page.goto("/nominations")
+    return int(page.locator("#quota tr[data-category=technological_invention] td.left").inner_text())
+
+
+def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
+    title = f"复杂曲面精密测量方法-{uuid.uuid4().hex[:6]}"
+    sign_in(page, "society")
+    left_before = left_in_invention(page)
+    page.click("text=新建推荐")
+    page.fill("#f-title", title)
+    page.select_option("#f-category", "technological_invention")
+    page.select_option("#f-grade", "second")
+    page.fill("#f-summary", "面向航空发动机叶片的精密测量。")
+    page.fill("#f-application_started_on", (today() - dt.timedelta(days=1200)).isoformat())
+    page.fill("input[name=u_name_0]", "山东大学")
+    page.fill("input[name=u_province_0]", "370000")
+    fill_contributor(page, 0, "张伟", TAKEN_ID)
+    for row in range(1, 7):
+        fill_contributor(page, row, f"成员{row}", make("370102", dt.date(1982, 3, row), 40 + row, "female"))
+    rules = page.locator("#rule-results")
+    expect(rules.locator("[data-code='eligibility.too_many_contributors']")).to_be_visible()
+    expect(rules.locator("[data-code='eligibility.contributor_in_other_nomination']")).to_be_visible()
+
+    fill_contributor(page, 0, "周新", make("370102", dt.date(1979, 8, 8), 30, "male"))
+    for row in range(3, 7):
+        fill_contributor(page, row, "", "")
+        page.fill(f"input[name=c_unit_{row}]", "")
+    expect(rules.locator("[data-code='eligibility.too_many_contributors']")).to_have_count(0)
+    expect(rules.locator("[data-code='eligibility.contributor_in_other_nomination']")).to_have_count(0)
+    page.click("#save")
+    expect(page.locator("#nomination-status")).to_have_text("草稿")
+    page.click("#submit")
+    expect(page.locator("#nomination-status")).to_have_text("已提交，待形式审查")
+    nomination_url = page.url.split("?")[0]
+    assert left_in_invention(page) == left_before - 1
+    sign_out(page)
+
+    sign_in(page, "admin")
+    page.goto("/admin/nominations")
+    page.click(f"text={title}")
+    review_url = page.url
+    page.fill("#f-reasons", "请补充第三方检测报告")
+    page.click("#formal-review button[value=return]")
+    expect(page.locator("#nomination-status")).to_have_text("退回修改")
+    sign_out(page)
+
+    sign_in(page, "society")
+    page.goto(nomination_url)
+    expect(page.locator(".errors").first).to_contain_text("请补充第三方检测报告")
+    page.fill("#f-summary", "面向航空发动机叶片的精密测量，已补充第三方检测报告。")
+    page.click("#save")
+    page.click("#submit")
+    expect(page.locator("#nomination-status")).to_have_text("已提交，待形式审查")
+    sign_out(page)
+
+    sign_in(page, "admin")
+    page.goto(review_url)
+    page.click("#formal-review button[value=pass]")
+    expect(page.locator("#nomination-status")).to_have_text("形式审查通过")
+    page.goto("/admin/notices")
+    page.fill("input[name=title]", f"受理项目公示 {title}")
+    page.click("form[action='/admin/notices'] button[type=submit]")
+    sign_out(page)
+
+    page.goto("/public/notices")
+    page.click(f"text=受理项目公示 {title}")
+    expect(page.locator("#notice-entries")).to_contain_text(title)
+    expect(page.locator("#notice-entries")).to_contain_text("省机械工程学会")
+    page.select_option("#f-nomination_id", label=title)
+    page.fill("#f-reasons", "部分测量数据与已发表论文重复")
+    page.fill("#f-name", "王五")
+    page.fill("#f-id_number", make("370102", dt.date(1985, 6, 6), 7, "male"))
+    page.fill("#f-phone", "13800138000")
+    page.click("#objection-form button[type=submit]")
+    expect(page.locator(".notice")).to_have_text("您的异议已收到。")
+
+    sign_in(page, "admin")
+    page.goto("/admin/notices")
+    row = page.locator("#objections-table tr", has_text="部分测量数据与已发表论文重复")
+    row.locator("select[name=state]").select_option("upheld")
+    row.locator("select[name=outcome]").select_option("send_back")
+    row.locator("input[name=decision]").fill("经核实数据重复，退回修改")
+    row.locator("button[type=submit]").click()
+    expect(
+        page.locator("#objections-table tr", has_text="部分测量数据与已发表论文重复").locator("td.state")
+    ).to_have_text("upheld")
+    page.goto(review_url)
+    expect(page.locator("#nomination-status")).to_have_text("退回修改")

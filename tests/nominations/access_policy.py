@@ -1,0 +1,51 @@
+"""Who may reach each award-nomination route (merged into tests/test_access_matrix.py)."""
+
+from tests.access_roles import ADMINS, EVERYONE, OTHER, SOCIETY
+
+NOMINATORS = frozenset({SOCIETY, OTHER})
+NOMINATORS_AND_ADMINS = NOMINATORS | ADMINS
+
+POLICY = {
+    ("POST", "/admin/adjustment/runs/{run_id:int}/override"): ADMINS,
+    ("POST", "/admin/adjustment/runs/{run_id:int}/publish"): ADMINS,
+    ("GET", "/admin/adjustment/{cycle_id:int}"): ADMINS,
+    ("POST", "/admin/adjustment/{cycle_id:int}/run"): ADMINS,
+    ("GET", "/admin/award-cycles"): ADMINS,
+    ("POST", "/admin/award-cycles"): ADMINS,
+    ("GET", "/admin/award-cycles/{cycle_id:int}"): ADMINS,
+    ("POST", "/admin/award-cycles/{cycle_id:int}"): ADMINS,
+    ("POST", "/admin/award-cycles/{cycle_id:int}/quotas"): ADMINS,
+    ("GET", "/admin/nominations"): ADMINS,
+    ("GET", "/admin/nominations/{nomination_id:int}"): ADMINS,
+    ("POST", "/admin/nominations/{nomination_id:int}/review"): ADMINS,
+    ("POST", "/admin/nominations/{nomination_id:int}/sanction"): ADMINS,
+    ("POST", "/admin/nominations/{nomination_id:int}/stage"): ADMINS,
+    ("GET", "/admin/notices"): ADMINS,
+    ("POST", "/admin/notices"): ADMINS,
+    ("POST", "/admin/objections/{objection_id:int}"): ADMINS,
+    ("GET", "/api/award-cycles/{year:int}"): ADMINS,
+    ("PUT", "/api/award-cycles/{year:int}"): ADMINS,
+    ("GET", "/api/nominations"): NOMINATORS_AND_ADMINS,
+    ("POST", "/api/nominations"): NOMINATORS,
+    ("POST", "/api/nominations/check"): NOMINATORS,
+    ("GET", "/api/nominations/quota"): NOMINATORS_AND_ADMINS,
+    ("GET", "/api/nominations/{nomination_id:int}"): NOMINATORS_AND_ADMINS,
+    ("PUT", "/api/nominations/{nomination_id:int}"): NOMINATORS,
+    ("POST", "/api/nominations/{nomination_id:int}/formal-review"): ADMINS,
+    ("POST", "/api/nominations/{nomination_id:int}/stages"): ADMINS,
+    ("POST", "/api/nominations/{nomination_id:int}/submit"): NOMINATORS,
+    ("GET", "/api/public/notices"): EVERYONE,
+    ("GET", "/nominations"): NOMINATORS,
+    ("POST", "/nominations"): NOMINATORS,
+    ("GET", "/nominations.xlsx"): NOMINATORS_AND_ADMINS,
+    ("POST", "/nominations/check"): NOMINATORS,
+    ("GET", "/nominations/new"): NOMINATORS,
+    ("POST", "/nominations/objections/{objection_id:int}/respond"): NOMINATORS,
+    ("GET", "/nominations/{nomination_id:int}"): NOMINATORS,
+    ("POST", "/nominations/{nomination_id:int}"): NOMINATORS,
+    ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
+    ("GET", "/public/notices"): EVERYONE,
+    ("GET", "/public/notices/{notice_id:int}"): EVERYONE,
+    ("POST", "/public/notices/{notice_id:int}/objections"): EVERYONE,
+    ("GET", "/public/quotas"): EVERYONE,
+}
