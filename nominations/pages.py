@@ -32,6 +32,7 @@ from xuehui.templating import errors_by_field
 from xuehui.web import requires_role
 
 admin_only = [requires_role("admin")]
+QUEUE_PAGE = 100
 nominators = [requires_role("society")]
 
 
@@ -273,7 +274,11 @@ async def _cycle_context(cycle_id: int) -> dict[str, Any]:
 
 @get("/admin/award-cycles/{cycle_id:int}", include_in_schema=False, guards=admin_only)
 async def cycle_page(cycle_id: FromPath[int], done: FromQuery[str] = "") -> Template:
-    notices = {"saved": _("Saved as a new version."), "quota": _("The quota was set.")}
+    notices = {
+        "saved": _("Saved as a new version."),
+        "quota": _("The quota was set."),
+        "winners": _("The winners were entered in the register of recent winners."),
+    }
     return Template(
         "nominations/cycle.html", context={**await _cycle_context(cycle_id), "notice": notices.get(done, "")}
     )
@@ -333,16 +338,30 @@ async def set_quota(
     return Redirect(f"/admin/award-cycles/{cycle_id}?done=quota", status_code=303)
 
 
+@post("/admin/award-cycles/{cycle_id:int}/winners", include_in_schema=False, status_code=303, guards=admin_only)
+async def record_winners(actor: NamedDependency[Actor], cycle_id: FromPath[int]) -> Redirect:
+    await services.record_winners(actor, cycle_id)
+    return Redirect(f"/admin/award-cycles/{cycle_id}?done=winners", status_code=303)
+
+
 @get("/admin/nominations", include_in_schema=False, guards=admin_only)
 async def review_queue(
-    actor: NamedDependency[Actor], status: FromQuery[str] = "submitted", year: FromQuery[int] = 0
+    actor: NamedDependency[Actor],
+    status: FromQuery[str] = "submitted",
+    year: FromQuery[int] = 0,
+    page: FromQuery[int] = 1,
 ) -> Template:
     cycle_id = await _cycle_id(year)
-    rows = await services.list_nominations(actor, cycle_id=cycle_id, status=status)
+    page = max(page, 1)
+    rows = await services.list_nominations(
+        actor, cycle_id=cycle_id, status=status, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE
+    )
     return Template(
         "nominations/queue.html",
         context={
             "nominations": rows,
+            "page": page,
+            "more": len(rows) == QUEUE_PAGE,
             "status_filter": status,
             "cycle": await services.cycle_row(cycle_id),
             "names": await societies.society_names(),
@@ -602,6 +621,7 @@ ROUTES = [
     cycle_page,
     save_cycle,
     set_quota,
+    record_winners,
     review_queue,
     review_page,
     formal_review,

@@ -7,10 +7,12 @@ transaction, keeps quotas exact with conditional updates, and audits every chang
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -135,8 +137,15 @@ async def cycle_row(cycle_id: int) -> dict[str, Any]:
     return row
 
 
+@lru_cache(maxsize=16)
+def _parse_config(raw: str) -> CycleConfig:
+    # Parsed settings are immutable (frozen models); the stored text is the cache key.
+    return CycleConfig.from_dict(json.loads(raw))
+
+
 async def cycle_config(cycle_id: int) -> CycleConfig:
-    return CycleConfig.from_dict(_json((await cycle_row(cycle_id))["config"]))
+    raw = (await cycle_row(cycle_id))["config"]
+    return _parse_config(raw if isinstance(raw, str) else json.dumps(raw))
 
 
 async def cycle_policy(cycle_id: int) -> AdjustmentPolicy:
@@ -275,9 +284,16 @@ async def get_nomination(actor: Actor, nomination_id: int) -> dict[str, Any]:
 
 
 async def list_nominations(
-    actor: Actor, cycle_id: int | None = None, status: str = "", society_id: int | None = None
+    actor: Actor,
+    cycle_id: int | None = None,
+    status: str = "",
+    society_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     query = Nomination.select(*_columns()).order_by(Nomination.id, ascending=False)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     if not actor.is_admin:
         if actor.society_id is None or actor.role != "society":
             return []
@@ -383,43 +399,38 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
 async def _context(
     cycle_id: int, society_id: int, config: CycleConfig, data: NominationIn, own_id: int | None
 ) -> rules.EligibilityContext:
-    """What the rules need from outside the nomination, read narrowly (only these people)."""
-    ids = [normalise(c.id_number) for c in data.body.contributors if c.id_number.strip()]
-    claims = await NominationContributor.select(
-        NominationContributor.id_number, NominationContributor.nomination
-    ).where((NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids or ["-"]))
+    """What the rules need from outside the nomination, read narrowly (only these people) and
+    concurrently (on SQLite every query has its own connection, so they overlap)."""
+    ids = [normalise(c.id_number) for c in data.body.contributors if c.id_number.strip()] or ["-"]
+    lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
+    claims, winners, past, quota, suspended = await asyncio.gather(
+        NominationContributor.select(NominationContributor.id_number, NominationContributor.nomination).where(
+            (NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids)
+        ),
+        AwardRecord.select(AwardRecord.id_number, AwardRecord.year).where(AwardRecord.id_number.is_in(ids)),
+        Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
+            (Nomination.society_id == society_id)
+            & Nomination.status.is_in(["rejected", "not_awarded"])
+            & (Nomination.cycle.year >= lookback)
+            & (Nomination.cycle.year < config.year)
+        ),
+        Quota.select(Quota.quota)
+        .where((Quota.cycle == cycle_id) & (Quota.society_id == society_id) & (Quota.category == data.category))
+        .first(),
+        societies.nominating_suspended(society_id, today()),
+    )
     by_nomination: dict[str, list[str]] = {}
     for claim in claims:
         if claim["nomination"] != own_id:
             by_nomination.setdefault(str(claim["nomination"]), []).append(claim["id_number"])
-    winners = await AwardRecord.select(AwardRecord.id_number, AwardRecord.year).where(
-        AwardRecord.id_number.is_in(ids or ["-"])
-    )
-    lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
-    past = await Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
-        (Nomination.society_id == society_id)
-        & Nomination.status.is_in(["rejected", "not_awarded"])
-        & (Nomination.cycle.year >= lookback)
-        & (Nomination.cycle.year < config.year)
-    )
     unsuccessful = []
     for row in past:
         fp = _json(row["fingerprint"]) or {}
-        unsuccessful.append(
-            rules.PastUnsuccessful(
-                str(row["id"]),
-                row["cycle.year"],
-                rules.MaterialFingerprint(fp.get("title_key", ""), frozenset(fp.get("material_keys", []))),
-            )
-        )
-    quota = (
-        await Quota.select(Quota.quota)
-        .where((Quota.cycle == cycle_id) & (Quota.society_id == society_id) & (Quota.category == data.category))
-        .first()
-    )
+        key = rules.MaterialFingerprint(fp.get("title_key", ""), frozenset(fp.get("material_keys", [])))
+        unsuccessful.append(rules.PastUnsuccessful(str(row["id"]), row["cycle.year"], key))
     return rules.build_context(
         society_allowed=bool(quota and quota["quota"] > 0),
-        society_suspended=await societies.nominating_suspended(society_id, today()),
+        society_suspended=suspended,
         cycle_contributors=list(by_nomination.items()),
         past_winners=[(w["id_number"], w["year"]) for w in winners],
         past_unsuccessful=unsuccessful,
@@ -1270,3 +1281,19 @@ async def record_winners(actor: Actor, cycle_id: int) -> int:
                 count += 1
         await audit(actor, "results.winners_recorded", "award_cycle", cycle_id, {"people": count})
     return count
+
+
+async def pilot_kpis(society_id: int, function_type: str) -> list[dict[str, Any]]:
+    """The award-nomination pilot's KPIs, computed live from the nomination records."""
+    if function_type != "award_nomination":
+        return []
+    kpis = await society_kpis(society_id)
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.0f}%"
+
+    return [
+        {"zh": "推荐项目数", "en": "Nominations submitted", "value": str(kpis["submitted"])},
+        {"zh": "形式审查通过率", "en": "Formal-review pass rate", "value": pct(kpis["pass_rate"])},
+        {"zh": "获奖率", "en": "Award rate", "value": pct(kpis["award_rate"])},
+    ]

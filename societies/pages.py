@@ -25,6 +25,7 @@ from societies.schemas import (
     SocietyIn,
 )
 from xuehui.clock import today
+from xuehui.composition import kpi_providers
 from xuehui.errors import DomainError, InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
 from xuehui.i18n import gettext as _
@@ -392,8 +393,13 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
 
 async def _pilot_context(actor: Actor, project_id: int) -> dict[str, Any]:
     records = await services.project_records(actor, project_id)
+    project = records["project"]
+    derived = [
+        row for provider in kpi_providers() for row in await provider(project["society_id"], project["function_type"])
+    ]
     return {
         **records,
+        "derived_kpis": derived,
         "actions": _allowed_actions(actor, records["project"]),
         "action_labels": ACTION_LABELS,
         "running": records["project"]["status"] in ("signed", "implementing", "summarising"),

@@ -53,3 +53,16 @@ def commands() -> list[Any]:
         if pkg != "xuehui" and _has_module(f"{pkg}.commands"):
             found.extend(importlib.import_module(f"{pkg}.commands").COMMANDS)
     return found
+
+
+def kpi_providers() -> list[Any]:
+    """`pilot_kpis(society_id, function_type)` of each domain package that has one: the KPIs a
+    pilot project derives live from that package's records (nominations, exams...)."""
+    found: list[Any] = []
+    for pkg in PACKAGES:
+        if pkg in ("xuehui", "accounts", "societies") or not _has_module(f"{pkg}.services"):
+            continue
+        provider = getattr(importlib.import_module(f"{pkg}.services"), "pilot_kpis", None)
+        if provider is not None:
+            found.append(provider)
+    return found

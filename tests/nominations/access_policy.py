@@ -15,6 +15,7 @@ POLICY = {
     ("GET", "/admin/award-cycles/{cycle_id:int}"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}/quotas"): ADMINS,
+    ("POST", "/admin/award-cycles/{cycle_id:int}/winners"): ADMINS,
     ("GET", "/admin/nominations"): ADMINS,
     ("GET", "/admin/nominations/{nomination_id:int}"): ADMINS,
     ("POST", "/admin/nominations/{nomination_id:int}/review"): ADMINS,

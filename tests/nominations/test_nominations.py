@@ -182,3 +182,21 @@ async def test_the_live_check_reports_the_rules_for_the_form_as_typed(client) ->
     assert 'data-code="eligibility.too_many_contributors"' in response.text
     assert 'data-code="eligibility.contributor_duplicate"' in response.text
     assert await Nomination.count() == 0
+
+
+async def test_award_results_respect_caps_and_bar_recent_winners_next_year(client) -> None:
+    cycle_id, admin, nominator, _ = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await services.submit(nominator, nomination_id)
+    await services.formal_review(admin, nomination_id, "pass", "")
+    await services.record_stage(admin, nomination_id, "award_committee", "awarded", "second", "")
+    assert (await services.get_nomination(admin, nomination_id))["status"] == "awarded"
+    assert await services.record_winners(admin, cycle_id) == 3
+    kpis = await services.society_kpis(nominator.society_id or 0)
+    assert kpis == {"submitted": 1, "pass_rate": 1.0, "award_rate": 1.0, "awarded": 1}
+    await login(client, "nominator")
+    project_id = (await client.get("/api/pilots")).json()[0]["id"]
+    page = await client.get(f"/pilots/{project_id}")
+    derived = page.text.split('id="derived-kpis"')[1].split("</table>")[0]
+    cells = [c.split("</td>")[0] for c in derived.split("<td>")[1:]]
+    assert cells == ["推荐项目数", "1", "形式审查通过率", "100%", "获奖率", "100%"]
