@@ -51,20 +51,35 @@ async def build() -> tuple[int, int, int]:
     await prepare_sqlite()
     moment = now()
     await Society.insert(
-        *[Society(code=f"S{i:03d}", name_zh=f"学会{i:03d}", status="active", created_at=moment) for i in range(SOCIETIES)]
+        *[
+            Society(code=f"S{i:03d}", name_zh=f"学会{i:03d}", status="active", created_at=moment)
+            for i in range(SOCIETIES)
+        ]
     )
     society_ids = [r["id"] for r in await Society.select(Society.id).order_by(Society.id)]
     await PilotProject.insert(
         *[
-            PilotProject(society=sid, title="奖励推荐试点", function_type="award_nomination", status="implementing",
-                         agreement="{}", created_at=moment, updated_at=moment)
+            PilotProject(
+                society=sid,
+                title="奖励推荐试点",
+                function_type="award_nomination",
+                status="implementing",
+                agreement="{}",
+                created_at=moment,
+                updated_at=moment,
+            )
             for sid in society_ids
         ]
     )
     admin_id = await create_user(None, username="root", display_name="root", role="admin", password="bench-password-1")
     admin = Actor(admin_id, "root", "root", "admin")
     cycle_id = await open_cycle(admin, today().year, today())
-    await Quota.insert(*[Quota(cycle=cycle_id, society_id=sid, category="technological_invention", quota=20, used=17) for sid in society_ids])
+    await Quota.insert(
+        *[
+            Quota(cycle=cycle_id, society_id=sid, category="technological_invention", quota=20, used=17)
+            for sid in society_ids
+        ]
+    )
     pilots = {r["society"]: r["id"] for r in await PilotProject.select(PilotProject.id, PilotProject.society)}
     rows, people = [], []
     for n in range(NOMINATIONS):
@@ -72,13 +87,34 @@ async def build() -> tuple[int, int, int]:
         data = demo_nomination(f"项目{n}", 0)
         body = json.loads(data.body.model_dump_json())
         body["contributors"] = [
-            {"name": f"人{n}-{k}", "id_number": make("370102", dt.date(1960 + n % 40, 1 + k, 1 + n % 28), (n * PEOPLE + k) % 50, "male"),
-             "birth_date": None, "unit": "山东大学", "title": "教授", "contribution": "研究"}
+            {
+                "name": f"人{n}-{k}",
+                "id_number": make("370102", dt.date(1960 + n % 40, 1 + k, 1 + n % 28), (n * PEOPLE + k) % 50, "male"),
+                "birth_date": None,
+                "unit": "山东大学",
+                "title": "教授",
+                "contribution": "研究",
+            }
             for k in range(PEOPLE)
         ]
-        rows.append(Nomination(cycle=cycle_id, society_id=sid, pilot_project_id=pilots[sid], status="submitted", title=f"项目{n}",
-                               category="technological_invention", grade="second", body=json.dumps(body, ensure_ascii=False),
-                               fingerprint="{}", snapshot="{}", created_by=admin_id, created_at=moment, updated_at=moment, submitted_at=moment))
+        rows.append(
+            Nomination(
+                cycle=cycle_id,
+                society_id=sid,
+                pilot_project_id=pilots[sid],
+                status="submitted",
+                title=f"项目{n}",
+                category="technological_invention",
+                grade="second",
+                body=json.dumps(body, ensure_ascii=False),
+                fingerprint="{}",
+                snapshot="{}",
+                created_by=admin_id,
+                created_at=moment,
+                updated_at=moment,
+                submitted_at=moment,
+            )
+        )
     for start in range(0, len(rows), 500):
         await Nomination.insert(*rows[start : start + 500])
     ids = [r["id"] for r in await Nomination.select(Nomination.id, Nomination.body).order_by(Nomination.id)]
@@ -87,10 +123,21 @@ async def build() -> tuple[int, int, int]:
         for person in json.loads(str(row.body))["contributors"]:
             if person["id_number"] not in seen:
                 seen.add(person["id_number"])
-                people.append(NominationContributor(nomination=nomination_id, cycle_id=cycle_id, id_number=person["id_number"], name=person["name"]))
+                people.append(
+                    NominationContributor(
+                        nomination=nomination_id, cycle_id=cycle_id, id_number=person["id_number"], name=person["name"]
+                    )
+                )
     for start in range(0, len(people), 1000):
         await NominationContributor.insert(*people[start : start + 1000])
-    nominator_id = await create_user(None, username="nominator", display_name="n", role="society", password="bench-password-1", society_id=society_ids[0])
+    nominator_id = await create_user(
+        None,
+        username="nominator",
+        display_name="n",
+        role="society",
+        password="bench-password-1",
+        society_id=society_ids[0],
+    )
     _ = services
     return cycle_id, admin_id, nominator_id
 
@@ -101,9 +148,9 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
     from accounts.rules import Actor
     from nominations import services
     from nominations.demo import demo_nomination
+    from societies.tables import Society
     from xuehui.app import create_app
     from xuehui.db import engine
-    from societies.tables import Society
 
     first = (await Society.select(Society.id).order_by(Society.id).first())["id"]
     nominator = Actor(nominator_id, "nominator", "n", "society", society_id=first)
@@ -114,8 +161,11 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
         start = time.perf_counter()
         result = await services.check(nominator, cycle_id, candidate)
         times.append(time.perf_counter() - start)
-    print(f"eligibility check of one nomination (database reads + every rule), 100 runs: median {ms(statistics.median(times))}, "
-          f"p95 {ms(sorted(times)[94])}; problems found: {len(result.problems)}")
+    print(
+        "eligibility check of one nomination (database reads + every rule), 100 runs: "
+        f"median {ms(statistics.median(times))}, "
+        f"p95 {ms(sorted(times)[94])}; problems found: {len(result.problems)}"
+    )
     from nominations.rules.eligibility import build_context, check_nomination
     from nominations.tables import NominationContributor
 
@@ -128,7 +178,10 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
     start = time.perf_counter()
     for _ in range(1000):
         check_nomination(facts, config, context)
-    print(f"the rules alone against all {len(everyone)} nominations' contributors: {ms((time.perf_counter() - start) / 1000)} per check")
+    print(
+        f"the rules alone against all {len(everyone)} nominations' contributors: "
+        f"{ms((time.perf_counter() - start) / 1000)} per check"
+    )
 
     start = time.perf_counter()
     run_id = await services.run_adjustment(admin, cycle_id)
@@ -140,7 +193,9 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
     async with AsyncTestClient(app=app) as client:
         page = await client.get("/login")
         token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
-        await client.post("/login", data={"username": "nominator", "password": "bench-password-1", "_csrf_token": token})
+        await client.post(
+            "/login", data={"username": "nominator", "password": "bench-password-1", "_csrf_token": token}
+        )
         for path in ("/nominations",):
             samples = []
             for _ in range(60):
@@ -149,8 +204,10 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
                 samples.append(time.perf_counter() - start)
                 assert response.status_code == 200
             samples.sort()
-            print(f"society's nomination list page {path} ({NOMINATIONS // SOCIETIES + 1} nominations), 60 requests: "
-                  f"p50 {ms(samples[29])}, p95 {ms(samples[56])}")
+            print(
+                f"society's nomination list page {path} ({NOMINATIONS // SOCIETIES + 1} nominations), 60 requests: "
+                f"p50 {ms(samples[29])}, p95 {ms(samples[56])}"
+            )
     async with AsyncTestClient(app=app) as client:
         page = await client.get("/login")
         token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
@@ -162,7 +219,10 @@ async def measure(cycle_id: int, admin_id: int, nominator_id: int) -> None:
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200
         samples.sort()
-        print(f"association's review queue page (5,000 submitted, 100 a page), 60 requests: p50 {ms(samples[29])}, p95 {ms(samples[56])}")
+        print(
+            "association's review queue page (5,000 submitted, 100 a page), 60 requests: "
+            f"p50 {ms(samples[29])}, p95 {ms(samples[56])}"
+        )
     _ = engine
 
 
