@@ -89,7 +89,7 @@ async def build() -> tuple[int, int, int]:
         body["contributors"] = [
             {
                 "name": f"人{n}-{k}",
-                "id_number": make("370102", dt.date(1960 + n % 40, 1 + k, 1 + n % 28), (n * PEOPLE + k) % 50, "male"),
+                "id_number": make("370102", dt.date(1950, 1, 1) + dt.timedelta(days=n), k, "male"),
                 "birth_date": None,
                 "unit": "山东大学",
                 "title": "教授",
