@@ -1,14 +1,18 @@
 """Demo data for award nominations: this year's cycle with its nomination window open,
-published quotas from a real adjustment run, and a few nominations at different steps."""
+published quotas from a real adjustment run, and a few nominations at different steps; this
+year's talent programmes (one open edition of each kind) with the nominating society's quotas
+and a youth-award candidate that passed formal review."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from accounts.rules import Actor
 from nominations import services
 from nominations.rules.cycle import CycleConfig, CycleDates, NoticeWindowConfig, default_cycle
-from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, UnitIn
+from nominations.rules.programme import Programme, ProgrammeKind, default_programme
+from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, RecommendationIn, UnitIn
 from xuehui.clock import today
 from xuehui.idcard import make
 
@@ -94,3 +98,57 @@ async def load(admin: Actor, nominator: Actor) -> None:
     )
     await services.submit(nominator, submitted, "demo-submission-1")
     await services.create_nomination(nominator, cycle_id, demo_nomination("智能焊接机器人路径规划方法", 4, start=10))
+    await load_talent(admin, nominator, on)
+
+
+def open_programme_config(kind: ProgrammeKind, year: int, on: dt.date) -> Programme:
+    """The default rules of `kind` for the edition of `year`, with the window open on `on`."""
+    return dataclasses.replace(
+        default_programme(kind, year),
+        window_opens=on - dt.timedelta(days=30),
+        window_closes=on + dt.timedelta(days=45),
+    )
+
+
+async def open_programme(admin: Actor, kind: ProgrammeKind, year: int, on: dt.date) -> int:
+    return await services.ensure_programme(admin, kind.value, year, open_programme_config(kind, year, on))
+
+
+def demo_person(
+    name: str, birth: dt.date, sequence: int, sex: str = "male", unit: str = "山东大学"
+) -> RecommendationIn:
+    return RecommendationIn(
+        name=name,
+        sex=sex,
+        birth_date=birth,
+        id_number=make("370102", birth, sequence, "male" if sex == "male" else "female"),
+        unit=unit,
+        title="教授",
+        discipline="机械工程",
+        career="长期从事高端装备设计与制造研究。",
+        achievements="主持国家重点研发计划项目，成果在省内企业推广应用。",
+        works="高端装备关键技术（专著）",
+        honours="省科学技术进步奖一等奖",
+        integrity_statement=True,
+    )
+
+
+async def upload_materials(nominator: Actor, recommendation_id: int, materials: tuple[str, ...]) -> None:
+    for material in materials:
+        await services.add_material(nominator, recommendation_id, material, f"{material}.pdf", b"%PDF-1.4 demo")
+
+
+async def load_talent(admin: Actor, nominator: Actor, on: dt.date) -> None:
+    """One open edition of each talent programme; the nominating society may recommend three
+    youth-award candidates and two of each other kind; one youth candidate passed formal review."""
+    assert nominator.society_id is not None
+    ids = {kind: await open_programme(admin, kind, on.year, on) for kind in ProgrammeKind}
+    for kind, programme_id in ids.items():
+        quota = 3 if kind is ProgrammeKind.YOUTH_AWARD else 2
+        await services.set_talent_quota(admin, programme_id, nominator.society_id, quota)
+    youth = ids[ProgrammeKind.YOUTH_AWARD]
+    person = demo_person("王磊", dt.date(on.year - 36, 5, 20), 11)
+    recommendation_id = await services.create_recommendation(nominator, youth, person)
+    await upload_materials(nominator, recommendation_id, (await services.programme_config(youth)).materials)
+    await services.submit_recommendation(nominator, recommendation_id, "demo-talent-1")
+    await services.review_recommendation(admin, recommendation_id, "pass", "")

@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, UnitIn
+from nominations.rules.programme import ExclusionCategory
+from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, RecommendationIn, UnitIn
 from xuehui.errors import Reason
 
 BLANK_ROWS = 2
+CATEGORY_KEYS = tuple(c.value for c in ExclusionCategory)
 MAX_ROWS = 60
 
 
@@ -90,5 +92,43 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
         grade=_text(form, "grade", 20),
         discipline_code=_text(form, "discipline_code", 20),
         body=body,
+    )
+    return data, problems
+
+
+def _count(form: Mapping[str, Any], key: str, problems: list[Reason]) -> int | None:
+    raw = _text(form, key, 10)
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 100:
+        problems.append(Reason("form.count", f"“{raw}”不是0至100的整数", f"“{raw}” is not a whole number 0-100", key))
+        return None
+    return int(raw)
+
+
+def recommendation_from_form(form: Mapping[str, Any]) -> tuple[RecommendationIn, list[Reason]]:
+    """The person-recommendation form; exclusion categories count as declared only when the
+    declaration box is ticked (an empty declaration then means none apply)."""
+    problems: list[Reason] = []
+    categories = None
+    if form.get("categories_declared"):
+        categories = [c for c in CATEGORY_KEYS if form.get(f"category_{c}")]
+    data = RecommendationIn(
+        name=_text(form, "name", 50),
+        sex=_text(form, "sex", 6),
+        birth_date=_date(form, "birth_date", problems),
+        id_number=_text(form, "id_number", 30),
+        unit=_text(form, "unit", 200),
+        title=_text(form, "title", 50),
+        discipline=_text(form, "discipline", 50),
+        career=_text(form, "career", 10000),
+        achievements=_text(form, "achievements", 10000),
+        works=_text(form, "works", 10000),
+        honours=_text(form, "honours", 5000),
+        integrity_statement=bool(form.get("integrity_statement")),
+        academy=_text(form, "academy", 10),
+        academician_nominators=_count(form, "academician_nominators", problems),
+        same_division_nominators=_count(form, "same_division_nominators", problems),
+        categories=categories,
     )
     return data, problems

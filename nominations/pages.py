@@ -17,10 +17,13 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
+from expert_pool.rules.ballots import Tally
 from nominations import services
-from nominations.forms import BLANK_ROWS, nomination_from_form
+from nominations.forms import BLANK_ROWS, nomination_from_form, recommendation_from_form
 from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES, Category
-from nominations.schemas import NominationIn
+from nominations.rules.programme import MATERIAL_LABELS
+from nominations.rules.talent import INCOMPLETE
+from nominations.schemas import NominationIn, RecommendationIn
 from societies import services as societies
 from xuehui.clock import today
 from xuehui.errors import DomainError, InvalidInput, Reason
@@ -540,7 +543,12 @@ async def public_notices() -> Template:
 async def public_notice(notice_id: FromPath[int]) -> Template:
     return Template(
         "nominations/public_notice.html",
-        context={"pn": await services.public_notice(notice_id), "form": {}, **_vocabulary()},
+        context={
+            "pn": await services.public_notice(notice_id),
+            "form": {},
+            **_vocabulary(),
+            **_talent_vocabulary(),
+        },
     )
 
 
@@ -553,13 +561,36 @@ async def public_notice(notice_id: FromPath[int]) -> Template:
 async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, Any]) -> Response[Any]:
     form = await request.form()
     fields = {
-        k: str(form.get(k, ""))[:5000] for k in ("nomination_id", "name", "id_number", "phone", "unit", "reasons")
+        k: str(form.get(k, ""))[:5000]
+        for k in ("nomination_id", "recommendation_id", "name", "id_number", "phone", "unit", "reasons")
     }
     files: list[tuple[str, bytes]] = []
     for upload in form.getall("evidence") if hasattr(form, "getall") else []:
         if isinstance(upload, UploadFile) and upload.filename:
             files.append((upload.filename, await upload.read()))
     try:
+        if fields["recommendation_id"]:
+            if not fields["recommendation_id"].isdigit():
+                raise InvalidInput(
+                    Reason(
+                        "objection.recommendation",
+                        "请选择异议针对的人选",
+                        "choose the candidate you object to",
+                        "recommendation_id",
+                    )
+                )
+            await services.file_objection(
+                notice_id,
+                None,
+                fields["name"],
+                fields["id_number"],
+                fields["phone"],
+                fields["unit"],
+                fields["reasons"],
+                files,
+                recommendation_id=int(fields["recommendation_id"]),
+            )
+            return Redirect(f"/public/notices/{notice_id}?done=objection", status_code=303)
         if not fields["nomination_id"].isdigit():
             raise InvalidInput(
                 Reason(
@@ -587,6 +618,7 @@ async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, An
                 "form": fields,
                 "errors": errors_by_field(error.reasons),
                 **_vocabulary(),
+                **_talent_vocabulary(),
             },
             status_code=error.status,
         )
@@ -638,4 +670,417 @@ ROUTES = [
     public_notice,
     file_objection,
     public_quotas,
+]
+
+
+# --- talent recommendations (人才推荐) --------------------------------------------------------
+
+
+def _talent_vocabulary() -> dict[str, Any]:
+    return {
+        "KIND_NAMES": services.KIND_NAMES,
+        "TALENT_STATUS_NAMES": services.TALENT_STATUS_NAMES,
+        "CATEGORY_LABELS": services.CATEGORY_LABELS,
+        "MATERIAL_LABELS": MATERIAL_LABELS,
+        "SEX_NAMES": SEX_NAMES,
+        "label": label,
+    }
+
+
+def _split(reasons: list[Reason]) -> dict[str, list[Reason]]:
+    return {
+        "problems": [r for r in reasons if r.code != INCOMPLETE],
+        "incomplete": [r for r in reasons if r.code == INCOMPLETE],
+    }
+
+
+@get("/talent", include_in_schema=False, guards=nominators)
+async def my_recommendations(actor: NamedDependency[Actor]) -> Template:
+    assert actor.society_id is not None
+    rows = await services.programmes()
+    quotas = {r["id"]: await services.talent_quota(actor, r["id"], actor.society_id) for r in rows}
+    return Template(
+        "nominations/talent_mine.html",
+        context={
+            "programmes": rows,
+            "open_ids": {p["id"] for p in await services.open_programmes()},
+            "quotas": quotas,
+            "recommendations": await services.list_recommendations(actor),
+            "kpis": await services.talent_kpis(actor.society_id),
+            **_talent_vocabulary(),
+        },
+    )
+
+
+async def _talent_form_context(
+    actor: Actor, programme_id: int, data: RecommendationIn, recommendation: dict[str, Any] | None
+) -> dict[str, Any]:
+    rec_id = recommendation["id"] if recommendation else None
+    reasons = await services.check_recommendation(actor, programme_id, data, rec_id)
+    return {
+        "data": data,
+        "recommendation": recommendation,
+        "programme": await services.programme_row(programme_id),
+        "config": await services.programme_config(programme_id),
+        "check": _split(reasons),
+        "materials": {m["material"]: m for m in await services.recommendation_materials(actor, rec_id)}
+        if rec_id
+        else {},
+        "idempotency_key": secrets.token_hex(16),
+        "steps": await services.recommendation_steps(actor, rec_id) if rec_id else [],
+        **_talent_vocabulary(),
+    }
+
+
+async def _uploads(form: Any) -> list[tuple[str, str, bytes]]:
+    found = []
+    for key in MATERIAL_LABELS:
+        upload = form.get(f"material_{key}")
+        if isinstance(upload, UploadFile) and upload.filename:
+            found.append((key, upload.filename, await upload.read()))
+    return found
+
+
+def _int_field(form: Any, key: str) -> int:
+    raw = str(form.get(key, ""))
+    return int(raw) if raw.isdigit() else 0
+
+
+@get("/talent/new", include_in_schema=False, guards=nominators)
+async def new_recommendation(actor: NamedDependency[Actor], programme: FromQuery[int]) -> Template:
+    return Template(
+        "nominations/talent_form.html",
+        context=await _talent_form_context(actor, programme, RecommendationIn(), None),
+    )
+
+
+@post(
+    "/talent",
+    include_in_schema=False,
+    status_code=303,
+    guards=nominators,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def create_recommendation(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await request.form()
+    data, problems = recommendation_from_form(form)
+    programme_id = _int_field(form, "programme_id")
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        await services.programme_row(programme_id)
+        recommendation_id = await services.create_recommendation(actor, programme_id, data)
+        for material, filename, content in await _uploads(form):
+            await services.add_material(actor, recommendation_id, material, filename, content)
+    except DomainError as error:
+        if not programme_id or error.status == 404:
+            raise
+        context = await _talent_form_context(actor, programme_id, data, None)
+        return Template(
+            "nominations/talent_form.html",
+            context={**context, "errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/talent/{recommendation_id}?done=saved", status_code=303)
+
+
+@get("/talent/{recommendation_id:int}", include_in_schema=False, guards=nominators)
+async def recommendation_page(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], done: FromQuery[str] = ""
+) -> Template:
+    current = await services.get_recommendation(actor, recommendation_id)
+    notices = {"saved": _("The draft was saved."), "submitted": _("The recommendation was submitted.")}
+    context = await _talent_form_context(actor, current["programme"], current["body"], current)
+    return Template("nominations/talent_form.html", context={**context, "notice": notices.get(done, "")})
+
+
+@post(
+    "/talent/{recommendation_id:int}",
+    include_in_schema=False,
+    status_code=303,
+    guards=nominators,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def save_recommendation(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    current = await services.get_recommendation(actor, recommendation_id)
+    form = await request.form()
+    data, problems = recommendation_from_form(form)
+    try:
+        if problems:
+            raise InvalidInput(problems)
+        await services.update_recommendation(actor, recommendation_id, data)
+        for material, filename, content in await _uploads(form):
+            await services.add_material(actor, recommendation_id, material, filename, content)
+    except DomainError as error:
+        context = await _talent_form_context(actor, current["programme"], data, current)
+        return Template(
+            "nominations/talent_form.html",
+            context={**context, "errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/talent/{recommendation_id}?done=saved", status_code=303)
+
+
+@post("/talent/check", include_in_schema=False, status_code=200, guards=nominators)
+async def talent_live_check(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Template:
+    """The rule results for what the person form says now: a fragment the page's script swaps in."""
+    form = await request.form()
+    data, problems = recommendation_from_form(form)
+    raw_id = str(form.get("recommendation_id", ""))
+    recommendation_id = int(raw_id) if raw_id.isdigit() else None
+    programme_id = _int_field(form, "programme_id")
+    # The script sends a chosen file as a non-empty text value: count it as about to be uploaded.
+    chosen = frozenset(key for key in MATERIAL_LABELS if str(form.get(f"material_{key}", "")).strip())
+    reasons = await services.check_recommendation(actor, programme_id, data, recommendation_id, chosen=chosen)
+    return Template("nominations/_talent_rules.html", context={"check": _split(reasons), "form_problems": problems})
+
+
+@post("/talent/{recommendation_id:int}/submit", include_in_schema=False, status_code=303, guards=nominators)
+async def submit_recommendation(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], data: URLEncodedBody[SubmitForm]
+) -> Response[Any]:
+    try:
+        await services.submit_recommendation(actor, recommendation_id, data.idempotency_key)
+    except DomainError as error:
+        current = await services.get_recommendation(actor, recommendation_id)
+        context = await _talent_form_context(actor, current["programme"], current["body"], current)
+        return Template(
+            "nominations/talent_form.html",
+            context={**context, "submit_errors": errors_by_field(error.reasons), "submit_reasons": error.reasons},
+            status_code=error.status,
+        )
+    return Redirect(f"/talent/{recommendation_id}?done=submitted", status_code=303)
+
+
+# association: programmes, review, ballots, notice, final list
+
+
+@get("/admin/talent", include_in_schema=False, guards=admin_only)
+async def programmes_page() -> Template:
+    return Template(
+        "nominations/talent_programmes.html",
+        context={"programmes": await services.programmes(), "this_year": today().year, **_talent_vocabulary()},
+    )
+
+
+class ProgrammeForm(BaseModel):
+    kind: str = Field(default="", max_length=30)
+    edition_year: int = Field(ge=1989, le=2200)
+
+
+@post("/admin/talent", include_in_schema=False, status_code=303, guards=admin_only)
+async def create_programme(actor: NamedDependency[Actor], data: URLEncodedBody[ProgrammeForm]) -> Redirect:
+    programme_id = await services.ensure_programme(actor, data.kind, data.edition_year)
+    return Redirect(f"/admin/talent/{programme_id}", status_code=303)
+
+
+async def _programme_context(actor: Actor, programme_id: int) -> dict[str, Any]:
+    row = await services.programme_row(programme_id)
+    config = json.loads(row["config"]) if isinstance(row["config"], str) else row["config"]
+    recommendations = await services.list_recommendations(actor, programme_id=programme_id)
+    return {
+        "programme": row,
+        "config": await services.programme_config(programme_id),
+        "config_text": json.dumps(config, ensure_ascii=False, indent=2),
+        "quotas": await services.talent_quotas(programme_id),
+        "recommendations": recommendations,
+        "voting": [r for r in recommendations if r["status"] in ("passed", "tied")],
+        "ballots": await services.ballots(programme_id),
+        "final": await services.final_list(actor, programme_id),
+        "names": await societies.society_names(),
+        "today": today().isoformat(),
+        **_talent_vocabulary(),
+    }
+
+
+@get("/admin/talent/{programme_id:int}", include_in_schema=False, guards=admin_only)
+async def programme_page(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], done: FromQuery[str] = ""
+) -> Template:
+    notices = {
+        "saved": _("Saved as a new version."),
+        "quota": _("The quota was set."),
+        "ballot": _("The ballot was recorded."),
+        "notice": _("The proposed list was put under notice."),
+        "final": _("The final list was fixed."),
+    }
+    return Template(
+        "nominations/talent_programme.html",
+        context={**await _programme_context(actor, programme_id), "notice": notices.get(done, "")},
+    )
+
+
+async def _programme_error(actor: Actor, programme_id: int, error: DomainError, **extra: Any) -> Template:
+    return Template(
+        "nominations/talent_programme.html",
+        context={**await _programme_context(actor, programme_id), "errors": errors_by_field(error.reasons), **extra},
+        status_code=error.status,
+    )
+
+
+class ProgrammeConfigForm(BaseModel):
+    config: str = Field(default="", max_length=100_000)
+
+
+@post("/admin/talent/{programme_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
+async def save_programme(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[ProgrammeConfigForm]
+) -> Response[Any]:
+    try:
+        try:
+            config = json.loads(data.config)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                Reason(
+                    "programme.json",
+                    f"设置格式错误：第{error.lineno}行第{error.colno}列",
+                    f"the settings are not valid JSON: line {error.lineno}, column {error.colno}",
+                    "config",
+                )
+            ) from error
+        if not isinstance(config, dict):
+            raise InvalidInput(
+                Reason("programme.json", "设置应为JSON对象", "the settings must be a JSON object", "config")
+            )
+        await services.save_programme(actor, programme_id, config)
+    except DomainError as error:
+        return await _programme_error(actor, programme_id, error, config_text=data.config)
+    return Redirect(f"/admin/talent/{programme_id}?done=saved", status_code=303)
+
+
+class TalentQuotaForm(BaseModel):
+    society_id: int
+    quota: int = Field(ge=0, le=1000)
+
+
+@post("/admin/talent/{programme_id:int}/quotas", include_in_schema=False, status_code=303, guards=admin_only)
+async def set_talent_quota(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[TalentQuotaForm]
+) -> Redirect:
+    await services.set_talent_quota(actor, programme_id, data.society_id, data.quota)
+    return Redirect(f"/admin/talent/{programme_id}?done=quota", status_code=303)
+
+
+@post("/admin/talent/{programme_id:int}/ballots", include_in_schema=False, status_code=303, guards=admin_only)
+async def record_ballot(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await request.form()
+    tallies: dict[int, Tally] = {}
+    try:
+        for key in form:
+            if key.startswith("yes_") and key[4:].isdigit():
+                rec = int(key[4:])
+                counts = [str(form.get(f"{part}_{rec}", "")).strip() or "0" for part in ("yes", "no", "abstain")]
+                if not all(c.isdigit() for c in counts):
+                    raise InvalidInput(
+                        Reason("ballot.count", "票数须为非负整数", "votes are whole numbers of zero or more", key)
+                    )
+                tallies[rec] = Tally(int(counts[0]), int(counts[1]), int(counts[2]))
+        await services.record_ballot(
+            actor,
+            programme_id,
+            _int_field(form, "roll"),
+            _int_field(form, "present"),
+            _int_field(form, "places"),
+            tallies,
+        )
+    except DomainError as error:
+        return await _programme_error(actor, programme_id, error)
+    return Redirect(f"/admin/talent/{programme_id}?done=ballot#ballots", status_code=303)
+
+
+class TalentNoticeForm(BaseModel):
+    title: str = Field(default="", max_length=200)
+    starts_on: str = Field(default="", max_length=20)
+
+
+@post("/admin/talent/{programme_id:int}/notice", include_in_schema=False, status_code=303, guards=admin_only)
+async def publish_talent_notice(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[TalentNoticeForm]
+) -> Response[Any]:
+    try:
+        starts = societies.as_date(data.starts_on, "starts_on") or today()
+        await services.publish_talent_notice(actor, programme_id, data.title, starts)
+    except DomainError as error:
+        return await _programme_error(actor, programme_id, error)
+    return Redirect(f"/admin/talent/{programme_id}?done=notice", status_code=303)
+
+
+@post("/admin/talent/{programme_id:int}/final", include_in_schema=False, status_code=303, guards=admin_only)
+async def finalise_list(actor: NamedDependency[Actor], programme_id: FromPath[int]) -> Response[Any]:
+    try:
+        await services.finalise_list(actor, programme_id)
+    except DomainError as error:
+        return await _programme_error(actor, programme_id, error)
+    return Redirect(f"/admin/talent/{programme_id}?done=final", status_code=303)
+
+
+@get("/admin/talent/{programme_id:int}/final.xlsx", include_in_schema=False, guards=admin_only)
+async def export_final_list(actor: NamedDependency[Actor], programme_id: FromPath[int]) -> Response[bytes]:
+    row = await services.programme_row(programme_id)
+    rows = await services.final_list(actor, programme_id)
+    return xlsx_response(
+        f"talent-{row['kind']}-{row['edition_year']}.xlsx",
+        _("Final list"),
+        [_("Name"), _("Sex"), _("Unit"), _("Title"), _("Discipline"), _("Society"), _("Votes")],
+        (
+            [r["name"], label(SEX_NAMES, r["sex"]), r["unit"], r["title"], r["discipline"], r["society"], r["votes"]]
+            for r in rows
+        ),
+    )
+
+
+@get("/admin/talent/recommendations/{recommendation_id:int}", include_in_schema=False, guards=admin_only)
+async def recommendation_review_page(actor: NamedDependency[Actor], recommendation_id: FromPath[int]) -> Template:
+    current = await services.get_recommendation(actor, recommendation_id)
+    return Template(
+        "nominations/talent_review.html",
+        context={
+            "r": current,
+            "snapshot": await services.recommendation_snapshot(actor, recommendation_id),
+            "steps": await services.recommendation_steps(actor, recommendation_id),
+            "objections": await services.objections(actor, recommendation_id=recommendation_id),
+            "society": (await societies.society_names([current["society_id"]])).get(current["society_id"], ""),
+            **_talent_vocabulary(),
+        },
+    )
+
+
+@post(
+    "/admin/talent/recommendations/{recommendation_id:int}/review",
+    include_in_schema=False,
+    status_code=303,
+    guards=admin_only,
+)
+async def review_recommendation(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], data: URLEncodedBody[ReviewForm]
+) -> Redirect:
+    await services.review_recommendation(actor, recommendation_id, data.decision, data.reasons)
+    return Redirect(f"/admin/talent/recommendations/{recommendation_id}", status_code=303)
+
+
+SEX_NAMES: dict[str, tuple[str, str]] = {"male": ("男", "Male"), "female": ("女", "Female")}
+
+ROUTES += [
+    my_recommendations,
+    new_recommendation,
+    create_recommendation,
+    recommendation_page,
+    save_recommendation,
+    talent_live_check,
+    submit_recommendation,
+    programmes_page,
+    create_programme,
+    programme_page,
+    save_programme,
+    set_talent_quota,
+    record_ballot,
+    publish_talent_notice,
+    finalise_list,
+    export_final_list,
+    recommendation_review_page,
+    review_recommendation,
 ]

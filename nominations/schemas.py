@@ -179,3 +179,30 @@ class SanctionIn(BaseModel):
     kind: str = Field(max_length=30)  # false_material | lobbying | other
     reason: str = Field(min_length=1, max_length=5000)
     months: int = Field(ge=1, le=120)
+
+
+# --- talent recommendations ------------------------------------------------------------------
+
+
+class RecommendationIn(BaseModel):
+    """A person put forward in a talent programme, as the form or the API gives it."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="", max_length=50)
+    sex: str = Field(default="", max_length=6)  # male | female
+    birth_date: dt.date | None = None
+    id_number: str = Field(default="", max_length=30)
+    unit: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=50)
+    discipline: str = Field(default="", max_length=50)
+    career: str = Field(default="", max_length=10000)
+    achievements: str = Field(default="", max_length=10000)
+    works: str = Field(default="", max_length=10000)
+    honours: str = Field(default="", max_length=5000)
+    integrity_statement: bool = False
+    # academician candidates
+    academy: str = Field(default="", max_length=10)
+    academician_nominators: int | None = Field(default=None, ge=0, le=100)
+    same_division_nominators: int | None = Field(default=None, ge=0, le=100)
+    # outstanding workers: the exclusion categories that apply (empty: none); None: not declared
+    categories: list[str] | None = None

@@ -8,6 +8,7 @@ transaction, keeps quotas exact with conditional updates, and audits every chang
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -19,10 +20,22 @@ from pydantic import ValidationError
 
 from accounts.rules import Actor
 from accounts.services import audit
+from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle import CATEGORY_NAMES, Category, CycleConfig, Grade, default_cycle, load_cycle
 from nominations.rules.notice import Objection as ObjectionFacts
 from nominations.rules.notice import WorkingCalendar, add_working_days, check_objection
+from nominations.rules.programme import (
+    Academy,
+    DayKind,
+    ExclusionCategory,
+    Programme,
+    ProgrammeKind,
+    default_programme,
+    programme_from_dict,
+    programme_to_dict,
+    validate_programme,
+)
 from nominations.rules.quota_adjustment import (
     AdjustmentPolicy,
     PilotEvaluation,
@@ -32,12 +45,14 @@ from nominations.rules.quota_adjustment import (
 )
 from nominations.rules.quota_adjustment import Sanction as SanctionFacts
 from nominations.rules.results import NominationRecord, Outcome, check_outcomes, compute_kpis
-from nominations.schemas import NominationBody, NominationIn
+from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
+from nominations.schemas import NominationBody, NominationIn, RecommendationIn
 from nominations.tables import (
     AdjustmentOverride,
     AdjustmentRun,
     AwardCycle,
     AwardRecord,
+    Ballot,
     CycleVersion,
     Nomination,
     NominationContributor,
@@ -45,12 +60,17 @@ from nominations.tables import (
     Objection,
     ObjectionFile,
     Quota,
+    Recommendation,
+    RecommendationFile,
+    RecommendationStep,
     ReviewStep,
+    TalentProgramme,
+    TalentQuota,
 )
 from societies import services as societies
 from xuehui.clock import now, today
 from xuehui.db import give_slot_back, take_slot, write_transaction
-from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
+from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Reason
 from xuehui.idcard import normalise
 
 EDITABLE = ("draft", "returned")
@@ -1007,17 +1027,30 @@ MAX_EVIDENCE_BYTES = 10_000_000
 
 async def file_objection(
     notice_id: int,
-    nomination_id: int,
+    nomination_id: int | None,
     name: str,
     id_number: str,
     phone: str,
     unit: str,
     reasons: str,
     files: list[tuple[str, bytes]],
+    recommendation_id: int | None = None,
 ) -> int:
-    """An objection from the public: real identity required, only while the notice is open."""
+    """An objection from the public against a nomination or a recommended person under notice:
+    real identity required, only while the notice is open."""
     notice = await public_notice(notice_id)
-    if nomination_id not in {e["nomination_id"] for e in notice["entries"]}:
+    if recommendation_id is not None:
+        if recommendation_id not in {e.get("recommendation_id") for e in notice["entries"]}:
+            raise InvalidInput(
+                Reason(
+                    "objection.recommendation",
+                    "该人选不在本次公示中",
+                    "that candidate is not under this notice",
+                    "recommendation_id",
+                )
+            )
+        nomination_id = None
+    elif nomination_id is None or nomination_id not in {e.get("nomination_id") for e in notice["entries"]}:
         raise InvalidInput(
             Reason(
                 "objection.nomination",
@@ -1049,6 +1082,7 @@ async def file_objection(
         objection = Objection(
             notice=notice_id,
             nomination=nomination_id,
+            recommendation=recommendation_id,
             name=name.strip(),
             id_number=normalise(id_number),
             phone=phone.strip(),
@@ -1074,24 +1108,43 @@ async def file_objection(
                 )
             )
         await audit(
-            None, "objection.received", "objection", objection.id, {"nomination": nomination_id, "notice": notice_id}
+            None,
+            "objection.received",
+            "objection",
+            objection.id,
+            {"nomination": nomination_id, "recommendation": recommendation_id, "notice": notice_id},
         )
     return int(objection.id)
 
 
-async def objections(actor: Actor, nomination_id: int | None = None) -> list[dict[str, Any]]:
+async def objections(
+    actor: Actor, nomination_id: int | None = None, recommendation_id: int | None = None
+) -> list[dict[str, Any]]:
     """Admins see objections with the objector's identity; a society sees those against its own
-    nominations without who filed them."""
+    nominations and recommendations without who filed them."""
     query = Objection.select(
-        *Objection.all_columns(), Objection.nomination.title, Objection.nomination.society_id
+        *Objection.all_columns(),
+        Objection.nomination.title,
+        Objection.nomination.society_id,
+        Objection.recommendation.name,
+        Objection.recommendation.society_id,
     ).order_by(Objection.id, ascending=False)
     if nomination_id is not None:
         query = query.where(Objection.nomination == nomination_id)
+    if recommendation_id is not None:
+        query = query.where(Objection.recommendation == recommendation_id)
     if not actor.is_admin:
         if actor.role != "society" or actor.society_id is None:
             return []
-        query = query.where(Objection.nomination.society_id == actor.society_id)
+        query = query.where(
+            (Objection.nomination.society_id == actor.society_id)
+            | (Objection.recommendation.society_id == actor.society_id)
+        )
     rows = await query
+    for row in rows:
+        # What the objection is against, for lists that show both kinds.
+        row["item_title"] = row["nomination.title"] or row["recommendation.name"] or ""
+        row["society_id"] = row["nomination.society_id"] or row["recommendation.society_id"]
     if not actor.is_admin:
         for row in rows:
             for secret in ("name", "id_number", "phone", "unit"):
@@ -1134,6 +1187,9 @@ async def decide_objection(actor: Actor, objection_id: int, state: str, decision
                 "objection.outcome", "请选择异议成立后的处理方式", "choose what happens to the nomination", "outcome"
             )
         )
+    if row["nomination"] is None:
+        await _decide_talent_objection(actor, row, state, decision, outcome)
+        return
     nomination = (
         await Nomination.select(Nomination.id, Nomination.society_id, Nomination.status)
         .where(Nomination.id == row["nomination"])
@@ -1179,6 +1235,49 @@ async def decide_objection(actor: Actor, objection_id: int, state: str, decision
             objection_id,
             {"outcome": outcome, "nomination": nomination["id"]},
             nomination["society_id"],
+            decision,
+        )
+
+
+async def _decide_talent_objection(actor: Actor, row: dict[str, Any], state: str, decision: str, outcome: str) -> None:
+    """An objection against a recommended person: upheld, it disqualifies the recommendation or
+    sends it back for correction (after which it goes through review and the vote again)."""
+    recommendation = (
+        await Recommendation.select(Recommendation.id, Recommendation.society_id)
+        .where(Recommendation.id == row["recommendation"])
+        .first()
+    )
+    assert recommendation is not None
+    async with write_transaction():
+        await Objection.update(
+            {
+                Objection.state: state,
+                Objection.decision: decision.strip(),
+                Objection.outcome: outcome if state == "upheld" else "",
+                Objection.updated_at: now(),
+            }
+        ).where((Objection.id == row["id"]) & (Objection.state == row["state"]))
+        if state == "upheld":
+            values: dict[Any, Any] = {Recommendation.updated_at: now()}
+            if outcome == "disqualify":
+                values[Recommendation.status] = "disqualified"
+            else:
+                values[Recommendation.status] = "returned"
+                values[Recommendation.return_reasons] = decision.strip()
+                values[Recommendation.correction_deadline] = add_working_days(
+                    WorkingCalendar(), today(), TALENT_CORRECTION_WORKING_DAYS
+                )
+            await Recommendation.update(values).where(Recommendation.id == recommendation["id"])
+            await _talent_step(
+                actor, recommendation["id"], "objection", values[Recommendation.status], decision.strip()
+            )
+        await audit(
+            actor,
+            f"objection.{state}",
+            "objection",
+            row["id"],
+            {"outcome": outcome, "recommendation": recommendation["id"]},
+            recommendation["society_id"],
             decision,
         )
 
@@ -1292,8 +1391,890 @@ async def pilot_kpis(society_id: int, function_type: str) -> list[dict[str, Any]
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{value * 100:.0f}%"
 
+    talent = await talent_kpis(society_id)
     return [
         {"zh": "推荐项目数", "en": "Nominations submitted", "value": str(kpis["submitted"])},
         {"zh": "形式审查通过率", "en": "Formal-review pass rate", "value": pct(kpis["pass_rate"])},
         {"zh": "获奖率", "en": "Award rate", "value": pct(kpis["award_rate"])},
+        {"zh": "推荐人才数", "en": "People recommended", "value": str(talent["submitted"])},
+        {"zh": "人才推荐形式审查通过数", "en": "Recommendations past formal review", "value": str(talent["passed"])},
+        {"zh": "人才入选数", "en": "People selected", "value": str(talent["selected"])},
     ]
+
+
+# --- talent programmes and person recommendations (人才推荐) ----------------------------------
+#
+# The same machinery as project nominations: a programme per edition holds the rules as data
+# (nominations.rules.programme), a society's quota per programme is taken atomically on
+# submission, the submission is frozen, the association reviews it for form and may return it,
+# a selection committee votes by anonymous ballot (expert_pool.rules.ballots), the proposed list
+# goes under public notice with the same Notice/Objection records, and the final list is fixed.
+# Expert remote review through the expert pool is not wired yet: `ready_for_expert_review` is
+# the boundary the expert-pool services will read.
+
+TALENT_EDITABLE = ("draft", "returned")
+TALENT_LIVE = ("submitted", "passed", "returned", "tied", "proposed", "not_selected", "selected")
+TALENT_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("已提交，待形式审查", "Submitted, awaiting formal review"),
+    "returned": ("退回修改", "Returned for correction"),
+    "passed": ("形式审查通过", "Passed formal review"),
+    "rejected": ("形式审查未通过", "Rejected at formal review"),
+    "tied": ("票数相同，待推选委员会决定", "Tied; the committee must decide"),
+    "proposed": ("拟入选，公示中", "Proposed, under notice"),
+    "not_selected": ("未入选", "Not selected"),
+    "selected": ("入选", "Selected"),
+    "disqualified": ("取消资格", "Disqualified"),
+}
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    ProgrammeKind.YOUTH_AWARD.value: ("青年科技奖", "Youth science and technology award"),
+    ProgrammeKind.ACADEMICIAN.value: ("院士候选人推选", "Academician candidates"),
+    ProgrammeKind.OUTSTANDING_WORKER.value: ("优秀科技工作者", "Outstanding science and technology workers"),
+}
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    ExclusionCategory.PARTY_STATE_ORGAN_STAFF.value: ("党政机关工作人员", "Staff of party or state organs"),
+    ExclusionCategory.ASSOCIATION_SOCIETY_STAFF.value: (
+        "科协、学会机关专职工作人员",
+        "Full-time staff of an association or society office",
+    ),
+    ExclusionCategory.ENTERPRISE_ADMIN_STAFF.value: ("企业行政管理人员", "Enterprise administrative staff"),
+}
+MAX_MATERIAL_BYTES = 20_000_000
+TALENT_CORRECTION_WORKING_DAYS = 5
+
+
+def _talent_not_found() -> NotFound:
+    return NotFound(
+        Reason("talent.not_found", "人才推荐不存在或无权查看", "recommendation not found or not visible to you")
+    )
+
+
+def _talent_changed() -> Conflict:
+    return Conflict(
+        Reason("talent.changed", "推荐状态已变化，请刷新", "the recommendation changed meanwhile; reload it")
+    )
+
+
+@lru_cache(maxsize=32)
+def _parse_programme(raw: str) -> Programme:
+    return programme_from_dict(json.loads(raw))
+
+
+async def programme_row(programme_id: int) -> dict[str, Any]:
+    row = await TalentProgramme.select().where(TalentProgramme.id == programme_id).first()
+    if row is None:
+        raise NotFound(Reason("programme.not_found", "人才项目不存在", "talent programme not found"))
+    return row
+
+
+async def programme_config(programme_id: int) -> Programme:
+    raw = (await programme_row(programme_id))["config"]
+    return _parse_programme(raw if isinstance(raw, str) else json.dumps(raw))
+
+
+async def programmes() -> list[dict[str, Any]]:
+    return await TalentProgramme.select(
+        TalentProgramme.id, TalentProgramme.kind, TalentProgramme.edition_year, TalentProgramme.version
+    ).order_by(TalentProgramme.edition_year, ascending=False)
+
+
+async def open_programmes() -> list[dict[str, Any]]:
+    """Programmes whose recommendation window includes today, with their rules."""
+    found = []
+    for row in await programmes():
+        cfg = await programme_config(row["id"])
+        if cfg.window_opens <= today() <= cfg.window_closes:
+            found.append({**row, "config": cfg})
+    return found
+
+
+async def ensure_programme(actor: Actor, kind: str, edition_year: int, config: Programme | None = None) -> int:
+    """The programme of `kind` and `edition_year`, created with the default rules (and a quota
+    row per society) if missing."""
+    _admin(actor)
+    try:
+        programme_kind = ProgrammeKind(kind)
+    except ValueError:
+        raise InvalidInput(Reason("programme.kind", "人才项目类别无效", "unknown kind of programme", "kind")) from None
+    row = (
+        await TalentProgramme.select(TalentProgramme.id)
+        .where((TalentProgramme.kind == kind) & (TalentProgramme.edition_year == edition_year))
+        .first()
+    )
+    if row:
+        return int(row["id"])
+    cfg = config or default_programme(programme_kind, edition_year)
+    if problems := validate_programme(cfg):
+        raise InvalidInput(problems)
+    society_ids = await societies.active_society_ids()
+    async with write_transaction():
+        programme = TalentProgramme(
+            kind=kind,
+            edition_year=edition_year,
+            config=json.dumps(programme_to_dict(cfg), ensure_ascii=False),
+            version=1,
+            updated_at=now(),
+        )
+        await programme.save()
+        for society_id in society_ids:
+            await TalentQuota.insert(
+                TalentQuota(programme=programme.id, society_id=society_id, quota=cfg.quota_per_society, used=0)
+            )
+        await audit(actor, "programme.created", "talent_programme", programme.id, {"kind": kind, "year": edition_year})
+    return int(programme.id)
+
+
+async def save_programme(actor: Actor, programme_id: int, config: dict[str, Any]) -> int:
+    """Validate and store new programme settings; kind and edition cannot change. Returns the version."""
+    _admin(actor)
+    current = await programme_row(programme_id)
+    cfg = programme_from_dict(config)
+    problems = validate_programme(cfg)
+    if cfg.kind.value != current["kind"] or cfg.edition_year != current["edition_year"]:
+        problems.append(
+            Reason(
+                "programme.identity",
+                "不能修改人才项目的类别和届次年份",
+                "the kind and edition year of a programme cannot change",
+                "kind",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    version = int(current["version"]) + 1
+    async with write_transaction():
+        done = (
+            await TalentProgramme.update(
+                {
+                    TalentProgramme.config: json.dumps(programme_to_dict(cfg), ensure_ascii=False),
+                    TalentProgramme.version: version,
+                    TalentProgramme.updated_at: now(),
+                }
+            )
+            .where((TalentProgramme.id == programme_id) & (TalentProgramme.version == current["version"]))
+            .returning(TalentProgramme.id)
+        )
+        if not done:
+            raise Conflict(
+                Reason("programme.changed", "设置已被他人修改，请刷新", "the settings changed meanwhile; reload them")
+            )
+        await audit(actor, "programme.saved", "talent_programme", programme_id, {"version": version})
+    return version
+
+
+async def set_talent_quota(actor: Actor, programme_id: int, society_id: int, quota: int) -> None:
+    _admin(actor)
+    await programme_row(programme_id)
+    if quota < 0:
+        raise InvalidInput(Reason("quota.negative", "名额不能为负数", "a quota cannot be negative", "quota"))
+    where = (TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id)
+    async with write_transaction():
+        if not await TalentQuota.update({TalentQuota.quota: quota}).where(where).returning(TalentQuota.id):
+            await TalentQuota.insert(TalentQuota(programme=programme_id, society_id=society_id, quota=quota, used=0))
+        await audit(
+            actor,
+            "talent_quota.set",
+            "talent_programme",
+            programme_id,
+            {"society": society_id, "quota": quota},
+            society_id,
+        )
+
+
+async def talent_quota(actor: Actor, programme_id: int, society_id: int) -> dict[str, int]:
+    if not actor.acts_for(society_id):
+        raise NotFound(Reason("society.not_found", "学会不存在或无权查看", "society not found or not visible to you"))
+    row = (
+        await TalentQuota.select(TalentQuota.quota, TalentQuota.used)
+        .where((TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id))
+        .first()
+    )
+    return {"quota": int(row["quota"]), "used": int(row["used"])} if row else {"quota": 0, "used": 0}
+
+
+async def talent_quotas(programme_id: int) -> list[dict[str, Any]]:
+    names = await societies.society_names()
+    rows = await TalentQuota.select().where(TalentQuota.programme == programme_id).order_by(TalentQuota.society_id)
+    return [{**r, "society": names.get(r["society_id"], str(r["society_id"]))} for r in rows]
+
+
+# --- recommendations -----------------------------------------------------------------------
+
+
+def _rec_columns() -> list[Any]:
+    return [
+        *Recommendation.all_columns(exclude=[Recommendation.snapshot]),
+        Recommendation.programme.kind,
+        Recommendation.programme.edition_year,
+    ]
+
+
+def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "body": RecommendationIn.model_validate(_json(row["body"]) or {})}
+
+
+async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    row = await Recommendation.select(*_rec_columns()).where(Recommendation.id == recommendation_id).first()
+    if row is None or not actor.acts_for(row["society_id"]):
+        raise _talent_not_found()
+    return _rec_view(row)
+
+
+async def list_recommendations(
+    actor: Actor, programme_id: int | None = None, status: str = "", society_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = Recommendation.select(*_rec_columns()).order_by(Recommendation.id, ascending=False)
+    if not actor.is_admin:
+        if actor.society_id is None or actor.role != "society":
+            return []
+        query = query.where(Recommendation.society_id == actor.society_id)
+    elif society_id is not None:
+        query = query.where(Recommendation.society_id == society_id)
+    if programme_id is not None:
+        query = query.where(Recommendation.programme == programme_id)
+    if status:
+        query = query.where(Recommendation.status == status)
+    return [_rec_view(row) for row in await query]
+
+
+def _person_headline(data: RecommendationIn) -> list[Reason]:
+    if data.name.strip():
+        return []
+    return [Reason("talent.name", "请填写候选人姓名", "the candidate's name is required", "name")]
+
+
+async def create_recommendation(actor: Actor, programme_id: int, data: RecommendationIn) -> int:
+    if actor.role != "society" or actor.society_id is None:
+        raise Forbidden(
+            Reason("talent.society_only", "只有学会填报人可以推荐人选", "only society nominators recommend people")
+        )
+    pilot = await societies.active_pilot_of_type(actor.society_id, "award_nomination")
+    if pilot is None:
+        raise Conflict(
+            Reason(
+                "talent.no_pilot",
+                "本学会没有已签署、正在实施的科技奖励推荐试点项目，不能推荐",
+                "your society has no signed, running pilot project for award nomination, so it cannot recommend",
+            )
+        )
+    await programme_row(programme_id)
+    if problems := _person_headline(data):
+        raise InvalidInput(problems)
+    async with write_transaction():
+        moment = now()
+        recommendation = Recommendation(
+            programme=programme_id,
+            society_id=actor.society_id,
+            pilot_project_id=pilot["id"],
+            status="draft",
+            name=data.name.strip(),
+            id_number=normalise(data.id_number)[:18],
+            unit=data.unit.strip(),
+            body=data.model_dump_json(),
+            created_by=actor.user_id,
+            created_at=moment,
+            updated_at=moment,
+        )
+        await recommendation.save()
+        await audit(actor, "talent.created", "recommendation", recommendation.id, {"name": data.name}, actor.society_id)
+    return int(recommendation.id)
+
+
+async def update_recommendation(actor: Actor, recommendation_id: int, data: RecommendationIn) -> None:
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(
+            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
+        )
+    if problems := _person_headline(data):
+        raise InvalidInput(problems)
+    async with write_transaction():
+        done = (
+            await Recommendation.update(
+                {
+                    Recommendation.name: data.name.strip(),
+                    Recommendation.id_number: normalise(data.id_number)[:18],
+                    Recommendation.unit: data.unit.strip(),
+                    Recommendation.body: data.model_dump_json(),
+                    Recommendation.updated_at: now(),
+                }
+            )
+            .where((Recommendation.id == recommendation_id) & Recommendation.status.is_in(list(TALENT_EDITABLE)))
+            .returning(Recommendation.id)
+        )
+        if not done:
+            raise _talent_changed()
+        await audit(actor, "talent.updated", "recommendation", recommendation_id, {}, current["society_id"])
+
+
+async def add_material(actor: Actor, recommendation_id: int, material: str, filename: str, content: bytes) -> None:
+    """Upload (or replace) one required material of an editable recommendation."""
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(
+            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
+        )
+    cfg = await programme_config(current["programme"])
+    if material not in cfg.materials:
+        raise InvalidInput(
+            Reason("talent.material", "本项目不需要该材料", "this programme does not ask for that material", material)
+        )
+    if not content or len(content) > MAX_MATERIAL_BYTES:
+        raise InvalidInput(
+            Reason(
+                "talent.material_size",
+                "材料文件为空或超过20MB",
+                "the file is empty or larger than 20 MB",
+                f"materials.{material}",
+            )
+        )
+    async with write_transaction():
+        await RecommendationFile.delete().where(
+            (RecommendationFile.recommendation == recommendation_id) & (RecommendationFile.material == material)
+        )
+        await RecommendationFile.insert(
+            RecommendationFile(
+                recommendation=recommendation_id,
+                material=material,
+                filename=filename[:200],
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                content=content,
+                uploaded_by=actor.user_id,
+                uploaded_at=now(),
+            )
+        )
+        await audit(
+            actor, "talent.material", "recommendation", recommendation_id, {"material": material}, current["society_id"]
+        )
+
+
+async def recommendation_materials(actor: Actor, recommendation_id: int) -> list[dict[str, Any]]:
+    await get_recommendation(actor, recommendation_id)
+    return await RecommendationFile.select(
+        RecommendationFile.material, RecommendationFile.filename, RecommendationFile.size, RecommendationFile.sha256
+    ).where(RecommendationFile.recommendation == recommendation_id)
+
+
+def _talent_person(data: RecommendationIn, materials: frozenset[str]) -> TalentPerson:
+    academy = data.academy if data.academy in {a.value for a in Academy} else None
+    categories = None
+    if data.categories is not None:
+        categories = frozenset(ExclusionCategory(c) for c in data.categories if c in CATEGORY_LABELS)
+    return TalentPerson(
+        name=data.name or None,
+        id_number=data.id_number or None,
+        sex="male" if data.sex == "male" else "female" if data.sex == "female" else None,
+        birth_date=data.birth_date,
+        materials=materials,
+        academy=Academy(academy) if academy else None,
+        academician_nominators=data.academician_nominators,
+        same_division_nominators=data.same_division_nominators,
+        unit=data.unit or None,
+        categories=categories,
+    )
+
+
+async def _talent_context(
+    programme_id: int, cfg: Programme, society_id: int, data: RecommendationIn, own_id: int | None, window: bool
+) -> tuple[Programme, TalentContext]:
+    """The programme as it applies to this society (its own quota) and what the rules need to
+    know about everyone else, read narrowly: only this person and this unit."""
+    number = normalise(data.id_number) or "-"
+    live = (
+        (Recommendation.programme == programme_id)
+        & Recommendation.submitted_at.is_not_null()
+        & Recommendation.status.is_in(list(TALENT_LIVE))
+        & (Recommendation.id != (own_id or -1))
+    )
+    quota, society_used, same_person, same_unit, winners, earlier = await asyncio.gather(
+        TalentQuota.select(TalentQuota.quota)
+        .where((TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id))
+        .first(),
+        Recommendation.count().where(live & (Recommendation.society_id == society_id)),
+        Recommendation.select(Recommendation.id_number).where(live & (Recommendation.id_number == number)),
+        Recommendation.count().where(live & (Recommendation.unit == data.unit.strip())),
+        AwardRecord.select(AwardRecord.id_number).where(
+            (AwardRecord.id_number == number) & (AwardRecord.category == cfg.kind.value)
+        ),
+        Recommendation.select(Recommendation.id_number).where(
+            (Recommendation.id_number == number)
+            & (Recommendation.programme.kind == cfg.kind.value)
+            & (Recommendation.programme.edition_year < cfg.edition_year)
+            & Recommendation.submitted_at.is_not_null()
+        ),
+    )
+    applied = dataclasses.replace(cfg, quota_per_society=int(quota["quota"]) if quota else 0)
+    context = TalentContext(
+        today=today() if window else None,
+        society_used=int(society_used),
+        other_recommendations=frozenset(r["id_number"] for r in same_person),
+        earlier_winners=frozenset(r["id_number"] for r in winners),
+        earlier_nominees=frozenset(r["id_number"] for r in earlier),
+        unit_used={data.unit.strip(): int(same_unit)} if data.unit.strip() else {},
+    )
+    return applied, context
+
+
+async def check_recommendation(
+    actor: Actor,
+    programme_id: int,
+    data: RecommendationIn,
+    recommendation_id: int | None = None,
+    *,
+    draft: bool = True,
+    chosen: frozenset[str] = frozenset(),
+) -> list[Reason]:
+    """Every failing rule for what the form says now (live while it is edited); `chosen` are
+    materials picked in the form but not uploaded yet."""
+    society_id = actor.society_id
+    materials: frozenset[str] = chosen
+    window = True
+    if recommendation_id is not None:
+        current = await get_recommendation(actor, recommendation_id)
+        society_id, programme_id = current["society_id"], current["programme"]
+        window = current["status"] == "draft"
+        materials |= frozenset(m["material"] for m in await recommendation_materials(actor, recommendation_id))
+    if society_id is None:
+        raise Forbidden(
+            Reason("talent.society_only", "只有学会填报人可以推荐人选", "only society nominators recommend people")
+        )
+    cfg = await programme_config(programme_id)
+    applied, context = await _talent_context(programme_id, cfg, society_id, data, recommendation_id, window)
+    reasons = check_person(_talent_person(data, materials), applied, context, draft=draft)
+    if not data.integrity_statement:
+        reasons.append(
+            Reason(
+                INCOMPLETE if draft else REQUIRED,
+                "尚未签署诚信承诺",
+                "the integrity statement is not signed",
+                "integrity_statement",
+            )
+        )
+    return reasons
+
+
+def _unique_violation(error: Exception) -> bool:
+    text = f"{type(error).__name__} {error}".lower()
+    return "unique" in text or "integrity" in text
+
+
+async def submit_recommendation(actor: Actor, recommendation_id: int, idempotency_key: str = "") -> str:
+    """Submit (or resubmit after correction): every rule must pass; a first submission takes a
+    slot of the society's quota atomically. The same idempotency key twice changes nothing."""
+    key = idempotency_key.strip()[:64] or None
+    if key is not None:
+        before = (
+            await Recommendation.select(Recommendation.id, Recommendation.status)
+            .where(Recommendation.idempotency_key == key)
+            .first()
+        )
+        if before is not None:
+            if before["id"] != recommendation_id:
+                raise Conflict(
+                    Reason(
+                        "idempotency.reused",
+                        "该提交编号已用于其他推荐",
+                        "this idempotency key was used for another recommendation",
+                    )
+                )
+            return str(before["status"])
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(Reason("talent.not_editable", "该推荐已提交", "this recommendation has been submitted already"))
+    if current["status"] == "returned" and current["correction_deadline"] and today() > current["correction_deadline"]:
+        raise Conflict(
+            Reason("talent.correction_late", "已超过修改期限，不能再次提交", "the correction deadline has passed")
+        )
+    data: RecommendationIn = current["body"]
+    if problems := await check_recommendation(actor, current["programme"], data, recommendation_id, draft=False):
+        raise InvalidInput(problems)
+    materials = await recommendation_materials(actor, recommendation_id)
+    snapshot = {
+        "submitted_at": now().isoformat(),
+        **data.model_dump(mode="json"),
+        "materials": [{k: m[k] for k in ("material", "filename", "size", "sha256")} for m in materials],
+    }
+    try:
+        async with write_transaction():
+            quota_id = current["quota"]
+            if quota_id is None:
+                row = (
+                    await TalentQuota.select(TalentQuota.id)
+                    .where(
+                        (TalentQuota.programme == current["programme"])
+                        & (TalentQuota.society_id == current["society_id"])
+                    )
+                    .first()
+                )
+                if row is None or not await take_slot("xh_talent_quota", row["id"]):
+                    raise Conflict(
+                        Reason(
+                            "talent.quota_exhausted",
+                            "本学会本项目推荐名额已用完",
+                            "your society's quota for this programme is used up",
+                        )
+                    )
+                quota_id = row["id"]
+            done = (
+                await Recommendation.update(
+                    {
+                        Recommendation.status: "submitted",
+                        Recommendation.quota: quota_id,
+                        Recommendation.snapshot: json.dumps(snapshot, ensure_ascii=False),
+                        Recommendation.idempotency_key: key,
+                        Recommendation.submitted_at: now(),
+                        Recommendation.updated_at: now(),
+                    }
+                )
+                .where((Recommendation.id == recommendation_id) & (Recommendation.status == current["status"]))
+                .returning(Recommendation.id)
+            )
+            if not done:
+                raise _talent_changed()
+            await audit(actor, "talent.submitted", "recommendation", recommendation_id, {}, current["society_id"])
+    except DomainError:
+        raise
+    except Exception as error:
+        if _unique_violation(error):  # the same person submitted at the same moment by someone else
+            raise Conflict(
+                Reason(
+                    "talent.duplicate_recommendation",
+                    "此人本届已被推荐，每人每届只能推荐一次",
+                    "this person is already recommended in this edition; one recommendation per person per edition",
+                    "id_number",
+                )
+            ) from error
+        raise
+    return "submitted"
+
+
+async def recommendation_snapshot(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    await get_recommendation(actor, recommendation_id)
+    row = await Recommendation.select(Recommendation.snapshot).where(Recommendation.id == recommendation_id).first()
+    return dict(_json(row["snapshot"]) or {}) if row else {}
+
+
+async def _talent_step(actor: Actor, recommendation_id: int, stage: str, outcome: str, note: str = "") -> None:
+    await RecommendationStep.insert(
+        RecommendationStep(
+            recommendation=recommendation_id,
+            stage=stage,
+            outcome=outcome,
+            note=note,
+            decided_by=actor.user_id,
+            decided_at=now(),
+        )
+    )
+
+
+async def review_recommendation(actor: Actor, recommendation_id: int, decision: str, reasons: str) -> str:
+    """Formal review: pass, return for correction (with a deadline), or reject."""
+    _admin(actor)
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] != "submitted":
+        raise Conflict(Reason("review.state", "只能审查已提交的推荐", "only submitted recommendations are reviewed"))
+    if decision not in ("pass", "return", "reject"):
+        raise InvalidInput(Reason("review.decision", "请选择审查结论", "choose a decision", "decision"))
+    if decision in ("return", "reject") and not reasons.strip():
+        raise InvalidInput(
+            Reason("review.reasons", "退回或不通过须写明理由", "give the reasons for returning or rejecting", "reasons")
+        )
+    status = {"pass": "passed", "return": "returned", "reject": "rejected"}[decision]
+    values: dict[Any, Any] = {Recommendation.status: status, Recommendation.updated_at: now()}
+    if decision == "return":
+        values[Recommendation.return_reasons] = reasons.strip()
+        values[Recommendation.correction_deadline] = add_working_days(
+            WorkingCalendar(), today(), TALENT_CORRECTION_WORKING_DAYS
+        )
+    async with write_transaction():
+        done = (
+            await Recommendation.update(values)
+            .where((Recommendation.id == recommendation_id) & (Recommendation.status == "submitted"))
+            .returning(Recommendation.id)
+        )
+        if not done:
+            raise _talent_changed()
+        await _talent_step(actor, recommendation_id, "formal_review", status, reasons.strip())
+        await audit(
+            actor,
+            f"talent.formal_{decision}",
+            "recommendation",
+            recommendation_id,
+            {"reasons": reasons},
+            current["society_id"],
+        )
+    return status
+
+
+async def recommendation_steps(actor: Actor, recommendation_id: int) -> list[dict[str, Any]]:
+    await get_recommendation(actor, recommendation_id)
+    return (
+        await RecommendationStep.select()
+        .where(RecommendationStep.recommendation == recommendation_id)
+        .order_by(RecommendationStep.id)
+    )
+
+
+async def ready_for_expert_review(actor: Actor, programme_id: int) -> list[dict[str, Any]]:
+    """The boundary to expert remote review (not wired yet: the expert-pool services are being
+    written): the recommendations that passed formal review, with the people and units an
+    assignment must avoid (the candidate, the candidate's unit, the recommending society)."""
+    _admin(actor)
+    names = await societies.society_names()
+    return [
+        {
+            "item_id": f"recommendation:{r['id']}",
+            "recommendation_id": r["id"],
+            "name": r["name"],
+            "id_number": r["id_number"],
+            "unit": r["unit"],
+            "discipline": r["body"].discipline,
+            "society": names.get(r["society_id"], ""),
+            "people": [r["name"]],
+            "units": [u for u in (r["unit"], names.get(r["society_id"], "")) if u],
+        }
+        for r in await list_recommendations(actor, programme_id=programme_id, status="passed")
+    ]
+
+
+# --- the selection committee's anonymous ballot ---------------------------------------------
+
+
+def ballot_rule(cfg: Programme) -> BallotRule:
+    """The committee-vote stage of the programme as a ballot rule (share of those voting)."""
+    for stage in cfg.stages:
+        if stage.name == "committee_vote" and stage.approval is not None:
+            return BallotRule(threshold=stage.approval, strict=stage.approval_strict, base="voting")
+    return BallotRule()
+
+
+async def record_ballot(
+    actor: Actor, programme_id: int, roll: int, present: int, places: int, tallies: dict[int, Tally]
+) -> dict[str, Any]:
+    """Record one anonymous ballot of the selection committee (counts only, never who voted how)
+    over the recommendations that passed formal review (or tied at an earlier ballot); those
+    passing the threshold are ranked by votes within `places`. A tie at the boundary is
+    reported and those tied stay open for another ballot; nothing is broken silently."""
+    _admin(actor)
+    cfg = await programme_config(programme_id)
+    candidates = {
+        r["id"]: r
+        for r in await list_recommendations(actor, programme_id=programme_id)
+        if r["status"] in ("passed", "tied")
+    }
+    if not tallies:
+        raise InvalidInput(Reason("ballot.empty", "没有可以表决的人选", "there is no one to vote on", "tallies"))
+    if unknown := sorted(set(tallies) - set(candidates)):
+        raise InvalidInput(
+            Reason(
+                "ballot.candidate",
+                "只能对通过形式审查的人选表决",
+                "only recommendations that passed formal review can be voted on",
+                f"yes_{unknown[0]}",
+            )
+        )
+    if places < 1:
+        raise InvalidInput(Reason("ballot.places", "拟入选名额至少为1", "at least one place must be filled", "places"))
+    rule = ballot_rule(cfg)
+    outcomes, refusal = tally_ballots({str(k): v for k, v in tallies.items()}, roll, present, rule)
+    if refusal is not None:
+        raise Conflict(Reason(refusal.code, refusal.zh, refusal.en, "present"))
+    bad = [r for o in outcomes for r in o.reasons if r.code == "ballots_exceed_present"]
+    if bad:
+        raise InvalidInput(bad)
+    ranked = rank_within_quota(outcomes, places)
+    status_of: dict[str, str] = dict.fromkeys((str(k) for k in tallies), "not_selected")
+    status_of.update(dict.fromkeys(ranked.selected, "proposed"))
+    status_of.update(dict.fromkeys(ranked.tied_at_boundary, "tied"))
+    result = {
+        "outcomes": [
+            {
+                "recommendation_id": int(o.item_id),
+                "name": candidates[int(o.item_id)]["name"],
+                "yes": o.yes,
+                "share": str(o.share),
+                "passed": o.passed,
+                "status": status_of[o.item_id],
+            }
+            for o in outcomes
+        ],
+        "selected": [int(i) for i in ranked.selected],
+        "tied": [int(i) for i in ranked.tied_at_boundary],
+        "open_places": ranked.open_places,
+        "threshold": str(rule.threshold),
+        "strict": rule.strict,
+    }
+    async with write_transaction():
+        ballot = Ballot(
+            programme=programme_id,
+            roll=roll,
+            present=present,
+            places=places,
+            tallies=json.dumps({str(k): dataclasses.asdict(v) for k, v in tallies.items()}),
+            result=json.dumps(result, ensure_ascii=False),
+            recorded_by=actor.user_id,
+            recorded_at=now(),
+        )
+        await ballot.save()
+        for item, status in status_of.items():
+            await Recommendation.update(
+                {
+                    Recommendation.status: status,
+                    Recommendation.votes: tallies[int(item)].yes,
+                    Recommendation.updated_at: now(),
+                }
+            ).where(Recommendation.id == int(item))
+            await _talent_step(actor, int(item), "committee_vote", status, f"{tallies[int(item)].yes}/{present}")
+        await audit(
+            actor,
+            "talent.ballot",
+            "talent_programme",
+            programme_id,
+            {"ballot": ballot.id, "selected": result["selected"], "tied": result["tied"]},
+        )
+    return {**result, "id": int(ballot.id)}
+
+
+async def ballots(programme_id: int) -> list[dict[str, Any]]:
+    rows = await Ballot.select().where(Ballot.programme == programme_id).order_by(Ballot.id, ascending=False)
+    return [{**r, "result": _json(r["result"]), "tallies": _json(r["tallies"])} for r in rows]
+
+
+# --- notice of the proposed list, the final list -------------------------------------------
+
+
+def _talent_entry(view: dict[str, Any], society: str) -> dict[str, Any]:
+    body: RecommendationIn = view["body"]
+    return {
+        "recommendation_id": view["id"],
+        "name": view["name"],
+        "sex": body.sex,
+        "unit": view["unit"],
+        "title": body.title,
+        "discipline": body.discipline,
+        "kind": view["programme.kind"],
+        "society": society,
+    }
+
+
+def notice_end(cfg: Programme, starts_on: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the programme's notice starting on `starts_on` (days counted inclusive)."""
+    if cfg.notice.day_kind is DayKind.WORKING:
+        calendar = WorkingCalendar()
+        start = calendar.next_working_day(starts_on)
+        return start, add_working_days(calendar, start, cfg.notice.days - 1)
+    return starts_on, starts_on + dt.timedelta(days=cfg.notice.days - 1)
+
+
+async def publish_talent_notice(actor: Actor, programme_id: int, title: str, starts_on: dt.date) -> int:
+    """Put the proposed list under public notice for the programme's window (youth award 7
+    days, academician 5): the same Notice records and objection form as nominations."""
+    _admin(actor)
+    cfg = await programme_config(programme_id)
+    if not title.strip():
+        raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
+    views = await list_recommendations(actor, programme_id=programme_id, status="proposed")
+    if not views:
+        raise Conflict(
+            Reason("notice.empty", "没有拟入选人选可以公示", "there is no proposed candidate to put under notice")
+        )
+    if any(r["status"] == "tied" for r in await list_recommendations(actor, programme_id=programme_id)):
+        raise Conflict(
+            Reason(
+                "notice.tied",
+                "仍有票数相同的人选待推选委员会决定",
+                "some candidates are still tied; the committee must decide first",
+            )
+        )
+    names = await societies.society_names()
+    entries = [_talent_entry(v, names.get(v["society_id"], "")) for v in views]
+    start, ends = notice_end(cfg, starts_on)
+    async with write_transaction():
+        notice = Notice(
+            cycle=None,
+            programme=programme_id,
+            kind="talent",
+            title=title.strip(),
+            starts_on=start,
+            ends_on=ends,
+            entries=json.dumps(entries, ensure_ascii=False),
+            published_by=actor.user_id,
+            published_at=now(),
+        )
+        await notice.save()
+        await audit(
+            actor, "notice.published", "notice", notice.id, {"programme": programme_id, "entries": len(entries)}
+        )
+    return int(notice.id)
+
+
+async def finalise_list(actor: Actor, programme_id: int) -> int:
+    """After the notice has ended with every objection decided, the proposed become selected and
+    enter the register of winners (which bars a second youth award or worker title)."""
+    _admin(actor)
+    row = await programme_row(programme_id)
+    notices = await Notice.select(Notice.id, Notice.ends_on).where(Notice.programme == programme_id)
+    if not notices or today() <= max(n["ends_on"] for n in notices):
+        raise Conflict(
+            Reason(
+                "final.notice_open",
+                "公示期结束后才能确定最终名单",
+                "the final list is fixed only after the notice period",
+            )
+        )
+    pending = await Objection.count().where(
+        (Objection.recommendation.programme == programme_id) & Objection.state.is_in(["received", "investigating"])
+    )
+    if pending:
+        raise Conflict(
+            Reason(
+                "final.objections_pending",
+                f"尚有{pending}件异议未处理完毕",
+                f"{pending} objections are still being handled",
+            )
+        )
+    proposed = await list_recommendations(actor, programme_id=programme_id, status="proposed")
+    async with write_transaction():
+        for view in proposed:
+            await Recommendation.update({Recommendation.status: "selected", Recommendation.updated_at: now()}).where(
+                Recommendation.id == view["id"]
+            )
+            await _talent_step(actor, view["id"], "final_list", "selected")
+            await AwardRecord.delete().where(AwardRecord.nomination_ref == f"recommendation:{view['id']}")
+            await AwardRecord.insert(
+                AwardRecord(
+                    year=row["edition_year"],
+                    id_number=view["id_number"],
+                    name=view["name"],
+                    nomination_ref=f"recommendation:{view['id']}",
+                    category=row["kind"],
+                    grade="",
+                    recorded_at=now(),
+                )
+            )
+        await audit(actor, "talent.final_list", "talent_programme", programme_id, {"selected": len(proposed)})
+    return len(proposed)
+
+
+async def final_list(actor: Actor, programme_id: int) -> list[dict[str, Any]]:
+    _admin(actor)
+    names = await societies.society_names()
+    rows = await list_recommendations(actor, programme_id=programme_id, status="selected")
+    return [
+        {**_talent_entry(r, names.get(r["society_id"], "")), "votes": r["votes"]}
+        for r in sorted(rows, key=lambda r: (-(r["votes"] or 0), r["id"]))
+    ]
+
+
+async def talent_kpis(society_id: int) -> dict[str, int]:
+    """The society's recommendations and their outcomes, live from the records."""
+    rows = await Recommendation.select(Recommendation.status).where(
+        (Recommendation.society_id == society_id) & Recommendation.submitted_at.is_not_null()
+    )
+    statuses = Counter(r["status"] for r in rows)
+    return {
+        "submitted": len(rows),
+        "passed": sum(statuses[s] for s in ("passed", "tied", "proposed", "not_selected", "selected")),
+        "selected": statuses["selected"],
+    }

@@ -136,12 +136,103 @@ class ReviewStep(Table, tablename="xh_nomination_review_step"):
     decided_at = Timestamptz()
 
 
+# --- talent programmes and person recommendations (issue 5) ---------------------------------
+
+
+class TalentProgramme(Table, tablename="xh_talent_programme"):
+    """One edition of a talent programme (youth award, academician candidates, outstanding
+    workers); `config` is nominations.rules.programme.Programme as JSON."""
+
+    id: Serial
+    kind = Varchar(length=30)
+    edition_year = Integer()
+    config = JSON(default="{}")
+    version = Integer(default=1)
+    updated_at = Timestamptz()
+
+
+class TalentQuota(Table, tablename="xh_talent_quota"):
+    """How many people a society may recommend in a programme; `used` counts submitted ones,
+    taken with xuehui.db.take_slot like Quota."""
+
+    id: Serial
+    programme = ForeignKey(references=TalentProgramme, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer(index=True)
+    quota = Integer(default=0)
+    used = Integer(default=0)
+
+
+class Recommendation(Table, tablename="xh_recommendation"):
+    """A person put forward by a society in a talent programme."""
+
+    id: Serial
+    programme = ForeignKey(references=TalentProgramme, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer(index=True)
+    pilot_project_id = Integer()
+    status = Varchar(length=20, default="draft", index=True)
+    name = Varchar(length=50)
+    id_number = Varchar(length=18, default="", index=True)
+    unit = Varchar(length=200, default="")
+    body = JSON(default="{}")  # nominations.schemas.RecommendationIn
+    snapshot = JSON(default="{}")
+    quota = Integer(null=True, default=None)  # the TalentQuota row whose slot it holds
+    idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
+    return_reasons = Text(default="")
+    correction_deadline = Date(null=True, default=None)
+    votes = Integer(null=True, default=None)  # yes votes at the committee ballot
+    submitted_at = Timestamptz(null=True, default=None)
+    created_by = Integer()
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class RecommendationFile(Table, tablename="xh_recommendation_file"):
+    """An uploaded material (提名表, 征求意见表...) of a recommendation."""
+
+    id: Serial
+    recommendation = ForeignKey(references=Recommendation, on_delete=OnDelete.cascade, null=False)
+    material = Varchar(length=40)
+    filename = Varchar(length=200)
+    sha256 = Varchar(length=64)
+    size = Integer()
+    content = Bytea()
+    uploaded_by = Integer()
+    uploaded_at = Timestamptz()
+
+
+class RecommendationStep(Table, tablename="xh_recommendation_step"):
+    """A decision on a recommendation: formal review, committee ballot, objection, final list."""
+
+    id: Serial
+    recommendation = ForeignKey(references=Recommendation, on_delete=OnDelete.restrict, null=False)
+    stage = Varchar(length=30)
+    outcome = Varchar(length=30)
+    note = Text(default="")
+    decided_by = Integer()
+    decided_at = Timestamptz()
+
+
+class Ballot(Table, tablename="xh_talent_ballot"):
+    """An anonymous committee ballot: only the counts per recommendation are kept."""
+
+    id: Serial
+    programme = ForeignKey(references=TalentProgramme, on_delete=OnDelete.restrict, null=False)
+    roll = Integer()
+    present = Integer()
+    places = Integer()
+    tallies = JSON(default="{}")  # {recommendation id: {yes, no, abstain}}
+    result = JSON(default="{}")  # outcomes, selected, tied, open places
+    recorded_by = Integer()
+    recorded_at = Timestamptz()
+
+
 class Notice(Table, tablename="xh_notice"):
     """A public notice window (公示) listing the nominations under notice."""
 
     id: Serial
-    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
-    kind = Varchar(length=20)  # acceptance | results
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=True, default=None)
+    programme = ForeignKey(references=TalentProgramme, on_delete=OnDelete.restrict, null=True, default=None)
+    kind = Varchar(length=20)  # acceptance | results | talent (a talent programme's proposed list)
     title = Varchar(length=200)
     starts_on = Date()
     ends_on = Date()
@@ -153,7 +244,8 @@ class Notice(Table, tablename="xh_notice"):
 class Objection(Table, tablename="xh_objection"):
     id: Serial
     notice = ForeignKey(references=Notice, on_delete=OnDelete.restrict, null=False)
-    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.restrict, null=False)
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.restrict, null=True, default=None)
+    recommendation = ForeignKey(references=Recommendation, on_delete=OnDelete.restrict, null=True, default=None)
     name = Varchar(length=50)
     id_number = Varchar(length=18)
     phone = Varchar(length=30)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.demo import demo_nomination, open_cycle
+from nominations.demo import demo_nomination, demo_person, open_cycle, open_programme
+from nominations.rules.programme import ProgrammeKind
 from societies import services as pilots
 from societies.schemas import PilotIn
 from tests.support import make_society, make_user
 from xuehui.clock import today
 
-__all__ = ["demo_nomination", "nominating_society"]
+__all__ = ["demo_nomination", "demo_person", "nominating_society", "recommending_society"]
 
 
 async def nominating_society(
@@ -29,3 +30,20 @@ async def nominating_society(
     cycle_id = await open_cycle(admin, today().year, today())
     await services.set_quota(admin, cycle_id, society_id, "technological_invention", quota)
     return cycle_id, admin, nominator, society_id
+
+
+async def recommending_society(
+    kind: ProgrammeKind = ProgrammeKind.YOUTH_AWARD, code: str = "CMES", username: str = "nominator", quota: int = 2
+) -> tuple[int, Actor, Actor, int]:
+    """(programme id, admin, society user, society id): this year's edition of `kind`, open
+    today, and a society with a running award pilot and `quota` places in it."""
+    _, admin, nominator, society_id = await nominating_society(code, username)
+    programme_id = await open_programme(admin, kind, today().year, today())
+    await services.set_talent_quota(admin, programme_id, society_id, quota)
+    return programme_id, admin, nominator, society_id
+
+
+async def complete(nominator: Actor, programme_id: int, recommendation_id: int) -> None:
+    """Upload every material the programme asks for."""
+    for material in (await services.programme_config(programme_id)).materials:
+        await services.add_material(nominator, recommendation_id, material, f"{material}.pdf", b"%PDF-1.4")

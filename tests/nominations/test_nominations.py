@@ -199,4 +199,17 @@ async def test_award_results_respect_caps_and_bar_recent_winners_next_year(clien
     page = await client.get(f"/pilots/{project_id}")
     derived = page.text.split('id="derived-kpis"')[1].split("</table>")[0]
     cells = [c.split("</td>")[0] for c in derived.split("<td>")[1:]]
-    assert cells == ["推荐项目数", "1", "形式审查通过率", "100%", "获奖率", "100%"]
+    assert cells == [
+        "推荐项目数",
+        "1",
+        "形式审查通过率",
+        "100%",
+        "获奖率",
+        "100%",
+        "推荐人才数",
+        "0",
+        "人才推荐形式审查通过数",
+        "0",
+        "人才入选数",
+        "0",
+    ]
