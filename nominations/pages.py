@@ -373,6 +373,20 @@ async def review_queue(
     )
 
 
+class RemoteReviewForm(BaseModel):
+    name: str = Field(default="", max_length=200)
+    required: int = Field(default=5, ge=1, le=50)
+    max_load: int = Field(default=10, ge=1, le=1000)
+
+
+@post("/admin/award-cycles/{cycle_id:int}/remote-review", include_in_schema=False, status_code=303, guards=admin_only)
+async def send_to_remote_review(
+    actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[RemoteReviewForm]
+) -> Redirect:
+    batch_id = await services.send_to_remote_review(actor, cycle_id, data.name, data.required, data.max_load)
+    return Redirect(f"/admin/review-batches/{batch_id}", status_code=303)
+
+
 @get("/admin/nominations/{nomination_id:int}", include_in_schema=False, guards=admin_only)
 async def review_page(actor: NamedDependency[Actor], nomination_id: FromPath[int]) -> Template:
     nomination = await services.get_nomination(actor, nomination_id)
@@ -654,6 +668,7 @@ ROUTES = [
     save_cycle,
     set_quota,
     record_winners,
+    send_to_remote_review,
     review_queue,
     review_page,
     formal_review,

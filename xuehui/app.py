@@ -29,6 +29,7 @@ from xuehui import db
 from xuehui.composition import route_lists, template_directories
 from xuehui.errors import DomainError, Reason
 from xuehui.i18n import current_language, gettext, ngettext
+from xuehui.jobs import fail_stale_jobs
 from xuehui.settings import get_settings
 from xuehui.templating import configure_environment
 from xuehui.web import RequestContextMiddleware, csrf_protect, provide_actor
@@ -124,6 +125,8 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         raise RuntimeError("refusing to start with production settings that are unsafe: " + "; ".join(problems))
     await db.prepare_sqlite()
     async with db.connection_pool(settings.pg_pool_max_size):
+        # Jobs whose process died with it are marked failed now, not only when someone reads them.
+        await fail_stale_jobs()
         yield
 
 

@@ -65,22 +65,45 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def discipline_score(item: Profile, expert: Profile, weights: AffinityWeights = AffinityWeights()) -> float:
-    item_second = {second_level(c) for c in item.main} - {""}
-    expert_second = {second_level(c) for c in expert.main} - {""}
-    if item_second & expert_second:
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A profile's level sets and keyword set, computed once (not once per pair)."""
+
+    first: frozenset[str]
+    second: frozenset[str]
+    every_second: frozenset[str]
+    keywords: frozenset[str]
+
+
+def _prepare(profile: Profile) -> _Prepared:
+    second = frozenset(second_level(c) for c in profile.main) - {""}
+    return _Prepared(
+        first=frozenset(first_level(c) for c in profile.main),
+        second=second,
+        every_second=(second | {second_level(c) for c in profile.secondary}) - {""},
+        keywords=keyword_set(profile.keywords),
+    )
+
+
+def _discipline(item: _Prepared, expert: _Prepared, weights: AffinityWeights) -> float:
+    if item.second & expert.second:
         return weights.same_second
-    if {first_level(c) for c in item.main} & {first_level(c) for c in expert.main}:
+    if item.first & expert.first:
         return weights.same_first
-    item_all = item_second | {second_level(c) for c in item.secondary}
-    expert_all = expert_second | {second_level(c) for c in expert.secondary}
-    crossed = (item_all & expert_all) - {""}
-    return weights.secondary if crossed else 0.0
+    return weights.secondary if item.every_second & expert.every_second else 0.0
+
+
+def _affinity(item: _Prepared, expert: _Prepared, weights: AffinityWeights) -> float:
+    keywords = jaccard(item.keywords, expert.keywords)
+    return weights.discipline_weight * _discipline(item, expert, weights) + weights.keyword_weight * keywords
+
+
+def discipline_score(item: Profile, expert: Profile, weights: AffinityWeights = AffinityWeights()) -> float:
+    return _discipline(_prepare(item), _prepare(expert), weights)
 
 
 def affinity(item: Profile, expert: Profile, weights: AffinityWeights = AffinityWeights()) -> float:
-    keywords = jaccard(keyword_set(item.keywords), keyword_set(expert.keywords))
-    return weights.discipline_weight * discipline_score(item, expert, weights) + weights.keyword_weight * keywords
+    return _affinity(_prepare(item), _prepare(expert), weights)
 
 
 def affinity_pairs(
@@ -89,6 +112,7 @@ def affinity_pairs(
     """(item_id, expert_id, affinity) for every pair with affinity > 0, found through an inverted
     index on first-level codes, second-level codes and keywords instead of all n x m pairs."""
     index: dict[str, set[int]] = defaultdict(set)
+    prepared = [_prepare(expert) for expert in experts]
     for j, expert in enumerate(experts):
         for key in _index_keys(expert):
             index[key].add(j)
@@ -97,8 +121,9 @@ def affinity_pairs(
         candidates: set[int] = set()
         for key in _index_keys(item):
             candidates |= index.get(key, set())
+        mine = _prepare(item)
         for j in sorted(candidates):
-            score = affinity(item, experts[j], weights)
+            score = _affinity(mine, prepared[j], weights)
             if score > 0:
                 rows.append((item.id, experts[j].id, score))
     return rows

@@ -1,0 +1,187 @@
+"""Score import through the service and a real SQLite database: upload -> validate (job) -> commit (job).
+
+Run: .venv/bin/python bench/exams_import_db_bench.py [rows]
+
+A fresh SQLite database gets a plan with `rows` registered, seated candidates (one subject each);
+a child process writes the score sheet, so its memory is not counted. The timed part is exactly
+what the page does: `start_score_import` (store the file, validate it in the process pool, store the
+preview), then `commit_score_import` (validate again against the current data and insert every row
+in one transaction with the job's success). The process pool is warmed first, as in a running server.
+Targets (issue 6): under 5 s and under 500 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORK = Path(tempfile.mkdtemp(prefix="xuehui-bench-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite'}"
+os.environ.setdefault("XUEHUI_MAX_UPLOAD_BYTES", "50000000")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SUBJECTS = ("01", "02", "03", "04")
+
+
+def ticket(i: int) -> str:
+    return f"2026BN{i:08d}"
+
+
+def id_number(i: int) -> str:
+    from xuehui import idcard
+
+    return idcard.make("320102", dt.date(1960, 1, 1) + dt.timedelta(days=i // 50), i % 50, "male")
+
+
+def generate(path: Path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("成绩")
+    sheet.append(["准考证号", "身份证号", "姓名", "科目代码", "成绩", "状态"])
+    for i in range(rows):
+        sheet.append([ticket(i), id_number(i), f"考生{i}", SUBJECTS[i % 4], 40 + (i % 60) + 0.5, "正常"])
+    book.save(path)
+
+
+async def setup(rows: int) -> int:
+    from piccolo.querystring import QueryString
+
+    from exams import services
+    from exams.schemas import EligibilityRowIn, PlanIn, RoomIn, SubjectIn
+    from societies.schemas import PilotIn, SocietyIn
+    from societies.services import create_pilot, create_society
+    from societies.tables import PilotProject
+    from xuehui.cli import apply_migrations
+    from xuehui.clock import CHINA, now, today
+    from xuehui.db import engine, prepare_sqlite, write_transaction
+
+    ok, message = await apply_migrations()
+    assert ok, message
+    await prepare_sqlite()
+    society_id = await create_society(None, SocietyIn(code="BENCH", name_zh="基准学会"))
+    from accounts.rules import Actor
+
+    admin = Actor(user_id=0, username="bench", display_name="bench", role="admin", society_id=None)
+    project = await create_pilot(
+        admin, PilotIn(society_id=society_id, title="考务", function_type="exam_administration")
+    )
+    await PilotProject.update({PilotProject.status: "implementing"}).where(PilotProject.id == project)
+    start = dt.datetime.combine(today() + dt.timedelta(days=10), dt.time(9), CHINA)
+    plan_id = await services.create_plan(
+        None,
+        PlanIn(
+            society_id=society_id,
+            code="BN",
+            exam_code="BN",
+            name="基准考试",
+            year=2026,
+            registration_opens=today(),
+            registration_closes=today(),
+            fee=100,
+            cutoff_date=today(),
+            eligibility=[EligibilityRowIn(education=30, min_years=0)],
+            publication_date=today(),
+            subjects=[
+                SubjectIn(
+                    code=c,
+                    name=c,
+                    full_marks=100,
+                    pass_mark=60,
+                    decimal_places=1,
+                    starts_at=start,
+                    ends_at=start + dt.timedelta(hours=2),
+                )
+                for c in SUBJECTS
+            ],
+            rooms=[RoomIn(site_code="01", site_name="一中", room_no=1, rows=10, columns=10)],
+        ),
+    )
+    moment = now().isoformat()
+    async with write_transaction():
+        connection = engine().current_transaction.get().connection
+        await connection.executemany(
+            "INSERT INTO xh_exam_registration (plan, id_number, name, sex, birth_date, education, related_major, "
+            "graduation_date, work_start, employer, subjects, held_certificates, candidate_group, exempt_subjects, "
+            "route, photo_sha, proof_sha, status, eligible, eligibility_zh, eligibility_en, review_note, paid, "
+            "ticket_no, created_at, updated_at) VALUES (?, ?, ?, 'male', '1990-01-01', 30, 1, '2012-07-01', "
+            "'2012-07-01', '单位', ?, '', 'full', '[]', 'commitment', '', '', 'approved', 1, '', '', '', 1, ?, ?, ?)",
+            [
+                (plan_id, id_number(i), f"考生{i}", f'["{SUBJECTS[i % 4]}"]', ticket(i), moment, moment)
+                for i in range(rows)
+            ],
+        )
+    count = await engine().run_querystring(QueryString("SELECT COUNT(*) AS n FROM xh_exam_registration"))
+    assert count[0]["n"] == rows
+    return plan_id
+
+
+async def measure(plan_id: int, data: bytes) -> tuple[float, dict[str, object]]:
+    from exams import services
+    from xuehui import jobs
+
+    await jobs.run_in_process(int, 0)  # warm the pool, as in a running server
+    started = time.perf_counter()
+    import_id = await services.start_score_import(None, plan_id, "scores.xlsx", data)
+    record = await services.get_import(None, import_id)
+    preview = await jobs.wait_for_job(record["validate_job"], timeout=300)
+    assert preview["state"] == "succeeded", preview
+    job = await jobs.wait_for_job(await services.commit_score_import(None, import_id), timeout=300)
+    elapsed = time.perf_counter() - started
+    assert job["state"] == "succeeded", job
+    return elapsed, job["result"]
+
+
+async def measure_one_pass(plan_id: int, data: bytes) -> tuple[float, dict[str, object]]:
+    """The command line's path: validate once in this process, then commit in one transaction."""
+    from exams import services
+
+    plan = await services.plan_for_staff(None, plan_id)
+    started = time.perf_counter()
+    summary = await services.import_scores_now(plan, data, dry_run=False, confirm_replace=False)
+    return time.perf_counter() - started, summary
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    path = WORK / "scores.xlsx"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.argv=['x']; from bench.exams_import_db_bench import generate; "
+            f"from pathlib import Path; generate(Path({str(path)!r}), {rows})",
+        ],
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    data = path.read_bytes()
+    plan_id = asyncio.run(setup(rows))
+    setup_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    elapsed, result = asyncio.run(measure(plan_id, data))
+    main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    one_pass, summary = asyncio.run(measure_one_pass(plan_id, data))
+    one_pass_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"rows: {rows}, file: {len(data) / 1e6:.1f} MB, committed version {result['version']} ({result['rows']} rows)"
+    )
+    print(f"upload -> validate -> commit: {elapsed:.2f} s (target < 5 s)")
+    print(f"one pass (validate + commit, as the command line): {one_pass:.2f} s, version {summary['version']}")
+    print(f"peak RSS of the one-pass run (same process): {one_pass_rss:.0f} MiB")
+    print(
+        f"peak RSS: web process {main_rss:.0f} MiB (after setup {setup_rss:.0f} MiB), "
+        f"largest child (pool worker or generator) {child_rss:.0f} MiB (target < 500 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""JSON API for exams: plans, registrations, review, seating, publication, results, re-checks,
+score-import jobs, and the public result look-up and certificate verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from accounts.rules import Actor
+from exams import services
+from exams.schemas import (
+    JobOut,
+    PlanIn,
+    PlanOut,
+    RecheckDecisionIn,
+    RecheckIn,
+    RegistrationIn,
+    RegistrationOut,
+    ReviewIn,
+    RoomIn,
+    ScoreCommitIn,
+    SubjectIn,
+)
+from xuehui import jobs
+from xuehui.web import requires_role
+
+
+def _registration_out(row: dict[str, Any]) -> RegistrationOut:
+    return RegistrationOut.model_validate(row)
+
+
+class ExamPlanApi(Controller):
+    path = "/api/exams/plans"
+    tags = ["Exams"]
+    guards = [requires_role("admin", "exam_admin")]
+
+    @get("/")
+    async def list_plans(self, actor: NamedDependency[Actor]) -> list[PlanOut]:
+        return [PlanOut.model_validate(p) for p in await services.list_plans(actor)]
+
+    @post("/", status_code=201)
+    async def create_plan(self, actor: NamedDependency[Actor], data: JSONBody[PlanIn]) -> PlanOut:
+        plan_id = await services.create_plan(actor, data)
+        return PlanOut.model_validate(await services.get_plan(actor, plan_id))
+
+    @get("/{plan_id:int}")
+    async def get_plan(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> PlanOut:
+        return PlanOut.model_validate(await services.get_plan(actor, plan_id))
+
+    @post("/{plan_id:int}/subjects", status_code=201)
+    async def add_subject(
+        self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[SubjectIn]
+    ) -> PlanOut:
+        await services.add_subject(actor, plan_id, data)
+        return PlanOut.model_validate(await services.get_plan(actor, plan_id))
+
+    @post("/{plan_id:int}/rooms", status_code=201)
+    async def add_room(self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[RoomIn]) -> PlanOut:
+        await services.add_room(actor, plan_id, data)
+        return PlanOut.model_validate(await services.get_plan(actor, plan_id))
+
+    @get("/{plan_id:int}/registrations")
+    async def registrations(
+        self, actor: NamedDependency[Actor], plan_id: FromPath[int], status: FromQuery[str] = ""
+    ) -> list[RegistrationOut]:
+        return [_registration_out(r) for r in await services.list_registrations(actor, plan_id, status)]
+
+    @post("/{plan_id:int}/seating", status_code=200)
+    async def allocate(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+        return await services.allocate_seats(actor, plan_id)
+
+    @post("/{plan_id:int}/publish", status_code=200)
+    async def publish(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+        await services.publish(actor, plan_id)
+        return {"published": True}
+
+    @post("/{plan_id:int}/certificates", status_code=200)
+    async def certificates(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+        return {"issued": await services.issue_certificates(actor, plan_id)}
+
+    @get("/{plan_id:int}/results")
+    async def results(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+        found = await services.plan_results(actor, plan_id)
+        return {
+            "stats": [{k: v for k, v in s.items() if k != "sum"} for s in found["stats"]],
+            "rows": [
+                {
+                    "registration_id": row["registration"]["id"],
+                    "ticket_no": row["registration"]["ticket_no"],
+                    "results": row["results"],
+                    "qualified": row["qualified"],
+                }
+                for row in found["rows"]
+            ],
+        }
+
+    @get("/kpis")
+    async def kpis(
+        self, actor: NamedDependency[Actor], society_id: FromQuery[int | None] = None
+    ) -> list[dict[str, Any]]:
+        wanted = society_id if actor.is_admin and society_id is not None else actor.society_id
+        return await services.pilot_kpis(wanted) if wanted is not None else []
+
+
+class ExamRegistrationApi(Controller):
+    path = "/api/exams"
+    tags = ["Exams"]
+
+    @post("/plans/{plan_id:int}/register", status_code=201, guards=[requires_role("candidate")])
+    async def register(
+        self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[RegistrationIn]
+    ) -> RegistrationOut:
+        registration_id = await services.register(actor, plan_id, data)
+        return _registration_out(await services.get_registration(actor, registration_id))
+
+    @get("/my-registrations", guards=[requires_role("candidate")])
+    async def mine(self, actor: NamedDependency[Actor]) -> list[RegistrationOut]:
+        return [_registration_out(r) for r in await services.my_registrations(actor)]
+
+    @get("/registrations/{registration_id:int}", guards=[requires_role("admin", "exam_admin", "candidate")])
+    async def get_registration(self, actor: NamedDependency[Actor], registration_id: FromPath[int]) -> RegistrationOut:
+        return _registration_out(await services.get_registration(actor, registration_id))
+
+    @post("/registrations/{registration_id:int}/review", status_code=200, guards=[requires_role("admin", "exam_admin")])
+    async def review(
+        self, actor: NamedDependency[Actor], registration_id: FromPath[int], data: JSONBody[ReviewIn]
+    ) -> RegistrationOut:
+        await services.review(actor, registration_id, data)
+        return _registration_out(await services.get_registration(actor, registration_id))
+
+    @post("/registrations/{registration_id:int}/paid", status_code=200, guards=[requires_role("admin", "exam_admin")])
+    async def paid(self, actor: NamedDependency[Actor], registration_id: FromPath[int]) -> RegistrationOut:
+        await services.mark_paid(actor, registration_id)
+        return _registration_out(await services.get_registration(actor, registration_id))
+
+    @post("/registrations/{registration_id:int}/rechecks", status_code=201, guards=[requires_role("candidate")])
+    async def recheck(
+        self, actor: NamedDependency[Actor], registration_id: FromPath[int], data: JSONBody[RecheckIn]
+    ) -> dict[str, Any]:
+        return {"id": await services.request_recheck(actor, registration_id, data)}
+
+    @post("/rechecks/{recheck_id:int}/decision", status_code=200, guards=[requires_role("admin", "exam_admin")])
+    async def decide(
+        self, actor: NamedDependency[Actor], recheck_id: FromPath[int], data: JSONBody[RecheckDecisionIn]
+    ) -> dict[str, Any]:
+        return {"outcome": await services.decide_recheck(actor, recheck_id, data)}
+
+    @post("/imports/{import_id:int}/commit", status_code=202, guards=[requires_role("admin", "exam_admin")])
+    async def commit(
+        self, actor: NamedDependency[Actor], import_id: FromPath[int], data: JSONBody[ScoreCommitIn]
+    ) -> dict[str, Any]:
+        return {"job_id": await services.commit_score_import(actor, import_id, data.confirm_replace)}
+
+    @get("/jobs/{job_id:int}", guards=[requires_role("admin", "exam_admin")])
+    async def job(self, actor: NamedDependency[Actor], job_id: FromPath[int]) -> JobOut:
+        return JobOut.model_validate(await jobs.get_job(actor, job_id))
+
+
+class PublicExamApi(Controller):
+    path = "/api/public"
+    tags = ["Public"]
+
+    @get("/exam-results")
+    async def lookup(self, ticket_no: FromQuery[str], id_number: FromQuery[str]) -> dict[str, Any]:
+        found = await services.public_lookup(ticket_no, id_number)
+        return {
+            "name": found["registration"]["name"],
+            "plan": found["registration"]["plan_row"]["name"],
+            "results": found["results"]["subjects"],
+            "qualified": found["results"]["qualified"],
+        }
+
+    @get("/certificates/{number:str}")
+    async def verify(self, number: FromPath[str]) -> dict[str, Any]:
+        found = await services.verify_certificate(number)
+        return {k: found[k] for k in ("number", "name", "id_number", "issued_on", "status", "plan.name")}
+
+
+ROUTES = [ExamPlanApi, ExamRegistrationApi, PublicExamApi]

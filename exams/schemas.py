@@ -1,0 +1,168 @@
+"""Input and output models of the exams API (the pages build the same inputs from their forms)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SubjectIn(BaseModel):
+    code: str = Field(max_length=10)
+    name: str = Field(max_length=100)
+    full_marks: Decimal = Field(gt=0, le=1000)
+    pass_mark: Decimal = Field(ge=0, le=1000)
+    decimal_places: int = Field(default=0, ge=0, le=1)
+    objective: bool = False
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class RoomIn(BaseModel):
+    site_code: str = Field(max_length=10)
+    site_name: str = Field(max_length=100)
+    address: str = Field(default="", max_length=200)
+    room_no: int = Field(ge=1, le=999)
+    rows: int = Field(ge=1, le=50)
+    columns: int = Field(ge=1, le=50)
+    spare_seats: int = Field(default=0, ge=0)
+    mode: str = Field(default="paper", max_length=10)
+    subject_group: str | None = Field(default=None, max_length=60)
+
+
+class EligibilityRowIn(BaseModel):
+    education: int
+    min_years: int = Field(ge=0, le=50)
+    related_major: bool | None = None
+
+
+class ExemptionIn(BaseModel):
+    certificate: str = Field(max_length=60)
+    subjects: list[str]
+    candidate_group: str = Field(default="exempt", max_length=20)
+
+
+class PlanIn(BaseModel):
+    society_id: int | None = None
+    code: str = Field(max_length=20)
+    exam_code: str = Field(max_length=6)
+    name: str = Field(max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    registration_opens: dt.date
+    registration_closes: dt.date
+    fee: Decimal = Field(ge=0, le=100000)
+    cutoff_date: dt.date
+    count_after_graduation_only: bool = False
+    eligibility: list[EligibilityRowIn] = Field(default_factory=list)
+    exemptions: list[ExemptionIn] = Field(default_factory=list)
+    rolling: dict[str, int] = Field(default_factory=lambda: {"full": 4, "exempt": 2})
+    ticket_template: str = Field(default="{year}{plan}{site:02}{room:03}{seat:02}", max_length=100)
+    separate_employers: bool = True
+    one_group_per_room: bool = True
+    publication_date: dt.date
+    subjects: list[SubjectIn] = Field(default_factory=list)
+    rooms: list[RoomIn] = Field(default_factory=list)
+
+
+class RegistrationIn(BaseModel):
+    id_number: str = Field(max_length=30)
+    name: str = Field(max_length=50)
+    education: int
+    related_major: bool = True
+    graduation_date: dt.date
+    work_start: dt.date
+    work_end: dt.date | None = None
+    employer: str = Field(max_length=200)
+    subjects: list[str]
+    held_certificates: str = Field(default="", max_length=200)
+    route: str = Field(default="commitment", max_length=20)
+    commitment_signed: bool = False
+
+
+class ReviewIn(BaseModel):
+    decision: str = Field(max_length=10)  # approve | reject | return
+    note: str = Field(default="", max_length=2000)
+
+
+class MoveIn(BaseModel):
+    room_id: int
+    seat_no: int
+
+
+class ViolationIn(BaseModel):
+    subject_code: str = Field(max_length=10)
+    level: str = Field(max_length=30)
+    article: str = Field(max_length=100)
+    facts: str = Field(max_length=2000)
+
+
+class RecheckIn(BaseModel):
+    subject_code: str = Field(max_length=10)
+    reason: str = Field(default="", max_length=2000)
+
+
+class RecheckDecisionIn(BaseModel):
+    new_score: Decimal | None = None
+    new_status: str = Field(default="present", max_length=20)
+    note: str = Field(default="", max_length=2000)
+
+
+class ScoreCommitIn(BaseModel):
+    confirm_replace: bool = False
+
+
+class PlanOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    society_id: int
+    pilot_project_id: int
+    code: str
+    exam_code: str
+    name: str
+    year: int
+    registration_opens: dt.date
+    registration_closes: dt.date
+    fee: Decimal
+    cutoff_date: dt.date
+    publication_date: dt.date
+    published_at: dt.datetime | None
+    ticket_template: str
+    subjects: list[dict[str, Any]] = Field(default_factory=list)
+    rooms: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class RegistrationOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    plan: int
+    name: str
+    id_number: str
+    sex: str
+    birth_date: dt.date
+    employer: str
+    subjects: list[str]
+    route: str
+    status: str
+    eligible: bool
+    eligibility_zh: str
+    eligibility_en: str
+    review_note: str
+    paid: bool
+    ticket_no: str | None
+    seat_no: int | None
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    kind: str
+    state: str
+    progress: int
+    message: str
+    result: Any
+    errors: Any

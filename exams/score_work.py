@@ -1,0 +1,67 @@
+"""The CPU part of a score import, run in the process pool: read the upload safely and validate it.
+
+Plain tuples in and out, so the arguments and the outcome pickle cheaply between processes, and
+no database or event loop is touched here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from exams.rules.score_import import (
+    SCORE_HEADER_ALIASES,
+    SCORE_NO_FORMULA_FIELDS,
+    SCORE_REQUIRED_FIELDS,
+    KnownCandidate,
+    ScoreImportContext,
+    validate_score_rows,
+)
+from exams.rules.subjects import Subject
+from xuehui.errors import DomainError
+from xuehui.excel_import import ExcelLimits, read_table
+
+# (registration id, ticket, id number, name, subject codes)
+CandidateRow = tuple[int, str, str, str, tuple[str, ...]]
+# (code, name, full marks, pass mark, decimal places, objective)
+SubjectRow = tuple[str, str, str, str, int, bool]
+
+
+def validate_score_file(
+    data: bytes, candidates: list[CandidateRow], subjects: list[SubjectRow], limits: ExcelLimits
+) -> dict[str, Any]:
+    """Every problem (as Reason dicts), or the clean records as (registration id, subject, status, score)."""
+    try:
+        table = read_table(
+            data,
+            SCORE_HEADER_ALIASES,
+            required=SCORE_REQUIRED_FIELDS,
+            no_formula_fields=SCORE_NO_FORMULA_FIELDS,
+            limits=limits,
+        )
+    except DomainError as error:
+        return {"problems": [r.as_dict() for r in error.reasons], "records": [], "totals": [], "rows": 0}
+    context = ScoreImportContext.build(
+        [KnownCandidate(str(c[0]), c[1], c[2], c[3], frozenset(c[4])) for c in candidates],
+        [Subject(s[0], s[1], Decimal(s[2]), Decimal(s[3]), s[4], s[5]) for s in subjects],
+    )
+    result = validate_score_rows(table, context)
+    return {
+        "problems": [r.as_dict() for r in result.problems],
+        "records": [
+            (int(r.candidate_id), r.subject_code, r.status.value, None if r.score is None else str(r.score))
+            for r in result.records
+        ],
+        "totals": [
+            {
+                "subject": t.subject_code,
+                "rows": t.rows,
+                "absent": t.absent,
+                "violations": t.violations,
+                "score_sum": str(t.score_sum),
+            }
+            for t in result.totals
+        ],
+        "rows": len(table.rows),
+        "not_in_file": len(result.not_in_file),
+    }

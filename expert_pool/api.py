@@ -1,0 +1,171 @@
+"""JSON API of the expert pool: registry, conflicts, review batches (admin) and the expert's own
+assignments. No response available to a society user names an expert: society users reach none
+of these routes, and `results` names no expert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from accounts.rules import Actor
+from expert_pool import services
+from expert_pool.schemas import (
+    BatchIn,
+    BatchOut,
+    ConflictDecisionIn,
+    ConflictOut,
+    ExpertIn,
+    ExpertOut,
+    ItemResultOut,
+    MyAssignmentOut,
+    ProfileIn,
+    RelationIn,
+    ReminderIn,
+    RespondIn,
+    ReviewIn,
+    ReviewItemIn,
+    RunIn,
+    RunOut,
+)
+from xuehui.web import requires_role
+
+
+def _batch_out(row: dict[str, Any]) -> BatchOut:
+    return BatchOut.model_validate({k: row[k] for k in BatchOut.model_fields})
+
+
+def _reasons(reasons: list[Any]) -> list[dict[str, object]]:
+    return [r.as_dict() for r in reasons]
+
+
+class ExpertApi(Controller):
+    path = "/api/experts"
+    tags = ["Expert pool"]
+    guards = [requires_role("admin")]
+
+    @get("/")
+    async def list_experts(
+        self, actor: NamedDependency[Actor], status: FromQuery[str] = "", discipline: FromQuery[str] = ""
+    ) -> list[ExpertOut]:
+        return [ExpertOut(**e) for e in await services.list_experts(actor, status, discipline)]
+
+    @post("/", status_code=201)
+    async def register(self, actor: NamedDependency[Actor], data: JSONBody[ExpertIn]) -> ExpertOut:
+        expert_id = await services.register_expert(actor, data)
+        return ExpertOut(**await services.get_expert(actor, expert_id))
+
+    @get("/{expert_id:int}")
+    async def get_expert(self, actor: NamedDependency[Actor], expert_id: FromPath[int]) -> ExpertOut:
+        return ExpertOut(**await services.get_expert(actor, expert_id))
+
+    @put("/{expert_id:int}")
+    async def update(
+        self, actor: NamedDependency[Actor], expert_id: FromPath[int], data: JSONBody[ExpertIn]
+    ) -> ExpertOut:
+        await services.update_expert(actor, expert_id, data)
+        return ExpertOut(**await services.get_expert(actor, expert_id))
+
+
+class ConflictApi(Controller):
+    path = "/api/conflicts"
+    tags = ["Expert pool"]
+    guards = [requires_role("admin")]
+
+    @get("/")
+    async def list_conflicts(
+        self, actor: NamedDependency[Actor], status: FromQuery[str] = "potential"
+    ) -> list[ConflictOut]:
+        return [
+            ConflictOut(**{k: c[k] for k in ConflictOut.model_fields})
+            for c in await services.list_conflicts(actor, status)
+        ]
+
+    @post("/decisions", status_code=200)
+    async def decide(self, actor: NamedDependency[Actor], data: JSONBody[ConflictDecisionIn]) -> dict[str, int]:
+        return {"decided": await services.decide_conflicts(actor, data.ids, data.decision)}
+
+
+class BatchApi(Controller):
+    path = "/api/review-batches"
+    tags = ["Expert pool"]
+    guards = [requires_role("admin")]
+
+    @get("/")
+    async def list_batches(self, actor: NamedDependency[Actor]) -> list[BatchOut]:
+        return [_batch_out(b) for b in await services.list_batches(actor)]
+
+    @post("/", status_code=201)
+    async def create(self, actor: NamedDependency[Actor], data: JSONBody[BatchIn]) -> BatchOut:
+        batch_id = await services.create_batch(actor, data)
+        return _batch_out(await services.get_batch(actor, batch_id))
+
+    @get("/{batch_id:int}")
+    async def get_batch(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> BatchOut:
+        return _batch_out(await services.get_batch(actor, batch_id))
+
+    @post("/{batch_id:int}/items", status_code=201)
+    async def add_items(
+        self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[list[ReviewItemIn]]
+    ) -> BatchOut:
+        await services.add_items(actor, batch_id, data)
+        return _batch_out(await services.get_batch(actor, batch_id))
+
+    @get("/{batch_id:int}/check")
+    async def check(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> list[dict[str, object]]:
+        return _reasons(await services.check_batch(actor, batch_id))
+
+    @post("/{batch_id:int}/run", status_code=200)
+    async def run(self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[RunIn]) -> RunOut:
+        return await services.run_assignment(actor, batch_id, data.mode, data.seed)
+
+    @get("/{batch_id:int}/results")
+    async def results(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> list[ItemResultOut]:
+        return await services.batch_results(actor, batch_id)
+
+    @post("/{batch_id:int}/reminders", status_code=201)
+    async def remind(
+        self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[ReminderIn]
+    ) -> dict[str, int]:
+        return {"id": await services.send_reminder(actor, batch_id, data.expert_id, data.message)}
+
+
+class MyReviewApi(Controller):
+    path = "/api/expert"
+    tags = ["Expert portal"]
+    guards = [requires_role("expert")]
+
+    @get("/assignments")
+    async def assignments(self, actor: NamedDependency[Actor]) -> list[MyAssignmentOut]:
+        return [MyAssignmentOut(**a) for a in await services.my_assignments(actor)]
+
+    @post("/assignments/{assignment_id:int}/respond", status_code=200)
+    async def respond(
+        self, actor: NamedDependency[Actor], assignment_id: FromPath[int], data: JSONBody[RespondIn]
+    ) -> dict[str, object]:
+        reasons = await services.respond(actor, assignment_id, data.action, data.reason)
+        return {"replacement_problems": _reasons(reasons)}
+
+    @put("/assignments/{assignment_id:int}/review")
+    async def review(
+        self, actor: NamedDependency[Actor], assignment_id: FromPath[int], data: JSONBody[ReviewIn]
+    ) -> dict[str, str]:
+        return {"status": await services.save_review(actor, assignment_id, data)}
+
+    @get("/profile")
+    async def profile(self, actor: NamedDependency[Actor]) -> ExpertOut:
+        return ExpertOut(**await services.my_expert(actor))
+
+    @put("/profile")
+    async def update_profile(self, actor: NamedDependency[Actor], data: JSONBody[ProfileIn]) -> ExpertOut:
+        await services.update_profile(actor, data)
+        return ExpertOut(**await services.my_expert(actor))
+
+    @post("/relations", status_code=201)
+    async def add_relation(self, actor: NamedDependency[Actor], data: JSONBody[RelationIn]) -> dict[str, int]:
+        return {"id": await services.add_relation(actor, data)}
+
+
+ROUTES = [ExpertApi, ConflictApi, BatchApi, MyReviewApi]

@@ -1,0 +1,218 @@
+"""The expert registry in Excel: import (every bad row reported, all rows or none), export and the
+downloadable template. Headers are accepted in Chinese or English."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from accounts.rules import Actor
+from accounts.tables import User
+from expert_pool import services
+from expert_pool.disciplines import split_list
+from xuehui import idcard
+from xuehui.errors import InvalidInput, Reason
+from xuehui.excel_export import workbook_bytes
+from xuehui.excel_import import CellKind, ExcelLimits, Table, column_letter, read_table
+from xuehui.settings import get_settings
+
+# field -> accepted headers (the first Chinese one is written in exports and the template)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "name"),
+    "sex": ("性别", "sex", "gender"),
+    "birth_year": ("出生年份", "birth year"),
+    "id_number": ("身份证号", "身份证号码", "identity number", "id number", "id card"),
+    "title": ("职称", "title"),
+    "rank": ("职级", "rank", "title rank"),
+    "unit": ("工作单位", "单位", "unit", "employer"),
+    "region": ("地区", "省内外", "region"),
+    "primary_discipline": ("主学科代码", "主学科", "primary discipline"),
+    "secondary_disciplines": ("其他学科代码", "其他学科", "secondary disciplines"),
+    "keywords": ("研究方向关键词", "关键词", "keywords"),
+    "phone": ("手机", "电话", "phone"),
+    "email": ("邮箱", "电子邮箱", "email", "e-mail"),
+    "status": ("状态", "status"),
+    "username": ("登录账号", "用户名", "username", "account"),
+}
+REQUIRED = ("name", "id_number", "primary_discipline")
+SEX = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
+REGION = {"省内": True, "省外": False, "in": True, "out": False, "in province": True, "out of province": False}
+STATUS = {
+    "在库": "active",
+    "暂停": "suspended",
+    "退出": "retired",
+    "active": "active",
+    "suspended": "suspended",
+    "retired": "retired",
+}
+RANK = {
+    "正高": "senior",
+    "副高": "associate_senior",
+    "中级": "intermediate",
+    "其他": "other",
+    "senior": "senior",
+    "associate_senior": "associate_senior",
+    "intermediate": "intermediate",
+    "other": "other",
+}
+SEX_OUT = {"male": "男", "female": "女"}
+STATUS_OUT = {v: k for k, v in list(STATUS.items())[:3]}
+RANK_OUT = {v: k for k, v in list(RANK.items())[:4]}
+HEADERS = [ALIASES[f][0] for f in ALIASES]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reason], str]:
+    row = table.rows[row_index]
+    columns = table.header.columns
+    problems: list[Reason] = []
+
+    def cell(field: str) -> str:
+        return _text(row.value(columns[field])) if field in columns else ""
+
+    def bad(field: str, zh: str, en: str) -> None:
+        problems.append(
+            Reason("excel.value", zh, en, field=field, row=row.number, column=column_letter(columns[field]))
+        )
+
+    if "id_number" in columns and row.kind(columns["id_number"]) in (CellKind.INT, CellKind.FLOAT):
+        bad("id_number", "身份证号须为文本单元格（数字格式会丢失末位）", "the identity number must be a text cell")
+    values: dict[str, Any] = {f: cell(f) for f in ("name", "id_number", "title", "unit", "phone", "email")}
+    values["primary_discipline"] = cell("primary_discipline")
+    values["secondary_disciplines"] = split_list(cell("secondary_disciplines"))
+    values["keywords"] = split_list(cell("keywords"))
+    for field, table_map, default in (("sex", SEX, ""), ("status", STATUS, "active"), ("rank", RANK, "")):
+        raw = cell(field)
+        if raw and raw.casefold() not in table_map:
+            bad(field, f"无法识别的值“{raw}”", f"unrecognised value {raw!r}")
+        values[field] = table_map.get(raw.casefold(), default) if raw else default
+    region = cell("region")
+    if region and region.casefold() not in REGION:
+        bad("region", f"地区应为省内或省外，而不是“{region}”", f"region must be in or out of province, not {region!r}")
+    values["in_province"] = REGION.get(region.casefold(), True) if region else True
+    year = cell("birth_year")
+    values["birth_year"] = None
+    if year:
+        if year.isdigit():
+            values["birth_year"] = int(year)
+        else:
+            bad("birth_year", "出生年份应为四位数字", "the birth year must be four digits")
+    return values, problems, cell("username")
+
+
+def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+    """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
+    settings = get_settings()
+    limits = ExcelLimits(
+        max_file_bytes=settings.max_upload_bytes, max_uncompressed_bytes=settings.max_upload_uncompressed_bytes
+    )
+    table = read_table(data, ALIASES, required=REQUIRED, limits=limits)
+    rows: list[dict[str, Any]] = []
+    usernames: list[str] = []
+    problems: list[Reason] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(table.rows):
+        values, row_problems, username = _row_values(table, index)
+        clean = services.clean_expert(values)
+        for reason in clean.problems:
+            field = reason.field or ""
+            column = column_letter(table.header.columns[field]) if field in table.header.columns else None
+            row_problems.append(Reason(reason.code, reason.zh, reason.en, field=field, row=row.number, column=column))
+        number = clean.values["id_number"]
+        if number and number in seen:
+            row_problems.append(
+                Reason(
+                    "excel.duplicate",
+                    f"身份证号与第{seen[number]}行重复",
+                    f"the identity number repeats row {seen[number]}",
+                    field="id_number",
+                    row=row.number,
+                    column=table.header.letter("id_number"),
+                )
+            )
+        seen.setdefault(number, row.number)
+        problems += row_problems
+        rows.append(clean.values)
+        usernames.append(username)
+    if not rows:
+        raise InvalidInput(Reason("excel.no_rows", "表格中没有专家数据", "the sheet has no expert rows"))
+    if problems:
+        raise InvalidInput(problems)
+    return rows, usernames
+
+
+async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
+    services._admin(actor)
+    rows, usernames = parse_experts(data)
+    wanted = sorted({u for u in usernames if u})
+    if wanted:
+        known = {
+            r["username"]
+            for r in await User.select(User.username).where((User.role == "expert") & User.username.is_in(wanted))
+        }
+        missing = [
+            Reason(
+                "excel.account",
+                f"登录账号“{u}”不存在或不是专家账号",
+                f"account {u!r} does not exist or is not an expert account",
+                field="username",
+                row=n + 1,
+            )
+            for n, u in enumerate(usernames)
+            if u and u not in known
+        ]
+        if missing:
+            raise InvalidInput(missing)
+    return await services.save_imported(actor, rows, usernames)
+
+
+def export_rows(experts: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [
+            e["name"],
+            SEX_OUT.get(e["sex"], ""),
+            e["birth_year"],
+            e["id_number"],
+            e["title"],
+            RANK_OUT.get(e["rank"], ""),
+            e["unit"],
+            "省内" if e["in_province"] else "省外",
+            e["primary_discipline"],
+            "；".join(e["secondary_disciplines"]),
+            "；".join(e["keywords"]),
+            e["phone"],
+            e["email"],
+            STATUS_OUT.get(e["status"], e["status"]),
+            e["username"],
+        ]
+        for e in experts
+    ]
+
+
+def template_bytes() -> bytes:
+    example = [
+        "张明",
+        "男",
+        1975,
+        idcard.make("110101", dt.date(1975, 3, 7), 1, "male"),
+        "教授",
+        "正高",
+        "某某大学",
+        "省内",
+        "520.20",
+        "520.40；110.74",
+        "机器学习；知识图谱",
+        "13800000000",
+        "zhang@example.org",
+        "在库",
+        "",
+    ]
+    return workbook_bytes("专家", HEADERS, [example])

@@ -1,0 +1,184 @@
+"""An exam from plan to certificate in the browser: the society's exam administrator sets up a plan;
+a candidate signs up, is found ineligible with the reason shown and fixes it; the administrator
+approves, marks the fee paid and seats everyone; the ticket prints; a score file with errors shows
+every error, the fixed file is committed and published; the candidate sees the score and asks for a
+re-check; the certificate verifies on the public page."""
+
+import datetime as dt
+import io
+import re
+import uuid
+
+from openpyxl import Workbook
+from playwright.sync_api import Page, expect
+
+from tests.conftest import RUN_DIR
+from tests.e2e.helpers import sign_in, sign_out
+from xuehui import idcard
+from xuehui.clock import CHINA
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JOB_TIMEOUT = 30_000
+
+
+def sheet(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    ws = book.active
+    ws.append(["准考证号", "身份证号", "姓名", "科目代码", "成绩", "状态"])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def create_plan(page: Page, code: str, today: dt.date) -> str:
+    sign_in(page, "examadmin")
+    page.goto("/exams")
+    page.fill("#f-code", code)
+    page.fill("#f-exam_code", "HG")
+    page.fill("#f-name", f"化工工程师职业资格考试 {code}")
+    page.fill("#f-registration_opens", today.isoformat())
+    page.fill("#f-registration_closes", (today + dt.timedelta(days=10)).isoformat())
+    page.fill("#f-publication_date", today.isoformat())
+    page.fill("#f-elig_30", "4")
+    page.click("#plan-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(code)
+    plan_id = re.search(r"/exams/(\d+)", page.url).group(1)  # type: ignore[union-attr]
+    start = dt.datetime.combine(today + dt.timedelta(days=20), dt.time(9), CHINA)
+    page.fill("#subject-form #f-code", "01")
+    page.fill("#subject-form #f-name", "专业知识")
+    page.fill("#f-full_marks", "100")
+    page.fill("#f-pass_mark", "60")
+    page.fill("#f-starts_at", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#f-ends_at", (start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("#subject-form button[type=submit]")
+    expect(page.locator("#subjects + table")).to_contain_text("专业知识")
+    page.fill("#f-site_code", "01")
+    page.fill("#f-site_name", "第一中学")
+    page.fill("#f-room_no", "1")
+    page.fill("#f-rows", "2")
+    page.fill("#f-columns", "3")
+    page.click("#room-form button[type=submit]")
+    expect(page.locator("#rooms + table")).to_contain_text("第一中学")
+    sign_out(page)
+    return plan_id
+
+
+def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
+    page.goto("/candidate/signup")
+    page.fill("#f-username", username)
+    page.fill("#f-display_name", "王小明")
+    page.fill("#f-password", "candidate-pass-1")
+    page.click("#signup-form button[type=submit]")
+    sign_in(page, username, "candidate-pass-1")
+    page.goto("/candidate")
+    page.locator("#open-plans a").last.click()
+    page.fill("#f-id_number", id_number)
+    page.select_option("#f-education", "30")
+    page.fill("#f-graduation_date", "2012-07-01")
+    page.fill("#f-work_start", (today - dt.timedelta(days=400)).isoformat())
+    page.fill("#f-employer", "省化工设计院")
+    page.check("input[name=subjects][value='01']")
+    page.set_input_files("#f-photo", files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])
+    page.check("input[name=commitment_signed]")
+    page.click("#registration-form button[type=submit]")
+    expect(page.locator("#decision .eligibility")).to_contain_text("需相关工作满4年")
+    page.fill("#f-work_start", "2015-03-01")
+    page.click("#registration-form button[type=submit]")
+    expect(page.locator("#decision .eligibility")).to_contain_text("符合第1行条件")
+    sign_out(page)
+
+
+def wait_for_import(page: Page, state: str) -> None:
+    """Wait for the self-reloading import page; on failure show the job panel and the server log."""
+    try:
+        expect(page.locator("#import-state")).to_have_attribute("data-state", state, timeout=JOB_TIMEOUT)
+    except AssertionError as error:
+        log = (RUN_DIR / "e2e-server.log").read_text(errors="replace").splitlines()[-60:]
+        panel = page.locator(".job").inner_text() if page.locator(".job").count() else ""
+        raise AssertionError(f"{error}\njob panel: {panel}\nserver log:\n" + "\n".join(log)) from None
+
+
+def upload(page: Page, plan_id: str, data: bytes) -> None:
+    page.goto(f"/exams/{plan_id}")
+    page.set_input_files(
+        "#score-form input[type=file]",
+        files=[{"name": "scores.xlsx", "mimeType": "application/octet-stream", "buffer": data}],
+    )
+    page.click("#score-form button[type=submit]")
+
+
+def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None:
+    today = dt.datetime.now(CHINA).date()
+    code = "E" + uuid.uuid4().hex[:6].upper()
+    plan_id = create_plan(page, code, today)
+    id_number = idcard.make("320102", dt.date(1991, 3, 4), int(uuid.uuid4().int % 50), "male")
+    username = f"cand-{code.lower()}"
+    register(page, username, id_number, today)
+
+    sign_in(page, "examadmin")
+    page.goto(f"/exams/{plan_id}/registrations")
+    page.locator("#registrations a", has_text="王小明").click()
+    page.select_option("#f-decision", "approve")
+    page.click("#review-form button[type=submit]")
+    expect(page.locator("#reg-status")).to_contain_text("审核通过")
+    page.click("#mark-paid")
+    expect(page.locator("#paid")).to_contain_text("是")
+    page.goto(f"/exams/{plan_id}")
+    page.click("#allocate")
+    expect(page.locator("#counts")).to_contain_text("已排座 1")
+    sign_out(page)
+
+    sign_in(page, username, "candidate-pass-1")
+    page.goto("/candidate")
+    page.locator("a[href$='/ticket']").click()
+    ticket_no = page.locator("#ticket-no").inner_text().strip()
+    assert re.fullmatch(rf"{today.year}{code}0100101", ticket_no), ticket_no
+    expect(page.locator("#ticket-seat")).to_have_text("1")
+    expect(page.locator("#ticket")).to_contain_text("开考5分钟后不得入场")
+    sign_out(page)
+
+    sign_in(page, "examadmin")
+    upload(
+        page,
+        plan_id,
+        sheet([[ticket_no, id_number, "李四", "01", 120, "正常"], ["99999", id_number, "王小明", "01", 70, ""]]),
+    )
+    wait_for_import(page, "invalid")
+    problems = page.locator("#problems tbody tr")
+    expect(problems).to_have_count(3)
+    expect(problems.nth(0)).to_contain_text("2")
+    expect(page.locator("#problems")).to_contain_text("姓名“李四”与准考证号对应的考生不一致")
+    expect(page.locator("#problems")).to_contain_text("成绩120超出范围（0～100）")
+    expect(page.locator("#problems")).to_contain_text("准考证号99999不存在")
+    upload(page, plan_id, sheet([[ticket_no, id_number, "王小明", "01", 75, "正常"]]))
+    wait_for_import(page, "ready")
+    expect(page.locator("#report")).to_contain_text("共1行，全部通过校验")
+    page.click("#commit-form button[type=submit]")
+    expect(page.locator("#committed")).to_be_visible(timeout=JOB_TIMEOUT)
+    page.goto(f"/exams/{plan_id}")
+    page.click("#publish")
+    expect(page.locator("#published")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, username, "candidate-pass-1")
+    page.goto("/candidate")
+    row = page.locator("tr[data-subject='01']")
+    expect(row).to_contain_text("75")
+    expect(row).to_contain_text("通过")
+    row.locator("input[name=reason]").fill("请核对合分")
+    row.locator("button[type=submit]").click()
+    expect(page.locator("tr[data-subject='01']")).to_contain_text("已申请")
+    sign_out(page)
+
+    sign_in(page, "examadmin")
+    page.goto(f"/exams/{plan_id}/results")
+    page.click("#issue-certificates")
+    number = page.locator("#certificates tbody td").first.inner_text().strip()
+    assert number.startswith(f"XH{today.year}HG"), number
+    sign_out(page)
+
+    page.goto(f"/public/certificates?number={number}")
+    expect(page.locator("#certificate-status")).to_have_text("有效")
+    expect(page.locator("#certificate")).to_contain_text("王小明")

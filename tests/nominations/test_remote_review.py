@@ -1,0 +1,57 @@
+"""Nominations go to remote review through the expert pool; the society sees the scores of its
+nominations and never who reviewed them."""
+
+from accounts.rules import Actor
+from expert_pool import services as pool
+from expert_pool.schemas import ReviewIn
+from nominations import services
+from tests.expert_pool.support import make_expert
+from tests.nominations.support import demo_nomination, nominating_society
+from tests.support import login
+
+
+async def test_passed_nominations_are_reviewed_and_the_society_never_sees_an_expert(client) -> None:
+    cycle_id, admin, nominator, _ = await nominating_society()
+    first = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    second = await services.create_nomination(nominator, cycle_id, demo_nomination("焊接机器人", 3, start=10))
+    for nomination_id in (first, second):
+        await services.submit(nominator, nomination_id)
+        await services.formal_review(admin, nomination_id, "pass", "")
+    for seq, name in enumerate(["评审甲", "评审乙", "评审丙"]):
+        await make_expert(admin, seq, name=name, discipline="460", username=f"reviewer{seq}")
+    batch_id = await services.send_to_remote_review(admin, cycle_id, "网络评审", required=2, max_load=2)
+    run = await pool.run_assignment(admin, batch_id)
+    assert run.pairs == 4
+
+    for seq in range(3):
+        reviewer = await _as_expert(f"reviewer{seq}")
+        for assignment in await pool.my_assignments(reviewer):
+            await pool.respond(reviewer, assignment["id"], "accept")
+            score = 90 if assignment["title"] == "精密机床" else 70
+            await pool.save_review(
+                reviewer,
+                assignment["id"],
+                ReviewIn(
+                    scores={"innovation": score, "technical_level": score, "benefits": score},
+                    recommendation="recommend",
+                    submit=True,
+                ),
+            )
+    scores = await services.remote_review_scores(nominator, [first, second])
+    assert (scores[first].raw_mean, scores[second].raw_mean) == (90.0, 70.0)
+
+    await login(client, "nominator")
+    pages = [await client.get(path) for path in ("/nominations", f"/nominations/{first}", f"/nominations/{second}")]
+    api = await client.get(f"/api/nominations/{first}")
+    for text in [p.text for p in pages] + [api.text]:
+        assert [
+            name for name in ("评审甲", "评审乙", "评审丙", "reviewer0", "reviewer1", "reviewer2") if name in text
+        ] == []
+
+
+async def _as_expert(username: str) -> Actor:
+    from accounts.tables import User
+
+    row = await User.select().where(User.username == username).first()
+    assert row is not None
+    return Actor(row["id"], username, row["display_name"], "expert")
