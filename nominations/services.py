@@ -417,13 +417,13 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
 
 
 async def _context(
-    cycle_id: int, society_id: int, config: CycleConfig, data: NominationIn, own_id: int | None
-) -> rules.EligibilityContext:
-    """What the rules need from outside the nomination, read narrowly (only these people) and
-    concurrently (on SQLite every query has its own connection, so they overlap)."""
+    cycle_id: int, society_id: int, data: NominationIn, own_id: int | None
+) -> tuple[CycleConfig, rules.EligibilityContext]:
+    """The cycle's rules and what they need from outside the nomination, read narrowly (only
+    these people) and concurrently (on SQLite every query has its own connection)."""
     ids = [normalise(c.id_number) for c in data.body.contributors if c.id_number.strip()] or ["-"]
-    lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
-    claims, winners, past, quota, suspended = await asyncio.gather(
+    config, claims, winners, past, quota, suspended = await asyncio.gather(
+        cycle_config(cycle_id),
         NominationContributor.select(NominationContributor.id_number, NominationContributor.nomination).where(
             (NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids)
         ),
@@ -431,30 +431,33 @@ async def _context(
         Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
             (Nomination.society_id == society_id)
             & Nomination.status.is_in(["rejected", "not_awarded"])
-            & (Nomination.cycle.year >= lookback)
-            & (Nomination.cycle.year < config.year)
+            & (Nomination.cycle != cycle_id)
         ),
         Quota.select(Quota.quota)
         .where((Quota.cycle == cycle_id) & (Quota.society_id == society_id) & (Quota.category == data.category))
         .first(),
         societies.nominating_suspended(society_id, today()),
     )
+    lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
     by_nomination: dict[str, list[str]] = {}
     for claim in claims:
         if claim["nomination"] != own_id:
             by_nomination.setdefault(str(claim["nomination"]), []).append(claim["id_number"])
     unsuccessful = []
     for row in past:
+        if not lookback <= row["cycle.year"] < config.year:
+            continue
         fp = _json(row["fingerprint"]) or {}
         key = rules.MaterialFingerprint(fp.get("title_key", ""), frozenset(fp.get("material_keys", [])))
         unsuccessful.append(rules.PastUnsuccessful(str(row["id"]), row["cycle.year"], key))
-    return rules.build_context(
+    context = rules.build_context(
         society_allowed=bool(quota and quota["quota"] > 0),
         society_suspended=suspended,
         cycle_contributors=list(by_nomination.items()),
         past_winners=[(w["id_number"], w["year"]) for w in winners],
         past_unsuccessful=unsuccessful,
     )
+    return config, context
 
 
 async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: int | None = None) -> rules.DraftCheck:
@@ -466,8 +469,7 @@ async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: 
         raise Forbidden(
             Reason("nomination.society_only", "只有学会填报人可以推荐项目", "only society nominators nominate projects")
         )
-    config = await cycle_config(cycle_id)
-    context = await _context(cycle_id, society_id, config, data, nomination_id)
+    config, context = await _context(cycle_id, society_id, data, nomination_id)
     return rules.check_draft(data.facts(nomination_id), config, context)
 
 
@@ -518,7 +520,7 @@ async def submit(actor: Actor, nomination_id: int, idempotency_key: str = "") ->
             )
         )
     data = _as_input(current)
-    context = await _context(current["cycle"], current["society_id"], config, data, nomination_id)
+    _, context = await _context(current["cycle"], current["society_id"], data, nomination_id)
     if problems := rules.check_nomination(data.facts(nomination_id), config, context):
         raise InvalidInput(problems)
     facts = data.facts(nomination_id)

@@ -3,6 +3,7 @@ every change is checked by the rules, written in one transaction and audited."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from decimal import Decimal
@@ -752,10 +753,12 @@ def sanction_active(sanction: dict[str, Any], on: dt.date) -> bool:
 
 async def nominating_suspended(society_id: int, on: dt.date) -> bool:
     """True when the society is suspended or under an active sanction on `on`."""
-    society = await Society.select(Society.status).where(Society.id == society_id).first()
+    society, sanctions = await asyncio.gather(
+        Society.select(Society.status).where(Society.id == society_id).first(), sanctions_of([society_id])
+    )
     if society is None or society["status"] != "active":
         return True
-    return any(sanction_active(s, on) for s in await sanctions_of([society_id]))
+    return any(sanction_active(s, on) for s in sanctions)
 
 
 async def evaluation_history(society_ids: list[int]) -> dict[int, list[tuple[dt.date, str]]]:
