@@ -336,20 +336,33 @@ def _headline_problems(data: NominationIn) -> list[Reason]:
     return problems
 
 
-async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> int:
+# What each kind of putting-forward is called in refusals: (code prefix, zh, en, en verb).
+_PUTTING_FORWARD = {
+    "nomination": ("nomination", "推荐项目", "nominate projects", "nominate"),
+    "talent": ("talent", "推荐人选", "recommend people", "recommend"),
+}
+
+
+async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, Any]]:
+    """(society id, pilot) of a society nominator whose society runs a signed award pilot:
+    projects and people are put forward only under one."""
+    prefix, zh, en, verb = _PUTTING_FORWARD[kind]
     if actor.role != "society" or actor.society_id is None:
-        raise Forbidden(
-            Reason("nomination.society_only", "只有学会填报人可以推荐项目", "only society nominators nominate projects")
-        )
+        raise Forbidden(Reason(f"{prefix}.society_only", f"只有学会填报人可以{zh}", f"only society nominators {en}"))
     pilot = await societies.active_pilot_of_type(actor.society_id, "award_nomination")
     if pilot is None:
         raise Conflict(
             Reason(
-                "nomination.no_pilot",
+                f"{prefix}.no_pilot",
                 "本学会没有已签署、正在实施的科技奖励推荐试点项目，不能推荐",
-                "your society has no signed, running pilot project for award nomination, so it cannot nominate",
+                f"your society has no signed, running pilot project for award nomination, so it cannot {verb}",
             )
         )
+    return actor.society_id, pilot
+
+
+async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> int:
+    _society_id, pilot = await _running_award_pilot(actor, "nomination")
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     await cycle_row(cycle_id)
@@ -1646,19 +1659,7 @@ def _person_headline(data: RecommendationIn) -> list[Reason]:
 
 
 async def create_recommendation(actor: Actor, programme_id: int, data: RecommendationIn) -> int:
-    if actor.role != "society" or actor.society_id is None:
-        raise Forbidden(
-            Reason("talent.society_only", "只有学会填报人可以推荐人选", "only society nominators recommend people")
-        )
-    pilot = await societies.active_pilot_of_type(actor.society_id, "award_nomination")
-    if pilot is None:
-        raise Conflict(
-            Reason(
-                "talent.no_pilot",
-                "本学会没有已签署、正在实施的科技奖励推荐试点项目，不能推荐",
-                "your society has no signed, running pilot project for award nomination, so it cannot recommend",
-            )
-        )
+    _society_id, pilot = await _running_award_pilot(actor, "talent")
     await programme_row(programme_id)
     if problems := _person_headline(data):
         raise InvalidInput(problems)
