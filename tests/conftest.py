@@ -8,16 +8,16 @@ because Piccolo and the settings read it once.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import tempfile
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from xuehui.threads import run_in_thread as _run
 
 BACKEND = os.environ.get("XUEHUI_TEST_DB", "sqlite")
 PG_SERVER = os.environ.get("XUEHUI_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -28,24 +28,6 @@ os.environ["XUEHUI_ARGON2_PROFILE"] = "cheapest"
 os.environ["XUEHUI_PG_POOL_SIZE"] = "0"
 os.environ["XUEHUI_SECRET_KEY"] = "test-secret-" + "x" * 40
 os.environ.pop("XUEHUI_PRODUCTION", None)
-
-
-def _run(coro: Any) -> Any:
-    """Run a coroutine to completion in a thread of its own (never inside a test's loop)."""
-    result: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            result["value"] = asyncio.run(coro)
-        except BaseException as error:  # re-raised in the caller's thread
-            result["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result.get("value")
 
 
 def pg_url(database: str) -> str:

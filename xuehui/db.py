@@ -98,6 +98,21 @@ async def give_slot_back(table: str, slot_id: int, used_column: str = "used") ->
     )
 
 
+async def serialize_on(key: str) -> None:
+    """Inside `write_transaction`: transactions that name the same key run one after another.
+
+    For check-then-write decisions that no single conditional UPDATE can make (count the recent
+    failed logins, then record one). PostgreSQL: a transaction-level advisory lock on a hash of
+    the key, released at commit or rollback. SQLite: nothing to do, the write lock already lets
+    one write transaction run at a time.
+    """
+    db = engine()
+    if not db.transaction_exists():
+        raise RuntimeError("serialize_on must run inside write_transaction")
+    if isinstance(db, PostgresEngine):
+        await db.run_querystring(_raw("SELECT pg_advisory_xact_lock(hashtext({}))", key))
+
+
 def _raw(template: str, *args: Any) -> QueryString:
     return QueryString(template, *args)
 

@@ -46,6 +46,10 @@ class DomainError(Exception):
         self.reasons = [reasons] if isinstance(reasons, Reason) else list(reasons)
         super().__init__("; ".join(r.code for r in self.reasons))
 
+    def __reduce__(self) -> tuple[type[DomainError], tuple[list[Reason]]]:
+        # Rebuilt from its reasons, so an error crosses a process boundary (a job worker) intact.
+        return (type(self), (self.reasons,))
+
     @classmethod
     def of(cls, code: str, zh: str, en: str, field: str | None = None) -> DomainError:
         return cls(Reason(code, zh, en, field))

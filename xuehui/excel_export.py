@@ -17,13 +17,18 @@ from urllib.parse import quote
 from litestar import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\ufffd")
 
 
 def neutralise(value: str) -> str:
+    """Text as it may go into a cell: a formula-like start gets an apostrophe, and characters
+    that XML cannot hold (NUL, ESC and the other C0 controls but tab, CR and LF) become U+FFFD,
+    so text that entered before the input rules cannot make an export fail."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
 
 

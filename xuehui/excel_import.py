@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import posixpath
 import re
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -207,6 +208,14 @@ def _check_members(archive: zipfile.ZipFile, limits: ExcelLimits) -> None:
         )
     for info in infos:
         _check_entry_name(info)
+    if len({i.filename for i in infos}) != len(infos):
+        # Two members of one name: readers disagree on which one counts (Python takes the last,
+        # another may take the first), so the formula scan and the cell reader could see two sheets.
+        raise _reject(
+            "duplicate_entry",
+            "工作簿内部含有重名的部件，已拒绝",
+            "the workbook holds two parts of the same name and is refused",
+        )
     uncompressed = sum(i.file_size for i in infos)
     compressed = sum(i.compress_size for i in infos) or 1
     if uncompressed > limits.max_uncompressed_bytes:
@@ -247,8 +256,83 @@ def _check_members(archive: zipfile.ZipFile, limits: ExcelLimits) -> None:
             "the file is not a plain .xlsx workbook (perhaps .xlsm or a template); save it as .xlsx",
         )
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.open(info).read(4096).upper():
-            raise _reject("doctype", "工作簿含有DOCTYPE声明，已拒绝", "the workbook declares a DOCTYPE and is refused")
+        _verify_member(archive, info)
+
+
+def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Decompress one member from its raw bytes and hold it to what the directory declares.
+
+    The limits above trust declared sizes, and calamine (Rust) reads only as many bytes as
+    declared: a part whose real data is longer, shorter or has another CRC than declared is a
+    forged archive and is refused here, naming the part. Every XML part is scanned whole for a
+    DTD (a billion-laughs or XXE payload can hide behind a long comment, past any prefix scan).
+    The output is bounded by the declared size (already capped), never by the compressed data.
+    """
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise _reject(
+            "encrypted", "工作簿内部文件已加密，请另存为不加密的.xlsx", "the workbook is encrypted; save it unencrypted"
+        )
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _reject(
+            "corrupt",
+            f"工作簿内部文件{name}使用了不支持的压缩方式",
+            f"part {name} of the workbook uses an unsupported compression method",
+        )
+    raw = _raw_member(archive, info)
+    is_xml = name.endswith((".xml", ".rels", ".vml"))
+    crc = 0
+    produced = 0
+    tail = b""
+    decompressor = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    pending = raw
+    while True:
+        if decompressor is None:
+            chunk, pending = pending[:_SCAN_CHUNK], pending[_SCAN_CHUNK:]
+        else:
+            # At most one byte more than declared is ever produced: enough to see the lie.
+            room = min(_SCAN_CHUNK, info.file_size - produced + 1)
+            chunk = decompressor.decompress(pending, room)
+            pending = decompressor.unconsumed_tail
+        if not chunk:
+            break
+        produced += len(chunk)
+        if produced > info.file_size:
+            break
+        crc = zlib.crc32(chunk, crc)
+        if is_xml:
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                raise _reject(
+                    "doctype",
+                    f"工作簿内部文件{name}含有DOCTYPE或实体声明，已拒绝",
+                    f"part {name} of the workbook declares a DOCTYPE or entities and is refused",
+                )
+            tail = window[-16:]
+    finished = decompressor is None or (decompressor.eof and not decompressor.unused_data)
+    if produced != info.file_size or not finished or crc != info.CRC:
+        raise _reject(
+            "corrupt",
+            f"工作簿已损坏：内部文件{name}的实际数据与声明的大小或校验和不符",
+            f"the workbook is damaged: part {name} does not match its declared size or checksum",
+        )
+
+
+def _raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of a member, located through its local header."""
+    fp = archive.fp
+    if fp is None:  # pragma: no cover - the archive is open
+        raise zipfile.BadZipFile("archive closed")
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_length + extra_length)
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile("truncated member")
+    return raw
 
 
 def _check_entry_name(info: zipfile.ZipInfo) -> None:

@@ -10,9 +10,11 @@ checked in one place.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from xuehui.clock import today
 from xuehui.errors import Reason
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -36,8 +38,10 @@ def check_character(first17: str) -> str:
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and upper-case a trailing x, the two ways people usually mistype a valid number."""
-    return raw.strip().replace(" ", "").upper()
+    """Fold full-width characters (a Chinese input method types "３２０１…" and "Ｘ"), strip spaces
+    and upper-case a trailing x: the usual ways people mistype a valid number. Anything else stays
+    as typed and is refused by `parse`, so one person always has one key."""
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
 def parse(raw: str, field: str = "id_number") -> IdCard | Reason:
@@ -50,7 +54,7 @@ def parse(raw: str, field: str = "id_number") -> IdCard | Reason:
             f"an identity-card number has 18 characters, this one has {len(number)}",
             field,
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return Reason(
             "idcard.characters",
             "身份证号码前17位应为数字，最后一位为数字或X",
@@ -71,6 +75,13 @@ def parse(raw: str, field: str = "id_number") -> IdCard | Reason:
             "idcard.birth_date",
             "身份证号码中的出生日期早于1900年",
             "the birth date inside the identity-card number is before 1900",
+            field,
+        )
+    if birth > today():
+        return Reason(
+            "idcard.birth_date",
+            "身份证号码中的出生日期晚于今天",
+            "the birth date inside the identity-card number is in the future",
             field,
         )
     expected = check_character(number[:17])

@@ -12,11 +12,15 @@ pool, the outcome written atomically, and the job visible after a reload or a re
 - A `DomainError` from `work` or `commit` fails the job with its reasons; any other exception fails
   it with a generic reason (and is logged).
 
-Restarts: a job belongs to the process that started it (`worker`). A job still `queued` or
-`running` whose process is gone is marked failed when it is read (`get_job`): either it was started
-by this process and has no live task any more, or its heartbeat (refreshed every few seconds while it
-runs) is older than `STALE_AFTER`. `fail_stale_jobs()` does the same for every job and can be called
-at start-up.
+Restarts: a job belongs to the process that started it (`worker`: host and PID namespace, PID,
+a random tag). A job still `queued` or `running` whose process is gone is marked failed when it is
+read (`get_job`): it was started by this process and has no live task any more; or by a process on
+this host (same PID namespace) that no longer exists, which is known at once (a `kill -9` and a
+restart: the job reads failed from the first request of the new process); or its heartbeat
+(refreshed every few seconds while it runs) is older than `STALE_AFTER`, for processes elsewhere.
+`fail_stale_jobs()` does the same for every job and is called at start-up. A job that was marked
+failed while it still ran (its process was only slow) does not commit afterwards: success is
+written only over an active state, in the same transaction as the domain's writes.
 
 Pages show a job with `job_panel(job)`; while it runs the page should reload itself without
 JavaScript (`job_refresh_headers(job)` gives the `Refresh: 2` header, and the panel carries a
@@ -51,7 +55,20 @@ log = logging.getLogger("xuehui.jobs")
 
 STALE_AFTER = dt.timedelta(seconds=60)
 HEARTBEAT_SECONDS = 5.0
-WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _host() -> str:
+    """This host and PID namespace: PIDs are comparable only between processes that share both."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]")
+    except OSError:
+        namespace = ""
+    name = socket.gethostname()[:60].replace(":", "_")
+    return f"{name}@{namespace}" if namespace else name
+
+
+HOST = _host()
+WORKER = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 ACTIVE = ("queued", "running")
 
 _pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -128,8 +145,11 @@ async def _heartbeat(job_id: int, stop: asyncio.Event) -> None:
             return
         except TimeoutError:
             pass
-        async with write_transaction():
-            await Job.update({Job.heartbeat_at: now()}).where(Job.id == job_id)
+        try:
+            async with write_transaction():
+                await Job.update({Job.heartbeat_at: now()}).where(Job.id == job_id)
+        except Exception as error:  # the database is briefly away: the next beat tries again
+            log.warning("job %s: heartbeat not written: %s: %s", job_id, type(error).__name__, error)
 
 
 async def _run(
@@ -146,24 +166,33 @@ async def _run(
         await set_progress(job_id, 80)
         async with write_transaction():
             result = await commit(value) if commit is not None else value
-            await Job.update(
-                {
-                    Job.state: "succeeded",
-                    Job.progress: 100,
-                    # Always an object: SQLite's JSON column would read a bare number back as a number.
-                    Job.result: _dump(result if isinstance(result, dict) else {"value": result}),
-                    Job.finished_at: now(),
-                }
-            ).where(Job.id == job_id)
+            done = await (
+                Job.update(
+                    {
+                        Job.state: "succeeded",
+                        Job.progress: 100,
+                        # Always an object: SQLite's JSON column would read a bare number back as a number.
+                        Job.result: _dump(result if isinstance(result, dict) else {"value": result}),
+                        Job.finished_at: now(),
+                    }
+                )
+                .where((Job.id == job_id) & Job.state.is_in(list(ACTIVE)))
+                .returning(Job.id)
+            )
+            if not done:
+                # Marked failed meanwhile (taken for dead): the domain's writes roll back with this.
+                raise DomainError(INTERRUPTED)
     except DomainError as error:
         await _fail(job_id, error.reasons)
     except Exception:
         log.exception("job %s failed", job_id)
         await _fail(job_id, [INTERNAL])
     finally:
+        # Leave `_tasks` whatever happens: a job of this process that is not there reads as
+        # interrupted (failed) when its outcome could not be written, instead of running forever.
+        _tasks.pop(job_id, None)
         stop.set()
         await beat
-        _tasks.pop(job_id, None)
 
 
 async def _fail(job_id: int, reasons: list[Reason]) -> None:
@@ -184,11 +213,33 @@ async def set_progress(job_id: int, progress: int, message: str = "") -> None:
         ).where(Job.id == job_id)
 
 
+def _process_gone(worker: str) -> bool:
+    """True when `worker` names a process of this host and PID namespace that no longer runs."""
+    try:
+        host, pid_text, _tag = worker.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != HOST or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True  # our PID under another identity: that earlier process is gone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _is_stale(row: dict[str, Any], moment: dt.datetime) -> bool:
     if row["state"] not in ACTIVE:
         return False
     if row["worker"] == WORKER:
         return int(row["id"]) not in _tasks
+    if _process_gone(str(row["worker"] or "")):
+        return True
     beat = row["heartbeat_at"] or row["created_at"]
     return moment - aware(beat) > STALE_AFTER
 
