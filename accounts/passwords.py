@@ -7,6 +7,7 @@ worker thread behind a small semaphore.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import anyio
@@ -29,7 +30,9 @@ def hasher(profile: str) -> PasswordHasher:
 def _capacity() -> anyio.CapacityLimiter:
     global _limiter
     if _limiter is None:
-        _limiter = anyio.CapacityLimiter(2)
+        # A quarter of the cores at most: argon2 is memory-hard and CPU-bound, and logins must
+        # not starve the threads every other request needs.
+        _limiter = anyio.CapacityLimiter(max(1, (os.cpu_count() or 1) // 4))
     return _limiter
 
 

@@ -6,24 +6,26 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xuehui.openapi import Input, RecordId
 
-class LoginForm(BaseModel):
+
+class LoginForm(Input):
     username: str = Field(default="", max_length=200)
     password: str = Field(default="", max_length=500)
-    next: str = "/"
+    next: str = Field(default="/", max_length=2000)
 
 
-class PasswordForm(BaseModel):
+class PasswordForm(Input):
     current_password: str = Field(default="", max_length=500)
     new_password: str = Field(default="", max_length=500)
     confirm_password: str = Field(default="", max_length=500)
 
 
-class TokenForm(BaseModel):
+class TokenForm(Input):
     name: str = Field(default="", max_length=200)
 
 
-class UserForm(BaseModel):
+class UserForm(Input):
     username: str = Field(default="", max_length=200)
     display_name: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200)
@@ -32,13 +34,13 @@ class UserForm(BaseModel):
     password: str = Field(default="", max_length=500)
 
 
-class UserIn(BaseModel):
+class UserIn(Input):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=64)
     display_name: str = Field(min_length=1, max_length=100)
     email: str = Field(default="", max_length=200)
     role: str = Field(max_length=20)
-    society_id: int | None = None
+    society_id: RecordId | None = None
     password: str = Field(min_length=1, max_length=128)
 
 
@@ -61,7 +63,7 @@ class MeOut(BaseModel):
     society_id: int | None
 
 
-class TokenIn(BaseModel):
+class TokenIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
 

@@ -24,9 +24,10 @@ from accounts.rules import (
 )
 from accounts.tables import ApiToken, AuditEntry, LoginFailure, Session, User
 from xuehui.clock import aware, now
-from xuehui.db import write_transaction
+from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason, TooManyRequests
 from xuehui.settings import Settings, get_settings
+from xuehui.text import line_problems
 
 TOKEN_PREFIX = "xh_"  # noqa: S105 - a public marker, not a secret
 
@@ -133,13 +134,20 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
     settings = get_settings()
     username = username.strip()
     window_start = now() - dt.timedelta(minutes=settings.login_window_minutes)
-    refusal = login_refusal(
-        *await _failures_since(username, ip, window_start),
-        settings.login_max_failures_per_account,
-        settings.login_max_failures_per_address,
-    )
-    if refusal:
-        raise TooManyRequests(refusal)
+    # Count and record the attempt as a failure before the password is checked, one transaction
+    # per account and address at a time: simultaneous guesses (on any instance) each see the
+    # ones before them, so no burst gets more checks than the limit. Success deletes the record.
+    async with write_transaction():
+        await serialize_on(f"login:{username}")
+        await serialize_on(f"login-ip:{ip}")
+        refusal = login_refusal(
+            *await _failures_since(username, ip, window_start),
+            settings.login_max_failures_per_account,
+            settings.login_max_failures_per_address,
+        )
+        if refusal:
+            raise TooManyRequests(refusal)
+        await LoginFailure.insert(LoginFailure(username=username, ip=ip, at=now()))
     user = await User.objects().where(User.username == username).first()
     if user is None:
         await passwords.verify_password(
@@ -149,8 +157,6 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
     else:
         ok = await passwords.verify_password(user.password_hash, password, settings.argon2_profile) and user.active
     if user is None or not ok:
-        async with write_transaction():
-            await LoginFailure.insert(LoginFailure(username=username, ip=ip, at=now()))
         raise InvalidInput(BAD_LOGIN)
     token = secrets.token_urlsafe(32)
     rehashed = (
@@ -281,6 +287,8 @@ async def create_user(
         )
     if not display_name.strip():
         problems.append(Reason("user.display_name", "请填写姓名", "the name is required", "display_name"))
+    problems += line_problems({"display_name": display_name})
+    problems += line_problems({"email": email}, max_length=200)
     problems += validate_role(role, society_id)
     problems += password_problems(password, username, "password")
     if problems:
@@ -366,6 +374,8 @@ async def create_api_token(actor: Actor, name: str) -> tuple[int, str]:
         raise InvalidInput(
             Reason("token.name", "请填写令牌名称（不超过100字）", "name the token (at most 100 characters)", "name")
         )
+    if problems := line_problems({"name": name}):
+        raise InvalidInput(problems)
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():
         token = ApiToken(user=actor.user_id, name=name, prefix=plain[:10], token_hash=_digest(plain), created_at=now())

@@ -3,11 +3,11 @@ score-import jobs, and the public result look-up and certificate verification.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from accounts.rules import Actor
 from exams import services
@@ -25,6 +25,7 @@ from exams.schemas import (
     SubjectIn,
 )
 from xuehui import jobs
+from xuehui.openapi import MAX_ROW_ID, SIGNED_IN, PathText, QueryText, RowId, errors
 from xuehui.web import requires_role
 
 
@@ -36,53 +37,52 @@ class ExamPlanApi(Controller):
     path = "/api/exams/plans"
     tags = ["Exams"]
     guards = [requires_role("admin", "exam_admin")]
+    security = SIGNED_IN
 
-    @get("/")
+    @get("/", responses=errors(401, 403))
     async def list_plans(self, actor: NamedDependency[Actor]) -> list[PlanOut]:
         return [PlanOut.model_validate(p) for p in await services.list_plans(actor)]
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=errors(401, 403, 409, 413, 422))
     async def create_plan(self, actor: NamedDependency[Actor], data: JSONBody[PlanIn]) -> PlanOut:
         plan_id = await services.create_plan(actor, data)
         return PlanOut.model_validate(await services.get_plan(actor, plan_id))
 
-    @get("/{plan_id:int}")
-    async def get_plan(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> PlanOut:
+    @get("/{plan_id:int}", responses=errors(401, 403, 404))
+    async def get_plan(self, actor: NamedDependency[Actor], plan_id: RowId) -> PlanOut:
         return PlanOut.model_validate(await services.get_plan(actor, plan_id))
 
-    @post("/{plan_id:int}/subjects", status_code=201)
-    async def add_subject(
-        self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[SubjectIn]
-    ) -> PlanOut:
+    @post("/{plan_id:int}/subjects", status_code=201, responses=errors(401, 403, 404, 409, 413, 422))
+    async def add_subject(self, actor: NamedDependency[Actor], plan_id: RowId, data: JSONBody[SubjectIn]) -> PlanOut:
         await services.add_subject(actor, plan_id, data)
         return PlanOut.model_validate(await services.get_plan(actor, plan_id))
 
-    @post("/{plan_id:int}/rooms", status_code=201)
-    async def add_room(self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[RoomIn]) -> PlanOut:
+    @post("/{plan_id:int}/rooms", status_code=201, responses=errors(401, 403, 404, 409, 413, 422))
+    async def add_room(self, actor: NamedDependency[Actor], plan_id: RowId, data: JSONBody[RoomIn]) -> PlanOut:
         await services.add_room(actor, plan_id, data)
         return PlanOut.model_validate(await services.get_plan(actor, plan_id))
 
-    @get("/{plan_id:int}/registrations")
+    @get("/{plan_id:int}/registrations", responses=errors(401, 403, 404))
     async def registrations(
-        self, actor: NamedDependency[Actor], plan_id: FromPath[int], status: FromQuery[str] = ""
+        self, actor: NamedDependency[Actor], plan_id: RowId, status: QueryText = ""
     ) -> list[RegistrationOut]:
         return [_registration_out(r) for r in await services.list_registrations(actor, plan_id, status)]
 
-    @post("/{plan_id:int}/seating", status_code=200)
-    async def allocate(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+    @post("/{plan_id:int}/seating", status_code=200, responses=errors(401, 403, 404, 409, 422))
+    async def allocate(self, actor: NamedDependency[Actor], plan_id: RowId) -> dict[str, Any]:
         return await services.allocate_seats(actor, plan_id)
 
-    @post("/{plan_id:int}/publish", status_code=200)
-    async def publish(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+    @post("/{plan_id:int}/publish", status_code=200, responses=errors(401, 403, 404, 409))
+    async def publish(self, actor: NamedDependency[Actor], plan_id: RowId) -> dict[str, Any]:
         await services.publish(actor, plan_id)
         return {"published": True}
 
-    @post("/{plan_id:int}/certificates", status_code=200)
-    async def certificates(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+    @post("/{plan_id:int}/certificates", status_code=200, responses=errors(401, 403, 404, 409))
+    async def certificates(self, actor: NamedDependency[Actor], plan_id: RowId) -> dict[str, Any]:
         return {"issued": await services.issue_certificates(actor, plan_id)}
 
-    @get("/{plan_id:int}/results")
-    async def results(self, actor: NamedDependency[Actor], plan_id: FromPath[int]) -> dict[str, Any]:
+    @get("/{plan_id:int}/results", responses=errors(401, 403, 404))
+    async def results(self, actor: NamedDependency[Actor], plan_id: RowId) -> dict[str, Any]:
         found = await services.plan_results(actor, plan_id)
         return {
             "stats": [{k: v for k, v in s.items() if k != "sum"} for s in found["stats"]],
@@ -97,9 +97,13 @@ class ExamPlanApi(Controller):
             ],
         }
 
-    @get("/kpis")
+    @get("/kpis", responses=errors(401, 403, 404))
     async def kpis(
-        self, actor: NamedDependency[Actor], society_id: FromQuery[int | None] = None
+        self,
+        actor: NamedDependency[Actor],
+        society_id: Annotated[
+            int | None, QueryParameter(ge=1, le=MAX_ROW_ID, description="A society (admin only)")
+        ] = None,
     ) -> list[dict[str, Any]]:
         wanted = society_id if actor.is_admin and society_id is not None else actor.society_id
         return await services.pilot_kpis(wanted) if wanted is not None else []
@@ -108,54 +112,89 @@ class ExamPlanApi(Controller):
 class ExamRegistrationApi(Controller):
     path = "/api/exams"
     tags = ["Exams"]
+    security = SIGNED_IN
 
-    @post("/plans/{plan_id:int}/register", status_code=201, guards=[requires_role("candidate")])
+    @post(
+        "/plans/{plan_id:int}/register",
+        status_code=201,
+        guards=[requires_role("candidate")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def register(
-        self, actor: NamedDependency[Actor], plan_id: FromPath[int], data: JSONBody[RegistrationIn]
+        self, actor: NamedDependency[Actor], plan_id: RowId, data: JSONBody[RegistrationIn]
     ) -> RegistrationOut:
         registration_id = await services.register(actor, plan_id, data)
         return _registration_out(await services.get_registration(actor, registration_id))
 
-    @get("/my-registrations", guards=[requires_role("candidate")])
+    @get("/my-registrations", guards=[requires_role("candidate")], responses=errors(401, 403))
     async def mine(self, actor: NamedDependency[Actor]) -> list[RegistrationOut]:
         return [_registration_out(r) for r in await services.my_registrations(actor)]
 
-    @get("/registrations/{registration_id:int}", guards=[requires_role("admin", "exam_admin", "candidate")])
-    async def get_registration(self, actor: NamedDependency[Actor], registration_id: FromPath[int]) -> RegistrationOut:
+    @get(
+        "/registrations/{registration_id:int}",
+        guards=[requires_role("admin", "exam_admin", "candidate")],
+        responses=errors(401, 403, 404),
+    )
+    async def get_registration(self, actor: NamedDependency[Actor], registration_id: RowId) -> RegistrationOut:
         return _registration_out(await services.get_registration(actor, registration_id))
 
-    @post("/registrations/{registration_id:int}/review", status_code=200, guards=[requires_role("admin", "exam_admin")])
+    @post(
+        "/registrations/{registration_id:int}/review",
+        status_code=200,
+        guards=[requires_role("admin", "exam_admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def review(
-        self, actor: NamedDependency[Actor], registration_id: FromPath[int], data: JSONBody[ReviewIn]
+        self, actor: NamedDependency[Actor], registration_id: RowId, data: JSONBody[ReviewIn]
     ) -> RegistrationOut:
         await services.review(actor, registration_id, data)
         return _registration_out(await services.get_registration(actor, registration_id))
 
-    @post("/registrations/{registration_id:int}/paid", status_code=200, guards=[requires_role("admin", "exam_admin")])
-    async def paid(self, actor: NamedDependency[Actor], registration_id: FromPath[int]) -> RegistrationOut:
+    @post(
+        "/registrations/{registration_id:int}/paid",
+        status_code=200,
+        guards=[requires_role("admin", "exam_admin")],
+        responses=errors(401, 403, 404, 409),
+    )
+    async def paid(self, actor: NamedDependency[Actor], registration_id: RowId) -> RegistrationOut:
         await services.mark_paid(actor, registration_id)
         return _registration_out(await services.get_registration(actor, registration_id))
 
-    @post("/registrations/{registration_id:int}/rechecks", status_code=201, guards=[requires_role("candidate")])
+    @post(
+        "/registrations/{registration_id:int}/rechecks",
+        status_code=201,
+        guards=[requires_role("candidate")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def recheck(
-        self, actor: NamedDependency[Actor], registration_id: FromPath[int], data: JSONBody[RecheckIn]
+        self, actor: NamedDependency[Actor], registration_id: RowId, data: JSONBody[RecheckIn]
     ) -> dict[str, Any]:
         return {"id": await services.request_recheck(actor, registration_id, data)}
 
-    @post("/rechecks/{recheck_id:int}/decision", status_code=200, guards=[requires_role("admin", "exam_admin")])
+    @post(
+        "/rechecks/{recheck_id:int}/decision",
+        status_code=200,
+        guards=[requires_role("admin", "exam_admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def decide(
-        self, actor: NamedDependency[Actor], recheck_id: FromPath[int], data: JSONBody[RecheckDecisionIn]
+        self, actor: NamedDependency[Actor], recheck_id: RowId, data: JSONBody[RecheckDecisionIn]
     ) -> dict[str, Any]:
         return {"outcome": await services.decide_recheck(actor, recheck_id, data)}
 
-    @post("/imports/{import_id:int}/commit", status_code=202, guards=[requires_role("admin", "exam_admin")])
+    @post(
+        "/imports/{import_id:int}/commit",
+        status_code=202,
+        guards=[requires_role("admin", "exam_admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def commit(
-        self, actor: NamedDependency[Actor], import_id: FromPath[int], data: JSONBody[ScoreCommitIn]
+        self, actor: NamedDependency[Actor], import_id: RowId, data: JSONBody[ScoreCommitIn]
     ) -> dict[str, Any]:
         return {"job_id": await services.commit_score_import(actor, import_id, data.confirm_replace)}
 
-    @get("/jobs/{job_id:int}", guards=[requires_role("admin", "exam_admin")])
-    async def job(self, actor: NamedDependency[Actor], job_id: FromPath[int]) -> JobOut:
+    @get("/jobs/{job_id:int}", guards=[requires_role("admin", "exam_admin")], responses=errors(401, 403, 404))
+    async def job(self, actor: NamedDependency[Actor], job_id: RowId) -> JobOut:
         return JobOut.model_validate(await jobs.get_job(actor, job_id))
 
 
@@ -163,8 +202,8 @@ class PublicExamApi(Controller):
     path = "/api/public"
     tags = ["Public"]
 
-    @get("/exam-results")
-    async def lookup(self, ticket_no: FromQuery[str], id_number: FromQuery[str]) -> dict[str, Any]:
+    @get("/exam-results", responses=errors(404))
+    async def lookup(self, ticket_no: QueryText, id_number: QueryText) -> dict[str, Any]:
         found = await services.public_lookup(ticket_no, id_number)
         return {
             "name": found["registration"]["name"],
@@ -173,8 +212,8 @@ class PublicExamApi(Controller):
             "qualified": found["results"]["qualified"],
         }
 
-    @get("/certificates/{number:str}")
-    async def verify(self, number: FromPath[str]) -> dict[str, Any]:
+    @get("/certificates/{number:str}", responses=errors(404, 422))
+    async def verify(self, number: PathText) -> dict[str, Any]:
         found = await services.verify_certificate(number)
         return {k: found[k] for k in ("number", "name", "id_number", "issued_on", "status", "plan.name")}
 

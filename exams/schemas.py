@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xuehui.openapi import Input, RecordId
 
-class SubjectIn(BaseModel):
+# A subject code as the plan defines it ("A", "B1"); a registration names at most 20.
+SubjectCode = Annotated[str, Field(max_length=10)]
+
+
+class SubjectIn(Input):
     code: str = Field(max_length=10)
     name: str = Field(max_length=100)
     full_marks: Decimal = Field(gt=0, le=1000)
@@ -20,7 +25,7 @@ class SubjectIn(BaseModel):
     ends_at: dt.datetime
 
 
-class RoomIn(BaseModel):
+class RoomIn(Input):
     site_code: str = Field(max_length=10)
     site_name: str = Field(max_length=100)
     address: str = Field(default="", max_length=200)
@@ -32,20 +37,20 @@ class RoomIn(BaseModel):
     subject_group: str | None = Field(default=None, max_length=60)
 
 
-class EligibilityRowIn(BaseModel):
+class EligibilityRowIn(Input):
     education: int
     min_years: int = Field(ge=0, le=50)
     related_major: bool | None = None
 
 
-class ExemptionIn(BaseModel):
+class ExemptionIn(Input):
     certificate: str = Field(max_length=60)
-    subjects: list[str]
+    subjects: list[SubjectCode] = Field(max_length=20)
     candidate_group: str = Field(default="exempt", max_length=20)
 
 
-class PlanIn(BaseModel):
-    society_id: int | None = None
+class PlanIn(Input):
+    society_id: RecordId | None = None
     code: str = Field(max_length=20)
     exam_code: str = Field(max_length=6)
     name: str = Field(max_length=200)
@@ -66,7 +71,7 @@ class PlanIn(BaseModel):
     rooms: list[RoomIn] = Field(default_factory=list)
 
 
-class RegistrationIn(BaseModel):
+class RegistrationIn(Input):
     id_number: str = Field(max_length=30)
     name: str = Field(max_length=50)
     education: int
@@ -75,41 +80,41 @@ class RegistrationIn(BaseModel):
     work_start: dt.date
     work_end: dt.date | None = None
     employer: str = Field(max_length=200)
-    subjects: list[str]
+    subjects: list[SubjectCode] = Field(max_length=20)
     held_certificates: str = Field(default="", max_length=200)
     route: str = Field(default="commitment", max_length=20)
     commitment_signed: bool = False
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Input):
     decision: str = Field(max_length=10)  # approve | reject | return
     note: str = Field(default="", max_length=2000)
 
 
-class MoveIn(BaseModel):
-    room_id: int
-    seat_no: int
+class MoveIn(Input):
+    room_id: RecordId
+    seat_no: int = Field(ge=1, le=9999)
 
 
-class ViolationIn(BaseModel):
+class ViolationIn(Input):
     subject_code: str = Field(max_length=10)
     level: str = Field(max_length=30)
     article: str = Field(max_length=100)
     facts: str = Field(max_length=2000)
 
 
-class RecheckIn(BaseModel):
+class RecheckIn(Input):
     subject_code: str = Field(max_length=10)
     reason: str = Field(default="", max_length=2000)
 
 
-class RecheckDecisionIn(BaseModel):
+class RecheckDecisionIn(Input):
     new_score: Decimal | None = None
     new_status: str = Field(default="present", max_length=20)
     note: str = Field(default="", max_length=2000)
 
 
-class ScoreCommitIn(BaseModel):
+class ScoreCommitIn(Input):
     confirm_replace: bool = False
 
 

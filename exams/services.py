@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import anyio
+
 from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules import eligibility as elig
@@ -57,8 +59,9 @@ from xuehui import idcard, jobs
 from xuehui.clock import CHINA, aware, now, today
 from xuehui.db import engine, give_slot_back, is_sqlite, take_slot, write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
-from xuehui.excel_import import ExcelLimits, read_table
+from xuehui.excel_import import ExcelLimits, check_archive, read_table
 from xuehui.settings import get_settings
+from xuehui.text import require_clean
 
 STAFF_ROLES = ("admin", "exam_admin")
 MAX_PHOTO_BYTES = 500_000
@@ -291,6 +294,7 @@ def _plan_problems(data: PlanIn) -> list[Reason]:
 
 
 async def create_plan(actor: Actor | None, data: PlanIn) -> int:
+    require_clean(data)
     _staff(actor)
     society_id = data.society_id if actor is None or actor.is_admin else actor.society_id
     if society_id is None:
@@ -359,6 +363,7 @@ async def _insert_room(plan_id: int, data: RoomIn) -> None:
 
 
 async def add_subject(actor: Actor | None, plan_id: int, data: SubjectIn) -> None:
+    require_clean(data)
     plan = await plan_for_staff(actor, plan_id)
     if problems := _subject_problems(data):
         raise InvalidInput(problems)
@@ -370,6 +375,7 @@ async def add_subject(actor: Actor | None, plan_id: int, data: SubjectIn) -> Non
 
 
 async def add_room(actor: Actor | None, plan_id: int, data: RoomIn) -> None:
+    require_clean(data)
     plan = await plan_for_staff(actor, plan_id)
     if problems := _room_problems(data):
         raise InvalidInput(problems)
@@ -429,10 +435,23 @@ async def store_file(data: bytes, media_type: str) -> str:
     """Store once by content; call inside a write transaction."""
     sha = hashlib.sha256(data).hexdigest()
     if not await ExamFile.exists().where(ExamFile.sha256 == sha):
-        await ExamFile.insert(
+        query = ExamFile.insert(
             ExamFile(sha256=sha, media_type=media_type, size=len(data), content=data, created_at=now())
         )
+        if not is_sqlite():
+            # Two requests storing the same bytes at once both see no row on PostgreSQL; the second
+            # insert must not fail the request (SQLite's write lock already serialises them).
+            query = query.on_conflict(target=ExamFile.sha256, action="DO NOTHING")
+        await query
     return sha
+
+
+async def _lock_plan(plan_id: int) -> None:
+    """Serialise the writers of one plan's registrations (inside a write transaction), so that
+    "is this identity number or account registered already?" and the insert are one step.
+    SQLite's write lock already does this; `lock_rows()` would not run there."""
+    if not is_sqlite():
+        await engine().run_querystring(_qs("SELECT id FROM xh_exam_plan WHERE id = {} FOR UPDATE", plan_id))
 
 
 async def read_file(sha: str) -> tuple[bytes, str] | None:
@@ -596,6 +615,7 @@ def _registration_open(plan: dict[str, Any]) -> None:
 async def register(
     actor: Actor, plan_id: int, data: RegistrationIn, photo: bytes | None = None, proof: bytes | None = None
 ) -> int:
+    require_clean(data)
     if actor.role != "candidate":
         raise Forbidden(Reason("forbidden", "只有考生可以报名", "only candidates register"))
     plan = await _plan(plan_id)
@@ -604,6 +624,7 @@ async def register(
     _registration_open(plan)
     fields = await _registration_fields(plan, data, photo, proof, None)
     async with write_transaction():
+        await _lock_plan(plan_id)
         taken = await Registration.exists().where(
             (Registration.plan == plan_id)
             & ((Registration.user_id == actor.user_id) | (Registration.id_number == fields["id_number"]))
@@ -633,6 +654,7 @@ async def register(
 async def update_registration(
     actor: Actor, registration_id: int, data: RegistrationIn, photo: bytes | None = None, proof: bytes | None = None
 ) -> None:
+    require_clean(data)
     current = await get_registration(actor, registration_id)
     if actor.role != "candidate":
         raise Forbidden(Reason("forbidden", "只有考生本人可以修改报名", "only the candidate edits the registration"))
@@ -644,6 +666,7 @@ async def update_registration(
     _registration_open(plan)
     fields = await _registration_fields(plan, data, photo, proof, current)
     async with write_transaction():
+        await _lock_plan(plan["id"])
         if fields["id_number"] != current["id_number"] and await Registration.exists().where(
             (Registration.plan == plan["id"]) & (Registration.id_number == fields["id_number"])
         ):
@@ -720,6 +743,7 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
 
 
 async def review(actor: Actor, registration_id: int, data: ReviewIn) -> None:
+    require_clean(data)
     _staff(actor)
     current = await get_registration(actor, registration_id)
     plan = current["plan_row"]
@@ -796,6 +820,8 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     _staff(actor)
     plan = await plan_for_staff(actor, plan_id)
     table = await jobs.run_in_process(_read_fee_table, data, _limits())
+    if table and isinstance(table[0], Reason):
+        raise InvalidInput(table)
     rows = await Registration.select(Registration.id, Registration.id_number, Registration.status).where(
         Registration.plan == plan_id
     )
@@ -850,10 +876,18 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     return len(ids)
 
 
-def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[tuple[str | None, str, int, str]]:
+def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[tuple[str | None, str, int, str]] | list[Reason]:
+    """Run in the process pool: the rows, or the reasons the file is refused.
+
+    A refusal comes back as a value, not as the raised `InvalidInput`: a `DomainError` does not
+    survive pickling between processes (it is rebuilt from its message, and its reasons are lost).
+    """
     from xuehui.excel_import import CellKind, column_letter
 
-    table = read_table(data, FEE_ALIASES, required=("id_number",), limits=limits)
+    try:
+        table = read_table(data, FEE_ALIASES, required=("id_number",), limits=limits)
+    except InvalidInput as refused:
+        return refused.reasons
     index = table.header.columns["id_number"]
     out = []
     for row in table.rows:
@@ -1047,10 +1081,15 @@ async def move_candidate(actor: Actor | None, registration_id: int, data: MoveIn
 
 
 async def room_sheet(actor: Actor | None, room_id: int) -> dict[str, Any]:
+    # A missing room and one of a plan this actor may not run get the same answer.
+    hidden = NotFound(Reason("room.not_found", "考场不存在或无权查看", "room not found or not visible to you"))
     room = await ExamRoom.select().where(ExamRoom.id == room_id).first()
     if room is None:
-        raise NotFound(Reason("room.not_found", "考场不存在或无权查看", "room not found or not visible to you"))
-    plan = await plan_for_staff(actor, room["plan"])
+        raise hidden
+    try:
+        plan = await plan_for_staff(actor, room["plan"])
+    except NotFound:
+        raise hidden from None
     regs = await Registration.select().where(Registration.room == room_id).order_by(Registration.seat_no)
     return {
         "plan": plan,
@@ -1107,6 +1146,9 @@ async def start_score_import(actor: Actor | None, plan_id: int, filename: str, d
     """Store the upload and validate it in a background job; the preview is on the import."""
     _staff(actor)
     plan = await plan_for_staff(actor, plan_id)
+    # The archive checks (size, ratio, macros, forged sizes, DTDs) need no parsing and refuse a
+    # hostile file at once, before anything is stored; the cell reading runs in the job.
+    await anyio.to_thread.run_sync(check_archive, data, _limits())
     async with write_transaction():
         sha = await store_file(data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         record = ScoreImport(
@@ -1428,7 +1470,10 @@ async def _exam_passes(plan: dict[str, Any], id_numbers: list[str]) -> dict[str,
     wanted = set(id_numbers)
     for p in plans:
         subjects = {s["code"]: _subject(s) for s in await subjects_of(p["id"])}
-        regs = [r for r in await Registration.select().where(Registration.plan == p["id"]) if r["id_number"] in wanted]
+        query = Registration.select().where(Registration.plan == p["id"])
+        if len(wanted) <= 500:  # one candidate's results page: read only their rows
+            query = query.where(Registration.id_number.is_in(sorted(wanted) or [""]))
+        regs = [r for r in await query if r["id_number"] in wanted]
         ids = [r["id"] for r in regs]
         scores, violations = await _current_scores(ids), await _violations_of(ids)
         for reg in regs:
@@ -1541,6 +1586,7 @@ async def public_lookup(ticket_no: str, id_number: str) -> dict[str, Any]:
 
 
 async def record_violation(actor: Actor | None, registration_id: int, data: ViolationIn) -> int:
+    require_clean(data)
     _staff(actor)
     reg = await get_registration(actor, registration_id)
     plan = reg["plan_row"]
@@ -1600,6 +1646,7 @@ async def violations_of_registration(registration_id: int) -> list[dict[str, Any
 
 
 async def request_recheck(actor: Actor, registration_id: int, data: RecheckIn) -> int:
+    require_clean(data)
     reg = await get_registration(actor, registration_id)
     if actor.role != "candidate":
         raise Forbidden(Reason("forbidden", "只有考生本人可以申请复查", "only the candidate asks for a re-check"))
@@ -1657,6 +1704,7 @@ async def list_rechecks(actor: Actor | None, plan_id: int) -> list[dict[str, Any
 
 
 async def decide_recheck(actor: Actor | None, recheck_id: int, data: RecheckDecisionIn) -> str:
+    require_clean(data)
     _staff(actor)
     row = await Recheck.select().where(Recheck.id == recheck_id).first()
     if row is None:
@@ -1709,8 +1757,15 @@ async def decide_recheck(actor: Actor | None, recheck_id: int, data: RecheckDeci
 
 
 async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
-    """A certificate for every qualified candidate of the plan who has none; numbers come from the
-    plan's counter taken with a conditional UPDATE, so they are unique under concurrency."""
+    """A certificate for every qualified candidate of the plan who has none.
+
+    Numbers follow the scheme XH + year + exam code + sequence (`exams.rules.certificates`), so
+    every plan of one exam code and year draws from one counter: the one on the first such plan,
+    taken with a conditional UPDATE. The transaction first locks that counter row, then reads
+    which candidates already hold a certificate: concurrent issuers of the same plan (or of a
+    sister sitting) queue on the lock, so each candidate gets exactly one number and the numbers
+    run without gaps or repeats, on both databases.
+    """
     _staff(actor)
     results = await plan_results(actor, plan_id)
     plan = results["plan"]
@@ -1718,6 +1773,7 @@ async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
         raise Conflict(Reason("certificate.unpublished", "成绩公布后才能发证", "certificates follow publication"))
     issued = 0
     async with write_transaction():
+        counter = await _lock_certificate_counter(plan["year"], plan["exam_code"])
         have = {
             r["registration"]
             for r in await Certificate.select(Certificate.registration).where(Certificate.plan == plan_id)
@@ -1730,7 +1786,7 @@ async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
                 _qs(
                     "UPDATE xh_exam_plan SET certificate_seq = certificate_seq + 1 "
                     "WHERE id = {} AND certificate_seq < 999999 RETURNING certificate_seq",
-                    plan_id,
+                    counter,
                 )
             )
             if not taken:
@@ -1747,8 +1803,25 @@ async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
                 )
             )
             issued += 1
-        await audit(actor, "exam.certificates_issued", "exam_plan", plan_id, {"issued": issued}, plan["society_id"])
+        if issued:
+            await audit(actor, "exam.certificates_issued", "exam_plan", plan_id, {"issued": issued}, plan["society_id"])
     return issued
+
+
+async def _lock_certificate_counter(year: int, exam_code: str) -> int:
+    """Lock and return the plan row holding the certificate counter of (year, exam code): the
+    first plan of that exam and year. Inside a write transaction. A no-op UPDATE takes the row
+    lock on PostgreSQL (and SQLite's write lock is already held), where `lock_rows()` would not
+    run on SQLite."""
+    rows = await engine().run_querystring(
+        _qs(
+            "UPDATE xh_exam_plan SET certificate_seq = certificate_seq WHERE id = "
+            "(SELECT MIN(id) FROM xh_exam_plan WHERE year = {} AND exam_code = {}) RETURNING id",
+            year,
+            exam_code,
+        )
+    )
+    return int(rows[0]["id"])
 
 
 def _qs(template: str, *args: Any) -> Any:

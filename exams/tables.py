@@ -120,7 +120,7 @@ class Registration(Table, tablename="xh_exam_registration"):
     paid_at = Timestamptz(null=True, default=None)
     room = ForeignKey(references=ExamRoom, on_delete=OnDelete.restrict, null=True, default=None)
     seat_no = Integer(null=True, default=None)
-    ticket_no = Varchar(length=32, null=True, default=None)
+    ticket_no = Varchar(length=32, null=True, default=None, index=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from accounts.rules import Actor
 from expert_pool import services
@@ -30,6 +30,7 @@ from expert_pool.schemas import (
     RunIn,
     RunOut,
 )
+from xuehui.openapi import SIGNED_IN, QueryText, RowId, errors
 from xuehui.web import requires_role
 
 
@@ -45,26 +46,25 @@ class ExpertApi(Controller):
     path = "/api/experts"
     tags = ["Expert pool"]
     guards = [requires_role("admin")]
+    security = SIGNED_IN
 
-    @get("/")
+    @get("/", responses=errors(401, 403))
     async def list_experts(
-        self, actor: NamedDependency[Actor], status: FromQuery[str] = "", discipline: FromQuery[str] = ""
+        self, actor: NamedDependency[Actor], status: QueryText = "", discipline: QueryText = ""
     ) -> list[ExpertOut]:
         return [ExpertOut(**e) for e in await services.list_experts(actor, status, discipline)]
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=errors(401, 403, 409, 413, 422))
     async def register(self, actor: NamedDependency[Actor], data: JSONBody[ExpertIn]) -> ExpertOut:
         expert_id = await services.register_expert(actor, data)
         return ExpertOut(**await services.get_expert(actor, expert_id))
 
-    @get("/{expert_id:int}")
-    async def get_expert(self, actor: NamedDependency[Actor], expert_id: FromPath[int]) -> ExpertOut:
+    @get("/{expert_id:int}", responses=errors(401, 403, 404))
+    async def get_expert(self, actor: NamedDependency[Actor], expert_id: RowId) -> ExpertOut:
         return ExpertOut(**await services.get_expert(actor, expert_id))
 
-    @put("/{expert_id:int}")
-    async def update(
-        self, actor: NamedDependency[Actor], expert_id: FromPath[int], data: JSONBody[ExpertIn]
-    ) -> ExpertOut:
+    @put("/{expert_id:int}", responses=errors(401, 403, 404, 409, 413, 422))
+    async def update(self, actor: NamedDependency[Actor], expert_id: RowId, data: JSONBody[ExpertIn]) -> ExpertOut:
         await services.update_expert(actor, expert_id, data)
         return ExpertOut(**await services.get_expert(actor, expert_id))
 
@@ -73,17 +73,16 @@ class ConflictApi(Controller):
     path = "/api/conflicts"
     tags = ["Expert pool"]
     guards = [requires_role("admin")]
+    security = SIGNED_IN
 
-    @get("/")
-    async def list_conflicts(
-        self, actor: NamedDependency[Actor], status: FromQuery[str] = "potential"
-    ) -> list[ConflictOut]:
+    @get("/", responses=errors(401, 403))
+    async def list_conflicts(self, actor: NamedDependency[Actor], status: QueryText = "potential") -> list[ConflictOut]:
         return [
             ConflictOut(**{k: c[k] for k in ConflictOut.model_fields})
             for c in await services.list_conflicts(actor, status)
         ]
 
-    @post("/decisions", status_code=200)
+    @post("/decisions", status_code=200, responses=errors(401, 403, 409, 413, 422))
     async def decide(self, actor: NamedDependency[Actor], data: JSONBody[ConflictDecisionIn]) -> dict[str, int]:
         return {"decided": await services.decide_conflicts(actor, data.ids, data.decision)}
 
@@ -92,42 +91,43 @@ class BatchApi(Controller):
     path = "/api/review-batches"
     tags = ["Expert pool"]
     guards = [requires_role("admin")]
+    security = SIGNED_IN
 
-    @get("/")
+    @get("/", responses=errors(401, 403))
     async def list_batches(self, actor: NamedDependency[Actor]) -> list[BatchOut]:
         return [_batch_out(b) for b in await services.list_batches(actor)]
 
-    @post("/", status_code=201)
+    @post("/", status_code=201, responses=errors(401, 403, 409, 413, 422))
     async def create(self, actor: NamedDependency[Actor], data: JSONBody[BatchIn]) -> BatchOut:
         batch_id = await services.create_batch(actor, data)
         return _batch_out(await services.get_batch(actor, batch_id))
 
-    @get("/{batch_id:int}")
-    async def get_batch(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> BatchOut:
+    @get("/{batch_id:int}", responses=errors(401, 403, 404))
+    async def get_batch(self, actor: NamedDependency[Actor], batch_id: RowId) -> BatchOut:
         return _batch_out(await services.get_batch(actor, batch_id))
 
-    @post("/{batch_id:int}/items", status_code=201)
+    @post("/{batch_id:int}/items", status_code=201, responses=errors(401, 403, 404, 409, 413, 422))
     async def add_items(
-        self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[list[ReviewItemIn]]
+        self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[list[ReviewItemIn]]
     ) -> BatchOut:
         await services.add_items(actor, batch_id, data)
         return _batch_out(await services.get_batch(actor, batch_id))
 
-    @get("/{batch_id:int}/check")
-    async def check(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> list[dict[str, object]]:
+    @get("/{batch_id:int}/check", responses=errors(401, 403, 404))
+    async def check(self, actor: NamedDependency[Actor], batch_id: RowId) -> list[dict[str, object]]:
         return _reasons(await services.check_batch(actor, batch_id))
 
-    @post("/{batch_id:int}/run", status_code=200)
-    async def run(self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[RunIn]) -> RunOut:
+    @post("/{batch_id:int}/run", status_code=200, responses=errors(401, 403, 404, 409, 413, 422))
+    async def run(self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[RunIn]) -> RunOut:
         return await services.run_assignment(actor, batch_id, data.mode, data.seed)
 
-    @get("/{batch_id:int}/results")
-    async def results(self, actor: NamedDependency[Actor], batch_id: FromPath[int]) -> list[ItemResultOut]:
+    @get("/{batch_id:int}/results", responses=errors(401, 403, 404))
+    async def results(self, actor: NamedDependency[Actor], batch_id: RowId) -> list[ItemResultOut]:
         return await services.batch_results(actor, batch_id)
 
-    @post("/{batch_id:int}/reminders", status_code=201)
+    @post("/{batch_id:int}/reminders", status_code=201, responses=errors(401, 403, 404, 413, 422))
     async def remind(
-        self, actor: NamedDependency[Actor], batch_id: FromPath[int], data: JSONBody[ReminderIn]
+        self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[ReminderIn]
     ) -> dict[str, int]:
         return {"id": await services.send_reminder(actor, batch_id, data.expert_id, data.message)}
 
@@ -136,34 +136,35 @@ class MyReviewApi(Controller):
     path = "/api/expert"
     tags = ["Expert portal"]
     guards = [requires_role("expert")]
+    security = SIGNED_IN
 
-    @get("/assignments")
+    @get("/assignments", responses=errors(401, 403, 404))
     async def assignments(self, actor: NamedDependency[Actor]) -> list[MyAssignmentOut]:
         return [MyAssignmentOut(**a) for a in await services.my_assignments(actor)]
 
-    @post("/assignments/{assignment_id:int}/respond", status_code=200)
+    @post("/assignments/{assignment_id:int}/respond", status_code=200, responses=errors(401, 403, 404, 409, 413, 422))
     async def respond(
-        self, actor: NamedDependency[Actor], assignment_id: FromPath[int], data: JSONBody[RespondIn]
+        self, actor: NamedDependency[Actor], assignment_id: RowId, data: JSONBody[RespondIn]
     ) -> dict[str, object]:
         reasons = await services.respond(actor, assignment_id, data.action, data.reason)
         return {"replacement_problems": _reasons(reasons)}
 
-    @put("/assignments/{assignment_id:int}/review")
+    @put("/assignments/{assignment_id:int}/review", responses=errors(401, 403, 404, 409, 413, 422))
     async def review(
-        self, actor: NamedDependency[Actor], assignment_id: FromPath[int], data: JSONBody[ReviewIn]
+        self, actor: NamedDependency[Actor], assignment_id: RowId, data: JSONBody[ReviewIn]
     ) -> dict[str, str]:
         return {"status": await services.save_review(actor, assignment_id, data)}
 
-    @get("/profile")
+    @get("/profile", responses=errors(401, 403, 404))
     async def profile(self, actor: NamedDependency[Actor]) -> ExpertOut:
         return ExpertOut(**await services.my_expert(actor))
 
-    @put("/profile")
+    @put("/profile", responses=errors(401, 403, 404, 413, 422))
     async def update_profile(self, actor: NamedDependency[Actor], data: JSONBody[ProfileIn]) -> ExpertOut:
         await services.update_profile(actor, data)
         return ExpertOut(**await services.my_expert(actor))
 
-    @post("/relations", status_code=201)
+    @post("/relations", status_code=201, responses=errors(401, 403, 404, 413, 422))
     async def add_relation(self, actor: NamedDependency[Actor], data: JSONBody[RelationIn]) -> dict[str, int]:
         return {"id": await services.add_relation(actor, data)}
 

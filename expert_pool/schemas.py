@@ -8,12 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xuehui.openapi import Input, RecordId
 
-class ExpertIn(BaseModel):
+
+class ExpertIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(max_length=50)
     sex: str = Field(default="", max_length=10)
-    birth_year: int | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
     id_number: str = Field(max_length=30)
     title: str = Field(default="", max_length=50)
     rank: str = Field(default="", max_length=20)
@@ -31,7 +33,7 @@ class ExpertIn(BaseModel):
     password: str = Field(default="", max_length=128)
 
 
-class ProfileIn(BaseModel):
+class ProfileIn(Input):
     """What an expert keeps up to date themselves (name, identity number and status stay with the admin)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -65,7 +67,7 @@ class ExpertOut(BaseModel):
     status: str
 
 
-class RelationIn(BaseModel):
+class RelationIn(Input):
     model_config = ConfigDict(extra="forbid")
     relation: Literal["advisor", "student", "relative", "collaborator", "other"]
     person_name: str = Field(min_length=1, max_length=50)
@@ -75,13 +77,13 @@ class RelationIn(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
-class PersonIn(BaseModel):
+class PersonIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=50)
     id_number: str = Field(default="", max_length=30)
 
 
-class ReviewItemIn(BaseModel):
+class ReviewItemIn(Input):
     """One generic item to review. `kind` + `external_id` identify it for the caller (e.g.
     ("nomination", "123")); the pool never looks inside either."""
 
@@ -93,16 +95,16 @@ class ReviewItemIn(BaseModel):
     keywords: list[str] = Field(default_factory=list, max_length=30)
     people: list[PersonIn] = Field(default_factory=list, max_length=100)  # contributors / candidates
     units: list[str] = Field(default_factory=list, max_length=50)  # contributing units
-    society_id: int | None = None  # the nominating society
+    society_id: RecordId | None = None  # the nominating society
     leaders: list[PersonIn] = Field(default_factory=list, max_length=20)  # the nominating body's leadership
     category: str = Field(default="", max_length=60)  # ranking group
     grade: str = Field(default="", max_length=40)
     material: str = Field(default="", max_length=100_000)  # text shown to the assigned experts
     links: list[str] = Field(default_factory=list, max_length=20)
-    excluded_expert_ids: list[int] = Field(default_factory=list)  # nominee's exclusions (at most 3)
+    excluded_expert_ids: list[RecordId] = Field(default_factory=list)  # nominee's exclusions (at most 3)
 
 
-class CriterionIn(BaseModel):
+class CriterionIn(Input):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=30)
     name_zh: str = Field(min_length=1, max_length=100)
@@ -113,7 +115,7 @@ class CriterionIn(BaseModel):
     step: float | None = None
 
 
-class ReviewFormIn(BaseModel):
+class ReviewFormIn(Input):
     model_config = ConfigDict(extra="forbid")
     criteria: list[CriterionIn] = Field(min_length=1, max_length=30)
 
@@ -121,7 +123,7 @@ class ReviewFormIn(BaseModel):
 Mode = Literal["optimal", "fair", "random"]
 
 
-class BatchIn(BaseModel):
+class BatchIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     stage: Literal["remote", "panel"] = "remote"
@@ -135,19 +137,19 @@ class BatchIn(BaseModel):
     items: list[ReviewItemIn] = Field(default_factory=list, max_length=20_000)
 
 
-class RunIn(BaseModel):
+class RunIn(Input):
     model_config = ConfigDict(extra="forbid")
     mode: Mode | None = None
     seed: int | None = Field(default=None, ge=0, lt=2**63)
 
 
-class RespondIn(BaseModel):
+class RespondIn(Input):
     model_config = ConfigDict(extra="forbid")
     action: Literal["accept", "decline", "conflict"]
     reason: str = Field(default="", max_length=2000)
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(Input):
     model_config = ConfigDict(extra="forbid")
     scores: dict[str, float] = Field(default_factory=dict)
     comment: str = Field(default="", max_length=20_000)
@@ -155,15 +157,15 @@ class ReviewIn(BaseModel):
     submit: bool = False
 
 
-class ConflictDecisionIn(BaseModel):
+class ConflictDecisionIn(Input):
     model_config = ConfigDict(extra="forbid")
-    ids: list[int] = Field(min_length=1, max_length=5000)
+    ids: list[RecordId] = Field(min_length=1, max_length=5000)
     decision: Literal["confirm", "dismiss"]
 
 
-class ReminderIn(BaseModel):
+class ReminderIn(Input):
     model_config = ConfigDict(extra="forbid")
-    expert_id: int
+    expert_id: RecordId
     message: str = Field(min_length=1, max_length=2000)
 
 
@@ -234,7 +236,7 @@ class ConflictOut(BaseModel):
     evidence: str
 
 
-class PanelIn(BaseModel):
+class PanelIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     held_on: dt.date | None = None
@@ -242,7 +244,7 @@ class PanelIn(BaseModel):
     threshold: str = Field(default="1/2", max_length=20)  # exact fraction of yes votes
     strict: bool = True  # True: more than the threshold ("more than half"); False: at least ("two-thirds")
     base: Literal["voting", "present", "roll"] = "voting"
-    expert_ids: list[int] = Field(min_length=1, max_length=200)
+    expert_ids: list[RecordId] = Field(min_length=1, max_length=200)
 
 
 class PanelOutcomeOut(BaseModel):

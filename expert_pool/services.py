@@ -111,6 +111,7 @@ from xuehui import idcard
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
+from xuehui.text import line_problems
 
 STATUSES = ("active", "suspended", "retired")
 RANKS = ("senior", "associate_senior", "intermediate", "other")
@@ -224,6 +225,18 @@ def clean_expert(data: ExpertIn | dict[str, Any]) -> CleanExpert:
         problems.append(Reason("expert.rank", "职级无效", "unknown rank", "rank"))
     keywords = [str(k).strip() for k in raw.get("keywords") or [] if str(k).strip()]
     unit = str(raw.get("unit", "")).strip()
+    # An Excel row has no schema: the same one-line and length rules as the form, by field.
+    problems += line_problems(
+        {
+            "name": name,
+            "title": str(raw.get("title", "")).strip(),
+            "unit": unit,
+            "phone": str(raw.get("phone", "")).strip(),
+            "email": str(raw.get("email", "")).strip(),
+            **{f"keywords.{i}": k for i, k in enumerate(keywords)},
+        },
+        max_length=200,
+    )
     values = {
         "name": name,
         "sex": sex,
@@ -1184,11 +1197,13 @@ async def _store_run(actor: Actor, batch_id: int, run: PreparedRun, solved: Solv
         raise AssignmentInfeasible([Reason(code, zh, en, field) for code, zh, en, field in solved.refusal])
     moment = now()
     pinned = {(str(i), str(e)) for i, e in run.pins}
+    # Stored in (item, expert) order, not the solver's: the rows (and their ids) are then the same
+    # for the same assignment however the solver happened to visit the items.
     rows = [
         ReviewAssignment(
             item=int(i), expert=int(e), status="assigned", pinned=(i, e) in pinned, affinity=a, assigned_at=moment
         )
-        for i, e, a in solved.rows
+        for i, e, a in sorted(solved.rows, key=lambda row: (int(row[0]), int(row[1])))
     ]
     summary = {
         "mode": run.mode,

@@ -3,9 +3,11 @@ submission, the association's cycles and formal review, and the public notices."
 
 from __future__ import annotations
 
+from typing import Annotated, TypeAlias
+
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from accounts.rules import Actor
 from nominations import services
@@ -22,7 +24,14 @@ from nominations.schemas import (
     StageIn,
     SubmitIn,
 )
+from xuehui.openapi import SIGNED_IN, QueryText, RowId, errors
 from xuehui.web import requires_role
+
+# A cycle's year in a path, and the optional year filter (0: the current cycle).
+CycleYear: TypeAlias = Annotated[int, PathParameter(ge=2000, le=2100, description="The award cycle's year")]
+YearFilter: TypeAlias = Annotated[
+    int, QueryParameter(ge=0, le=2100, description="The award cycle's year; 0 for the current cycle")
+]
 
 
 def _check_out(check: DraftCheck) -> CheckOut:
@@ -44,56 +53,72 @@ class NominationApi(Controller):
     path = "/api/nominations"
     tags = ["Award nominations"]
     guards = [requires_role("society", "admin")]
+    security = SIGNED_IN
 
-    @get("/")
+    @get("/", responses=errors(401, 403, 404))
     async def list_nominations(
-        self, actor: NamedDependency[Actor], year: FromQuery[int] = 0, status: FromQuery[str] = ""
+        self, actor: NamedDependency[Actor], year: YearFilter = 0, status: QueryText = ""
     ) -> list[NominationOut]:
         return [_out(v) for v in await services.list_nominations(actor, cycle_id=await _cycle(year), status=status)]
 
-    @get("/quota")
-    async def quota(self, actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> list[QuotaOut]:
+    @get("/quota", responses=errors(401, 403, 404))
+    async def quota(self, actor: NamedDependency[Actor], year: YearFilter = 0) -> list[QuotaOut]:
         if actor.society_id is None:
             return []
         return [QuotaOut(**q) for q in await services.society_quotas(actor, await _cycle(year), actor.society_id)]
 
-    @post("/", status_code=201, guards=[requires_role("society")])
+    @post("/", status_code=201, guards=[requires_role("society")], responses=errors(401, 403, 404, 409, 413, 422))
     async def create(self, actor: NamedDependency[Actor], data: JSONBody[NominationIn]) -> NominationOut:
         nomination_id = await services.create_nomination(actor, await _cycle(data.cycle_year), data)
         return _out(await services.get_nomination(actor, nomination_id))
 
-    @get("/{nomination_id:int}")
-    async def get_one(self, actor: NamedDependency[Actor], nomination_id: FromPath[int]) -> NominationOut:
+    @get("/{nomination_id:int}", responses=errors(401, 403, 404))
+    async def get_one(self, actor: NamedDependency[Actor], nomination_id: RowId) -> NominationOut:
         return _out(await services.get_nomination(actor, nomination_id))
 
-    @put("/{nomination_id:int}", guards=[requires_role("society")])
+    @put("/{nomination_id:int}", guards=[requires_role("society")], responses=errors(401, 403, 404, 409, 413, 422))
     async def update(
-        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[NominationIn]
+        self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[NominationIn]
     ) -> NominationOut:
         await services.update_nomination(actor, nomination_id, data)
         return _out(await services.get_nomination(actor, nomination_id))
 
-    @post("/check", status_code=200, guards=[requires_role("society")])
+    @post("/check", status_code=200, guards=[requires_role("society")], responses=errors(401, 403, 404, 413))
     async def check(self, actor: NamedDependency[Actor], data: JSONBody[NominationIn]) -> CheckOut:
         return _check_out(await services.check(actor, await _cycle(data.cycle_year), data))
 
-    @post("/{nomination_id:int}/submit", status_code=200, guards=[requires_role("society")])
+    @post(
+        "/{nomination_id:int}/submit",
+        status_code=200,
+        guards=[requires_role("society")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def submit(
-        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[SubmitIn]
+        self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[SubmitIn]
     ) -> NominationOut:
         await services.submit(actor, nomination_id, data.idempotency_key)
         return _out(await services.get_nomination(actor, nomination_id))
 
-    @post("/{nomination_id:int}/formal-review", status_code=200, guards=[requires_role("admin")])
+    @post(
+        "/{nomination_id:int}/formal-review",
+        status_code=200,
+        guards=[requires_role("admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def formal_review(
-        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[FormalReviewIn]
+        self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[FormalReviewIn]
     ) -> NominationOut:
         await services.formal_review(actor, nomination_id, data.decision, data.reasons)
         return _out(await services.get_nomination(actor, nomination_id))
 
-    @post("/{nomination_id:int}/stages", status_code=200, guards=[requires_role("admin")])
+    @post(
+        "/{nomination_id:int}/stages",
+        status_code=200,
+        guards=[requires_role("admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
     async def record_stage(
-        self, actor: NamedDependency[Actor], nomination_id: FromPath[int], data: JSONBody[StageIn]
+        self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[StageIn]
     ) -> NominationOut:
         await services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note)
         return _out(await services.get_nomination(actor, nomination_id))
@@ -103,9 +128,10 @@ class CycleApi(Controller):
     path = "/api/award-cycles"
     tags = ["Award nominations"]
     guards = [requires_role("admin")]
+    security = SIGNED_IN
 
-    @get("/{year:int}")
-    async def get_cycle(self, year: FromPath[int]) -> dict[str, object]:
+    @get("/{year:int}", responses=errors(401, 403, 404))
+    async def get_cycle(self, year: CycleYear) -> dict[str, object]:
         cycle_id = await services.find_cycle(year)
         row = await services.cycle_row(cycle_id)
         return {
@@ -115,9 +141,9 @@ class CycleApi(Controller):
             "policy": (await services.cycle_policy(cycle_id)).model_dump(mode="json"),
         }
 
-    @put("/{year:int}")
+    @put("/{year:int}", responses=errors(401, 403, 404, 409, 413, 422))
     async def save_cycle(
-        self, actor: NamedDependency[Actor], year: FromPath[int], data: JSONBody[CycleIn]
+        self, actor: NamedDependency[Actor], year: CycleYear, data: JSONBody[CycleIn]
     ) -> dict[str, int]:
         cycle_id = await services.ensure_cycle(actor, year)
         return {"version": await services.save_cycle(actor, cycle_id, data.config, data.policy, data.note)}

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle import Category, Grade
+from xuehui.openapi import Input
 
 
-class ContributorIn(BaseModel):
+class ContributorIn(Input):
     name: str = Field(default="", max_length=50)
     id_number: str = Field(default="", max_length=30)
     birth_date: dt.date | None = None
@@ -20,24 +21,24 @@ class ContributorIn(BaseModel):
     contribution: str = Field(default="", max_length=2000)
 
 
-class UnitIn(BaseModel):
+class UnitIn(Input):
     name: str = Field(default="", max_length=200)
     province_code: str = Field(default="", max_length=6)
 
 
-class PaperIn(BaseModel):
+class PaperIn(Input):
     title: str = Field(default="", max_length=300)
     published_on: dt.date | None = None
     authors: list[str] = Field(default_factory=list, max_length=100)
 
 
-class PatentIn(BaseModel):
+class PatentIn(Input):
     number: str = Field(default="", max_length=50)
     title: str = Field(default="", max_length=300)
     granted_on: dt.date | None = None
 
 
-class NominationBody(BaseModel):
+class NominationBody(Input):
     """Everything of a nomination besides its headline fields; stored as one JSON document."""
 
     model_config = ConfigDict(extra="forbid")
@@ -51,9 +52,9 @@ class NominationBody(BaseModel):
     patents: list[PatentIn] = Field(default_factory=list, max_length=50)
 
 
-class NominationIn(BaseModel):
+class NominationIn(Input):
     model_config = ConfigDict(extra="forbid")
-    cycle_year: int | None = None
+    cycle_year: int | None = Field(default=None, ge=2000, le=2100)
     title: str = Field(default="", max_length=200)
     category: str = Field(default="", max_length=40)
     grade: str = Field(default="", max_length=20)
@@ -80,7 +81,7 @@ class NominationIn(BaseModel):
         )
 
 
-class SubmitIn(BaseModel):
+class SubmitIn(Input):
     model_config = ConfigDict(extra="forbid")
     idempotency_key: str = Field(default="", max_length=64)
 
@@ -119,20 +120,20 @@ class QuotaOut(BaseModel):
     used: int
 
 
-class FormalReviewIn(BaseModel):
+class FormalReviewIn(Input):
     model_config = ConfigDict(extra="forbid")
     decision: str = Field(max_length=20)  # pass | return | reject
     reasons: str = Field(default="", max_length=5000)
 
 
-class CycleIn(BaseModel):
+class CycleIn(Input):
     model_config = ConfigDict(extra="forbid")
     config: dict[str, Any]
     policy: dict[str, Any] | None = None
     note: str = Field(default="", max_length=2000)
 
 
-class NoticeIn(BaseModel):
+class NoticeIn(Input):
     model_config = ConfigDict(extra="forbid")
     kind: str = Field(max_length=20)  # acceptance | results
     title: str = Field(min_length=1, max_length=200)
@@ -159,14 +160,14 @@ class NoticeOut(BaseModel):
     entries: list[NoticeEntryOut]
 
 
-class ObjectionDecisionIn(BaseModel):
+class ObjectionDecisionIn(Input):
     model_config = ConfigDict(extra="forbid")
     state: str = Field(max_length=20)  # investigating | upheld | dismissed
     decision: str = Field(default="", max_length=5000)
     outcome: str = Field(default="", max_length=20)  # disqualify | send_back (when upheld)
 
 
-class StageIn(BaseModel):
+class StageIn(Input):
     model_config = ConfigDict(extra="forbid")
     stage: str = Field(max_length=30)  # remote_review | panel_review | award_committee
     outcome: str = Field(max_length=30)  # passed | failed | awarded | not_awarded
@@ -174,7 +175,7 @@ class StageIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-class SanctionIn(BaseModel):
+class SanctionIn(Input):
     model_config = ConfigDict(extra="forbid")
     kind: str = Field(max_length=30)  # false_material | lobbying | other
     reason: str = Field(min_length=1, max_length=5000)
@@ -184,7 +185,7 @@ class SanctionIn(BaseModel):
 # --- talent recommendations ------------------------------------------------------------------
 
 
-class RecommendationIn(BaseModel):
+class RecommendationIn(Input):
     """A person put forward in a talent programme, as the form or the API gives it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -205,4 +206,4 @@ class RecommendationIn(BaseModel):
     academician_nominators: int | None = Field(default=None, ge=0, le=100)
     same_division_nominators: int | None = Field(default=None, ge=0, le=100)
     # outstanding workers: the exclusion categories that apply (empty: none); None: not declared
-    categories: list[str] | None = None
+    categories: list[Annotated[str, Field(max_length=40)]] | None = Field(default=None, max_length=20)

@@ -72,6 +72,7 @@ from xuehui.clock import now, today
 from xuehui.db import give_slot_back, take_slot, write_transaction
 from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Reason
 from xuehui.idcard import normalise
+from xuehui.text import free_text_problems, line_problems, require_clean
 
 EDITABLE = ("draft", "returned")
 SUBMITTED = ("submitted", "passed", "rejected", "disqualified", "awarded", "not_awarded")
@@ -362,6 +363,7 @@ async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, 
 
 
 async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> int:
+    require_clean(data)
     _society_id, pilot = await _running_award_pilot(actor, "nomination")
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
@@ -388,6 +390,7 @@ async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> 
 
 
 async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn) -> None:
+    require_clean(data)
     current = await get_nomination(actor, nomination_id)
     if current["status"] not in EDITABLE:
         raise Conflict(
@@ -496,10 +499,42 @@ def _as_input(view: dict[str, Any]) -> NominationIn:
     )
 
 
+def _is_unique_violation(error: Exception, column: str) -> bool:
+    """A unique index on `column` refused a write (asyncpg's UniqueViolationError, sqlite3's IntegrityError)."""
+    return type(error).__name__ in ("UniqueViolationError", "IntegrityError") and column in str(error)
+
+
+async def _settle_repeat(
+    table: type[Nomination] | type[Recommendation], record_id: int, key: str | None, error: Exception, what: str
+) -> str:
+    """After a failed submission: when a concurrent request with the same key has meanwhile
+    submitted this record, this one is its repeat and gets the same answer; when the key went to
+    another record, the key was reused. Otherwise the original error stands."""
+    if key is None or not (isinstance(error, DomainError) or _is_unique_violation(error, "idempotency_key")):
+        raise error
+    owner = await table.select(table.id, table.status).where(table.idempotency_key == key).first()
+    if owner is None:
+        raise error
+    if owner["id"] != record_id:
+        reason = Reason(
+            "idempotency.reused", "该提交编号已用于其他推荐", f"this idempotency key was used for another {what}"
+        )
+        raise Conflict(reason) from error
+    return str(owner["status"])
+
+
 async def submit(actor: Actor, nomination_id: int, idempotency_key: str = "") -> str:
     """Submit (or resubmit after correction): every rule must pass; a first submission takes a
-    quota slot atomically. A repeated request with the same idempotency key changes nothing."""
+    quota slot atomically. A repeated request with the same idempotency key changes nothing and
+    gets the first request's answer, also when both arrive at once."""
     key = idempotency_key.strip()[:64] or None
+    try:
+        return await _submit(actor, nomination_id, key)
+    except Exception as error:
+        return await _settle_repeat(Nomination, nomination_id, key, error, "nomination")
+
+
+async def _submit(actor: Actor, nomination_id: int, key: str | None) -> str:
     if key is not None:
         done_before = (
             await Nomination.select(Nomination.id, Nomination.status).where(Nomination.idempotency_key == key).first()
@@ -643,6 +678,8 @@ async def snapshot(actor: Actor, nomination_id: int) -> dict[str, Any]:
 
 async def formal_review(actor: Actor, nomination_id: int, decision: str, reasons: str) -> str:
     _admin(actor)
+    if problems := free_text_problems({"reasons": reasons}):
+        raise InvalidInput(problems)
     current = await get_nomination(actor, nomination_id)
     if current["status"] != "submitted":
         raise Conflict(Reason("review.state", "只能审查已提交的推荐", "only submitted nominations are reviewed"))
@@ -1053,6 +1090,10 @@ async def file_objection(
 ) -> int:
     """An objection from the public against a nomination or a recommended person under notice:
     real identity required, only while the notice is open."""
+    if problems := line_problems({"name": name, "id_number": id_number, "phone": phone, "unit": unit}, 200):
+        raise InvalidInput(problems)
+    if problems := free_text_problems({"reasons": reasons}):
+        raise InvalidInput(problems)
     notice = await public_notice(notice_id)
     if recommendation_id is not None:
         if recommendation_id not in {e.get("recommendation_id") for e in notice["entries"]}:
@@ -1168,6 +1209,8 @@ async def objections(
 
 
 async def respond_to_objection(actor: Actor, objection_id: int, response: str) -> None:
+    if problems := free_text_problems({"response": response}):
+        raise InvalidInput(problems)
     rows = [r for r in await objections(actor) if r["id"] == objection_id]
     if not rows or actor.is_admin:
         raise NotFound(
@@ -1659,6 +1702,7 @@ def _person_headline(data: RecommendationIn) -> list[Reason]:
 
 
 async def create_recommendation(actor: Actor, programme_id: int, data: RecommendationIn) -> int:
+    require_clean(data)
     _society_id, pilot = await _running_award_pilot(actor, "talent")
     await programme_row(programme_id)
     if problems := _person_headline(data):
@@ -1684,6 +1728,7 @@ async def create_recommendation(actor: Actor, programme_id: int, data: Recommend
 
 
 async def update_recommendation(actor: Actor, recommendation_id: int, data: RecommendationIn) -> None:
+    require_clean(data)
     current = await get_recommendation(actor, recommendation_id)
     if current["status"] not in TALENT_EDITABLE:
         raise Conflict(
@@ -1864,8 +1909,16 @@ def _unique_violation(error: Exception) -> bool:
 
 async def submit_recommendation(actor: Actor, recommendation_id: int, idempotency_key: str = "") -> str:
     """Submit (or resubmit after correction): every rule must pass; a first submission takes a
-    slot of the society's quota atomically. The same idempotency key twice changes nothing."""
+    slot of the society's quota atomically. The same idempotency key twice changes nothing and
+    gets the first request's answer, also when both arrive at once."""
     key = idempotency_key.strip()[:64] or None
+    try:
+        return await _submit_recommendation(actor, recommendation_id, key)
+    except Exception as error:
+        return await _settle_repeat(Recommendation, recommendation_id, key, error, "recommendation")
+
+
+async def _submit_recommendation(actor: Actor, recommendation_id: int, key: str | None) -> str:
     if key is not None:
         before = (
             await Recommendation.select(Recommendation.id, Recommendation.status)
@@ -2354,5 +2407,7 @@ async def remote_review_scores(actor: Actor, nomination_ids: list[int]) -> dict[
     may see its own nominations' scores."""
     from expert_pool import services as pool
 
-    outcomes = await pool.item_outcomes(None, "nomination", [str(i) for i in nomination_ids])
+    visible = {row["id"] for row in await list_nominations(actor)}
+    wanted = [str(i) for i in nomination_ids if i in visible]
+    outcomes = await pool.item_outcomes(None, "nomination", wanted)
     return {int(key): value for key, value in outcomes.items()}

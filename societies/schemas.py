@@ -8,9 +8,10 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from societies import rules
+from xuehui.openapi import Input, RecordId
 
 
-class SocietyIn(BaseModel):
+class SocietyIn(Input):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=20)
     name_zh: str = Field(min_length=1, max_length=100)
@@ -31,30 +32,30 @@ class SocietyOut(BaseModel):
     status: str
 
 
-class StageDoc(BaseModel):
+class StageDoc(Input):
     stage: str = Field(max_length=20)
     start: dt.date | None = None
     end: dt.date | None = None
 
 
-class MilestoneDoc(BaseModel):
+class MilestoneDoc(Input):
     title: str = Field(default="", max_length=200)
     due: dt.date | None = None
 
 
-class KpiDoc(BaseModel):
+class KpiDoc(Input):
     key: str = Field(default="", max_length=60)
     name: str = Field(default="", max_length=100)
     unit: str = Field(default="", max_length=20)
     target: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
 
 
-class FundingDoc(BaseModel):
+class FundingDoc(Input):
     source: str = Field(default="", max_length=100)
     amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
 
 
-class LeaderDoc(BaseModel):
+class LeaderDoc(Input):
     name: str = Field(default="", max_length=50)
     rank: str = Field(default="", max_length=40)
     approved_by: str = Field(default="", max_length=40)
@@ -62,7 +63,7 @@ class LeaderDoc(BaseModel):
     resolution_ref: str = Field(default="", max_length=100)
 
 
-class AgreementDoc(BaseModel):
+class AgreementDoc(Input):
     """The task agreement (任务书). Drafts may be incomplete; submission checks completeness."""
 
     model_config = ConfigDict(extra="forbid")
@@ -110,9 +111,9 @@ class AgreementDoc(BaseModel):
         return self.model_copy(update={"kpis": kpis})
 
 
-class PilotIn(BaseModel):
+class PilotIn(Input):
     model_config = ConfigDict(extra="forbid")
-    society_id: int | None = None
+    society_id: RecordId | None = None
     title: str = Field(min_length=1, max_length=200)
     function_type: str = Field(max_length=40)
     department: str = Field(default="", max_length=100)
@@ -135,14 +136,14 @@ class PilotOut(BaseModel):
     current_stage: str | None
 
 
-class ActionIn(BaseModel):
+class ActionIn(Input):
     model_config = ConfigDict(extra="forbid")
     action: str = Field(max_length=30)
     reason: str = Field(default="", max_length=2000)
     signed_on: dt.date | None = None
 
 
-class ReportIn(BaseModel):
+class ReportIn(Input):
     model_config = ConfigDict(extra="forbid")
     kind: str = Field(default="progress", max_length=20)
     period: str = Field(min_length=1, max_length=40)
@@ -161,7 +162,7 @@ class ReportOut(BaseModel):
     created_at: dt.datetime
 
 
-class MeetingIn(BaseModel):
+class MeetingIn(Input):
     model_config = ConfigDict(extra="forbid")
     held_on: dt.date
     attendees: str = Field(default="", max_length=2000)
@@ -175,7 +176,7 @@ class MeetingOut(BaseModel):
     minutes: str
 
 
-class EvaluationIn(BaseModel):
+class EvaluationIn(Input):
     model_config = ConfigDict(extra="forbid")
     evaluator: str = Field(min_length=1, max_length=200)
     evaluated_on: dt.date
@@ -193,7 +194,7 @@ class EvaluationOut(BaseModel):
     findings: str
 
 
-class KpiReadingIn(BaseModel):
+class KpiReadingIn(Input):
     model_config = ConfigDict(extra="forbid")
     kpi_key: str = Field(max_length=60)
     actual: Decimal = Field(max_digits=14, decimal_places=2)
@@ -201,7 +202,7 @@ class KpiReadingIn(BaseModel):
     note: str = Field(default="", max_length=1000)
 
 
-class AmendmentIn(BaseModel):
+class AmendmentIn(Input):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=5000)
     agreement: AgreementDoc
@@ -216,7 +217,7 @@ class AmendmentOut(BaseModel):
     decision_note: str
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Input):
     model_config = ConfigDict(extra="forbid")
     approve: bool
     note: str = Field(default="", max_length=2000)

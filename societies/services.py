@@ -36,6 +36,7 @@ from societies.tables import (
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
+from xuehui.text import require_clean
 
 PUBLIC_STATUSES = ("signed", "implementing", "summarising", "closed")
 
@@ -75,6 +76,7 @@ def _society_problems(data: SocietyIn) -> list[Reason]:
 
 
 async def create_society(actor: Actor | None, data: SocietyIn) -> int:
+    require_clean(data)
     if actor is not None:
         _admin(actor)
     if problems := _society_problems(data):
@@ -90,6 +92,7 @@ async def create_society(actor: Actor | None, data: SocietyIn) -> int:
 
 
 async def update_society(actor: Actor, society_id: int, data: SocietyIn) -> None:
+    require_clean(data)
     _admin(actor)
     if problems := _society_problems(data):
         raise InvalidInput(problems)
@@ -212,6 +215,7 @@ def _pilot_problems(data: PilotIn) -> list[Reason]:
 
 
 async def create_pilot(actor: Actor, data: PilotIn) -> int:
+    require_clean(data)
     society_id = data.society_id if actor.is_admin else actor.society_id
     if society_id is None or not actor.acts_for(society_id):
         raise Forbidden(
@@ -254,6 +258,7 @@ async def create_pilot(actor: Actor, data: PilotIn) -> int:
 
 
 async def update_pilot(actor: Actor, project_id: int, data: PilotIn) -> None:
+    require_clean(data)
     current = await get_pilot(actor, project_id)
     if not rules.editable(current["status"]):
         raise Conflict(
@@ -299,6 +304,7 @@ def submission_problems(agreement: AgreementDoc, department: str) -> list[Reason
 
 async def act(actor: Actor, project_id: int, data: ActionIn) -> str:
     """Take one workflow action; returns the new status."""
+    require_clean(data)
     current = await get_pilot(actor, project_id)
     move = rules.workflow_move(current["status"], data.action, actor.role, current["signed"])
     if isinstance(move, Reason):
@@ -367,6 +373,7 @@ async def act(actor: Actor, project_id: int, data: ActionIn) -> str:
 
 
 async def propose_amendment(actor: Actor, project_id: int, data: AmendmentIn) -> int:
+    require_clean(data)
     current = await get_pilot(actor, project_id)
     if not rules.amendable(current["status"]):
         raise Conflict(
@@ -457,6 +464,7 @@ async def _writable_running_pilot(actor: Actor, project_id: int) -> dict[str, An
 
 
 async def add_report(actor: Actor, project_id: int, data: ReportIn) -> int:
+    require_clean(data)
     current = await _writable_running_pilot(actor, project_id)
     if data.kind not in ("progress", "final_summary"):
         raise InvalidInput(Reason("report.kind", "报告类型无效", "unknown report kind", "kind"))
@@ -484,10 +492,15 @@ async def add_report(actor: Actor, project_id: int, data: ReportIn) -> int:
 
 
 async def set_report_published(actor: Actor, report_id: int, published: bool) -> None:
+    # A report that does not exist and one of another society's pilot get the same answer.
+    hidden = NotFound(Reason("report.not_found", "报告不存在或无权查看", "report not found or not visible to you"))
     row = await ProgressReport.select(ProgressReport.project).where(ProgressReport.id == report_id).first()
     if row is None:
-        raise NotFound(Reason("report.not_found", "报告不存在", "report not found"))
-    current = await get_pilot(actor, row["project"])
+        raise hidden
+    try:
+        current = await get_pilot(actor, row["project"])
+    except NotFound:
+        raise hidden from None
     async with write_transaction():
         await ProgressReport.update({ProgressReport.published: published}).where(ProgressReport.id == report_id)
         await audit(
@@ -501,6 +514,7 @@ async def set_report_published(actor: Actor, report_id: int, published: bool) ->
 
 
 async def add_meeting(actor: Actor, project_id: int, data: MeetingIn) -> int:
+    require_clean(data)
     current = await _writable_running_pilot(actor, project_id)
     if data.held_on > today():
         raise InvalidInput(
@@ -523,6 +537,7 @@ async def add_meeting(actor: Actor, project_id: int, data: MeetingIn) -> int:
 
 
 async def add_evaluation(actor: Actor, project_id: int, data: EvaluationIn) -> int:
+    require_clean(data)
     _admin(actor)
     current = await get_pilot(actor, project_id)
     if current["status"] in ("draft", "submitted"):
@@ -555,6 +570,7 @@ async def add_evaluation(actor: Actor, project_id: int, data: EvaluationIn) -> i
 
 
 async def add_kpi_reading(actor: Actor, project_id: int, data: KpiReadingIn) -> int:
+    require_clean(data)
     current = await _writable_running_pilot(actor, project_id)
     keys = {k.key for k in current["agreement"].kpis}
     if data.kpi_key not in keys:

@@ -1,5 +1,6 @@
 """Sign-in, sessions, CSRF, throttling and API tokens through the real app and database."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -42,6 +43,18 @@ async def test_login_is_throttled_per_account_after_five_failures(client) -> Non
     assert blocked.status_code == 429
     assert "登录失败次数过多" in blocked.text
     assert await Session.count() == 0
+
+
+async def test_simultaneous_wrong_passwords_get_no_more_checks_than_the_limit() -> None:
+    """A burst of guesses at once (as from several instances) gets exactly the limit, not more."""
+    await make_user("alice", "admin")
+    outcomes = await asyncio.gather(
+        *(services.login("alice", "wrong-password", f"10.0.0.{n}") for n in range(12)),
+        return_exceptions=True,
+    )
+    kinds = sorted(type(outcome).__name__ for outcome in outcomes)
+    assert kinds == ["InvalidInput"] * 5 + ["TooManyRequests"] * 7
+    assert await LoginFailure.count() == 5
 
 
 async def test_logout_ends_the_session_at_once(client, other_client) -> None:

@@ -103,6 +103,38 @@ async def registered(plan_id: int, examadmin: Actor, n: int, pay: bool = True, *
     return candidate, reg_id
 
 
+async def approved_registrations(plan_id: int, numbers: range, ticket_prefix: str | None = None) -> list[int]:
+    """Approved, paid candidates written directly (set-up for races), optionally with tickets."""
+    from exams.tables import Registration
+    from xuehui.clock import now
+
+    await Registration.insert(
+        *[
+            Registration(
+                plan=plan_id,
+                id_number=f"ID{n:016d}",
+                name=f"考生{n}",
+                sex="male",
+                birth_date=dt.date(1990, 1, 1),
+                education=30,
+                graduation_date=dt.date(2012, 7, 1),
+                work_start=dt.date(2012, 7, 1),
+                employer=f"单位{n}",
+                subjects='["01", "02"]',
+                status="approved",
+                eligible=True,
+                paid=True,
+                ticket_no=f"{ticket_prefix}{n:06d}" if ticket_prefix else None,
+                created_at=now(),
+                updated_at=now(),
+            )
+            for n in numbers
+        ]
+    )
+    rows = await Registration.select(Registration.id).where(Registration.plan == plan_id).order_by(Registration.id)
+    return [row["id"] for row in rows]
+
+
 def score_sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
     book = Workbook()
     sheet = book.active

@@ -10,8 +10,17 @@ import pytest
 from accounts.tables import AuditEntry
 from exams import services
 from exams.schemas import MoveIn, RecheckDecisionIn, RecheckIn, ReviewIn, RoomIn, ViolationIn
-from exams.tables import ExamPlan, ExamRoom, Score
-from tests.exams.exam_support import PNG, TODAY, exam_society, person, plan_in, registered, score_sheet
+from exams.tables import ExamPlan, ExamRoom, Registration, Score
+from tests.exams.exam_support import (
+    PNG,
+    TODAY,
+    approved_registrations,
+    exam_society,
+    person,
+    plan_in,
+    registered,
+    score_sheet,
+)
 from tests.support import make_user
 from xuehui import jobs
 from xuehui.db import connection_pool, is_sqlite
@@ -162,32 +171,7 @@ async def test_200_concurrent_seat_takes_never_exceed_the_room() -> None:
         examadmin, plan_in(rooms=[RoomIn(site_code="01", site_name="一中", room_no=1, rows=5, columns=6)])
     )
     # 200 approved, paid candidates written directly (setup); seat them concurrently.
-    from exams.tables import Registration as Reg
-    from xuehui.clock import now
-
-    await Reg.insert(
-        *[
-            Reg(
-                plan=plan_id,
-                id_number=f"ID{n:016d}",
-                name=f"考生{n}",
-                sex="male",
-                birth_date=dt.date(1990, 1, 1),
-                education=30,
-                graduation_date=dt.date(2012, 7, 1),
-                work_start=dt.date(2012, 7, 1),
-                employer=f"单位{n}",
-                subjects='["01", "02"]',
-                status="approved",
-                eligible=True,
-                paid=True,
-                created_at=now(),
-                updated_at=now(),
-            )
-            for n in range(200)
-        ]
-    )
-    reg_ids = [r["id"] for r in await Reg.select(Reg.id)]
+    reg_ids = await approved_registrations(plan_id, range(200))
 
     async def take(reg_id: int) -> bool:
         try:
@@ -198,7 +182,7 @@ async def test_200_concurrent_seat_takes_never_exceed_the_room() -> None:
 
     async with connection_pool(0 if is_sqlite() else 20):
         taken = await asyncio.gather(*(take(i) for i in reg_ids))
-    seated = await Reg.select(Reg.seat_no).where(Reg.room.is_not_null())
+    seated = await Registration.select(Registration.seat_no).where(Registration.room.is_not_null())
     assert (sum(taken), len(seated), len({s["seat_no"] for s in seated})) == (30, 30, 30)
     assert (await ExamRoom.select(ExamRoom.used).first())["used"] == 30
 

@@ -1,9 +1,7 @@
 """Who may pass the guards of each expert-pool route. Society users reach none of them, so no
 page or API response open to them can name an expert."""
 
-from tests.access_roles import ADMINS, EXPERT
-
-EXPERTS = frozenset({EXPERT})
+from tests.access_roles import ADMINS, EXPERTS
 
 POLICY = {
     ("GET", "/admin/experts"): ADMINS,
