@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 PG_URL ?= $(or $(XUEHUI_TEST_PG_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: install run test test-sqlite test-postgres lint chromium messages bench clean
+.PHONY: install run test test-sqlite test-postgres lint chromium messages stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy xuehui accounts societies nominations expert_pool exams piccolo_conf.py
+
+## make stress: the fault drills (kill -9, PostgreSQL restart, disk full, two instances, backup under
+## load) and the load test; each prints what was tried and what was lost. Needs root (tmpfs) and a
+## reachable PostgreSQL; never part of `make test`.
+stress: install
+	$(BIN)/python bench/stress/run_all.py
+	$(BIN)/python bench/load_mix.py
 
 ## Refresh the Chinese catalog after changing page strings (then translate the new entries)
 messages: install
