@@ -20,6 +20,7 @@ Every ``.xlsx`` number is an IEEE double; a number with an integral value is rep
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import posixpath
 import re
@@ -256,10 +257,10 @@ def _check_members(archive: zipfile.ZipFile, limits: ExcelLimits) -> None:
             "the file is not a plain .xlsx workbook (perhaps .xlsm or a template); save it as .xlsx",
         )
     for info in infos:
-        _verify_member(archive, info)
+        _verify_member(archive, info, limits)
 
 
-def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ExcelLimits) -> None:
     """Decompress one member from its raw bytes and hold it to what the directory declares.
 
     The limits above trust declared sizes, and calamine (Rust) reads only as many bytes as
@@ -267,8 +268,11 @@ def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     forged archive and is refused here, naming the part. Every XML part is scanned whole for a
     DTD (a billion-laughs or XXE payload can hide behind a long comment, past any prefix scan).
     The output is bounded by the declared size (already capped), never by the compressed data.
+    Worksheets are also scanned for cell references beyond the row and column limits (see
+    `_far_reference`).
     """
     name = info.filename
+    far_reference = _far_reference_finder(limits) if name.startswith("xl/worksheets/") else None
     if info.flag_bits & 0x1:
         raise _reject(
             "encrypted", "工作簿内部文件已加密，请另存为不加密的.xlsx", "the workbook is encrypted; save it unencrypted"
@@ -308,7 +312,9 @@ def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     f"工作簿内部文件{name}含有DOCTYPE或实体声明，已拒绝",
                     f"part {name} of the workbook declares a DOCTYPE or entities and is refused",
                 )
-            tail = window[-16:]
+            if far_reference is not None:
+                _refuse_far_reference(far_reference, window, limits)
+            tail = window[-64:]  # a reference or tag split across two chunks is still seen whole
     finished = decompressor is None or (decompressor.eof and not decompressor.unused_data)
     if produced != info.file_size or not finished or crc != info.CRC:
         raise _reject(
@@ -316,6 +322,47 @@ def _verify_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             f"工作簿已损坏：内部文件{name}的实际数据与声明的大小或校验和不符",
             f"the workbook is damaged: part {name} does not match its declared size or checksum",
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _far_reference_finder(limits: ExcelLimits) -> re.Pattern[bytes]:
+    """A pattern for the cell and row references (`r="B12"`, `r="12"`) that may lie beyond the limits.
+
+    calamine sizes a sheet by its farthest cell and allocates the whole rectangle before anything
+    can be checked: one cell forged at `B1111…` asked for 641 GB and aborted the process (found
+    by bench/fuzz_importer.py). Only references with at least as many digits as the row limit, or
+    as many letters as the last allowed column, can be too far; the pattern picks out just those,
+    so an ordinary sheet costs one C-speed scan. No closing quote is required: a reference cut by
+    a chunk boundary is seen in either chunk.
+    """
+    digits = len(str(limits.max_rows))
+    letters = len(column_letter(limits.max_columns - 1))
+    # It starts with a literal so the scan can skip ahead; the match must follow a space (`r=` is
+    # an attribute of its own, not the tail of `header=`), checked per match.
+    return re.compile(rb'r="([A-Za-z]{%d,}[0-9]*|[A-Za-z]*[0-9]{%d,})' % (letters, digits))
+
+
+def _refuse_far_reference(pattern: re.Pattern[bytes], window: bytes, limits: ExcelLimits) -> None:
+    for found in pattern.finditer(window):
+        if found.start() == 0 or window[found.start() - 1] not in b" \t\r\n":
+            continue
+        ref = found.group(1).decode("ascii")
+        letters = ref.rstrip("0123456789")
+        digits = ref[len(letters) :]
+        shown = ref if len(ref) <= 12 else ref[:12] + "…"
+        # Length first: int() refuses very long digit strings, and a long number is too far anyway.
+        if len(digits) > len(str(limits.max_rows)) or int(digits or 0) > limits.max_rows:
+            raise _reject(
+                "too_many_rows",
+                f"工作表行数超过上限{limits.max_rows}行（单元格{shown}）",
+                f"the sheet has more than {limits.max_rows} rows (cell {shown})",
+            )
+        if letters and (len(letters) > 3 or column_index(letters.upper()) >= limits.max_columns):
+            raise _reject(
+                "too_many_columns",
+                f"工作表列数过多（单元格{shown}），上限为{limits.max_columns}列",
+                f"the sheet has too many columns (cell {shown}); the limit is {limits.max_columns}",
+            )
 
 
 def _raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -168,6 +168,36 @@ def test_too_many_columns_are_refused() -> None:
     assert refusal(data) == ["excel.too_many_columns"]
 
 
+def _with_cell_reference(reference: str) -> bytes:
+    """A small valid workbook whose second header cell claims to sit at `reference`."""
+    data = xlsx([["准考证号", "成绩"], ["T1", 80]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    assert b'r="B1"' in sheet
+    return rewrite(data, replace={"xl/worksheets/sheet1.xml": sheet.replace(b'r="B1"', f'r="{reference}"'.encode())})
+
+
+@pytest.mark.parametrize(
+    ("reference", "code"),
+    [
+        ("B" + "1" * 128, "excel.too_many_rows"),  # found by the fuzzer: calamine asked for 641 GB and aborted
+        ("B1048576", "excel.too_many_rows"),
+        ("B200001", "excel.too_many_rows"),
+        ("XFD1", "excel.too_many_columns"),
+        ("BM1", "excel.too_many_columns"),
+        ("ZZZZZZZZ1", "excel.too_many_columns"),
+        ("bm1", "excel.too_many_columns"),
+    ],
+)
+def test_a_cell_forged_far_away_is_refused_before_the_reader_sizes_the_sheet(reference: str, code: str) -> None:
+    assert refusal(_with_cell_reference(reference)) == [code]
+
+
+def test_cells_at_the_last_allowed_row_and_column_are_read() -> None:
+    _sheet, rows = read_rows(_with_cell_reference("BL200000"))
+    assert (rows[0].number, rows[-1].number, len(rows[-1].cells)) == (1, 200_000, 64)
+
+
 def test_whole_file_reasons_are_bilingual() -> None:
     with pytest.raises(InvalidInput) as caught:
         read_rows(b"nope")
