@@ -2,6 +2,9 @@
 
 import asyncio
 import datetime as dt
+import statistics
+import time
+from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
@@ -9,6 +12,8 @@ from argon2 import PasswordHasher
 from accounts import services
 from accounts.tables import ApiToken, AuditEntry, LoginFailure, Session, User
 from tests.support import PASSWORD, api, csrf, login, make_society, make_user, post_form
+from xuehui.errors import InvalidInput
+from xuehui.settings import get_settings
 
 
 async def test_login_issues_a_fresh_session_id_even_when_one_was_planted(client, other_client) -> None:
@@ -33,6 +38,36 @@ async def test_unknown_user_and_wrong_password_get_the_same_answer(client) -> No
     assert wrong.status_code == unknown.status_code == 422
     assert "用户名或密码不正确" in wrong.text and "用户名或密码不正确" in unknown.text
     assert await LoginFailure.count() == 2
+
+
+@pytest.fixture
+def real_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The production hashing profile, for a test that compares how long answers take."""
+    monkeypatch.setenv("XUEHUI_ARGON2_PROFILE", "rfc9106-low-memory")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+async def test_unknown_user_and_wrong_password_take_the_same_time(real_argon2: None) -> None:
+    """An unknown name still costs one full password check, so timing does not reveal accounts.
+
+    Skipping the check for an unknown name makes it about a hundred times faster than a wrong
+    password; the band below is wide enough for a busy machine and far from that.
+    """
+    await make_user("alice", "admin")
+
+    async def seconds(username: str) -> float:
+        started = time.perf_counter()
+        with pytest.raises(InvalidInput):
+            await services.login(username, "wrong-password", "10.9.9.9")
+        return time.perf_counter() - started
+
+    wrong = [await seconds("alice") for _ in range(4)]
+    unknown = [await seconds("nobody") for _ in range(4)]
+    ratio = statistics.median(unknown) / statistics.median(wrong)
+    assert 0.5 < ratio < 2.0, (wrong, unknown)
 
 
 async def test_login_is_throttled_per_account_after_five_failures(client) -> None:
