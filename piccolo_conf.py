@@ -7,10 +7,10 @@ from typing import Any
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from xuehui.composition import piccolo_apps
 from xuehui.settings import database_url
+from xuehui.sqlite_engine import ReusingSQLiteEngine
 
 
 def make_engine(url: str) -> Engine[Any]:
@@ -18,7 +18,7 @@ def make_engine(url: str) -> Engine[Any]:
         return PostgresEngine(config={"dsn": url})
     path = url.removeprefix("sqlite:///")
     # A long busy timeout: writers queue behind the process-wide write lock rather than fail.
-    return SQLiteEngine(path=path, timeout=30)
+    return ReusingSQLiteEngine(path=path, timeout=30)
 
 
 DB: Engine[Any] = make_engine(database_url())

@@ -23,6 +23,8 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 
+from xuehui.sqlite_engine import ReusingSQLiteEngine
+
 _write_lock: asyncio.Lock | None = None
 _write_lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -126,13 +128,20 @@ async def prepare_sqlite() -> None:
 
 @asynccontextmanager
 async def connection_pool(max_size: int) -> AsyncIterator[None]:
-    """Open the PostgreSQL pool for the app's lifetime; SQLite has no pool.
+    """Open the connection pool for the app's lifetime: asyncpg's on PostgreSQL, the reused
+    statement connections of `ReusingSQLiteEngine` on SQLite.
 
     A size of 0 means no pool (each query opens its own connection): the test suite runs
-    several apps and event loops in one process, and an asyncpg pool belongs to one loop.
+    several apps and event loops in one process, and a pool belongs to one loop.
     """
     db = engine()
-    if isinstance(db, PostgresEngine) and max_size > 0:
+    if isinstance(db, ReusingSQLiteEngine) and max_size > 0:
+        await db.start_connection_pool(max_size)
+        try:
+            yield
+        finally:
+            await db.close_connection_pool()
+    elif isinstance(db, PostgresEngine) and max_size > 0:
         await db.start_connection_pool(min_size=1, max_size=max_size)
         try:
             yield
