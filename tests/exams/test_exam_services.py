@@ -247,6 +247,22 @@ async def test_score_import_lists_every_problem_then_commits_all_rows_in_one_job
     assert record["state"] == "committed"
 
 
+async def test_a_commit_after_the_candidates_changed_validates_again_and_writes_nothing() -> None:
+    """The preview's rows are reused only while candidates and subjects are as they were."""
+    plan_id, examadmin, people, regs = await _scored_plan()
+    (_c0, r0), (_c1, r1), (_c2, _r2) = people
+    t = {i: regs[i]["ticket_no"] for i in regs}
+    n = {i: regs[i]["id_number"] for i in regs}
+    sheet = score_sheet([[t[r0], n[r0], "考生0", "01", 75, "正常"], [t[r1], n[r1], "考生1", "01", 60, "正常"]])
+    record = await _import(examadmin, plan_id, sheet)
+    assert record["state"] == "ready"
+    # corrected by the office after the preview (written directly: set-up)
+    await Registration.update({Registration.id_number: "11010519491231002X"}).where(Registration.id == r1)
+    job = await jobs.wait_for_job(await services.commit_score_import(examadmin, record["id"]))
+    codes = [r["code"] for r in job["errors"] or []]
+    assert (job["state"], codes, await Score.count()) == ("failed", ["score_import.id_mismatch"], 0)
+
+
 async def test_publication_results_recheck_certificate_and_reimport_with_confirmation() -> None:
     plan_id, examadmin, people, regs = await _scored_plan()
     (c0, r0), (c1, r1), (_c2, r2) = people
