@@ -1152,7 +1152,7 @@ def _summary(outcome: dict[str, Any]) -> dict[str, Any]:
 # validating the file a second time (half the time of an import through the pages). Another
 # instance, a restart or any change since the preview finds nothing usable here and validates again.
 _PREVIEWS: OrderedDict[int, tuple[list[Any], list[Any], dict[str, Any]]] = OrderedDict()
-_PREVIEWS_KEPT = 4
+_PREVIEWS_KEPT = 2  # a 100,000-row preview holds about 40 MB
 
 
 def _remember_preview(import_id: int, candidates: list[Any], subjects: list[Any], outcome: dict[str, Any]) -> None:
