@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 PG_URL ?= $(or $(XUEHUI_TEST_PG_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: install run test test-sqlite test-postgres lint chromium messages stress clean
+.PHONY: install run test test-sqlite test-postgres lint chromium wrk messages stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+## Debian's wrk for the load test's /health figures (make stress)
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for the load test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 ## make test: the whole suite on SQLite, then on PostgreSQL when one is reachable
 test: install chromium test-sqlite
@@ -51,7 +57,7 @@ lint: install
 ## make stress: the fault drills (kill -9, PostgreSQL restart, disk full, two instances, backup under
 ## load) and the load test; each prints what was tried and what was lost. Needs root (tmpfs) and a
 ## reachable PostgreSQL; never part of `make test`.
-stress: install
+stress: install wrk
 	$(BIN)/python bench/stress/run_all.py
 	$(BIN)/python bench/load_mix.py
 

@@ -480,6 +480,8 @@ def table(result: dict[str, Any]) -> list[str]:
                 f"| {label} | {w.get('p50', 0):.1f} | | {w.get('p99', 0):.1f} | {w.get('rps', 0):.0f} req/s, "
                 f"non-2xx {w.get('non2xx', 0):.0f} |"
             )
+        else:
+            lines.append(f"| {label} | | | | not measured: `wrk` is not installed (`make wrk`) |")
     return lines
 
 
