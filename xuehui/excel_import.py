@@ -209,9 +209,10 @@ def _check_members(archive: zipfile.ZipFile, limits: ExcelLimits) -> None:
         )
     for info in infos:
         _check_entry_name(info)
-    if len({i.filename for i in infos}) != len(infos):
+    if len({i.filename.casefold() for i in infos}) != len(infos):
         # Two members of one name: readers disagree on which one counts (Python takes the last,
         # another may take the first), so the formula scan and the cell reader could see two sheets.
+        # Part names are compared without case (ECMA-376 Part 2), so `Sheet1.xml` and `sheet1.xml` clash.
         raise _reject(
             "duplicate_entry",
             "工作簿内部含有重名的部件，已拒绝",
@@ -375,6 +376,17 @@ def _raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("bad local header")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
+    local_name = fp.read(name_length)
+    encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    if local_name != info.orig_filename.encode(encoding, errors="replace"):
+        # The directory and the part's own header name different files: readers that go by one or
+        # the other would see different workbooks (the fuzzer's `xL/_rels/…` against `xl/_rels/…`).
+        name = info.filename
+        raise _reject(
+            "corrupt",
+            f"工作簿已损坏：内部文件{name}的名称与其文件头中的名称不一致",
+            f"the workbook is damaged: part {name} is named differently in its own header",
+        )
     fp.seek(info.header_offset + 30 + name_length + extra_length)
     raw = fp.read(info.compress_size)
     if len(raw) != info.compress_size:
@@ -490,7 +502,8 @@ def find_formula_cells(
                     return []
             with archive.open(part) as stream:
                 return list(_formula_cells(stream, columns, min_row))
-    except (*_ZIP_READ_ERRORS, SafeET.ParseError) as exc:
+    except (*_ZIP_READ_ERRORS, SafeET.ParseError, KeyError) as exc:
+        # KeyError: a part the workbook needs (its relationships) is missing.
         raise _reject("unreadable", "无法读取工作簿内容", "the workbook cannot be read") from exc
 
 

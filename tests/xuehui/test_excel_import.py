@@ -152,6 +152,39 @@ def test_a_symlink_entry_is_refused() -> None:
     assert refusal(out.getvalue()) == ["excel.unsafe_entry"]
 
 
+def _renamed_in_directory(data: bytes, name: str, new_name: str) -> bytes:
+    """The central directory names a part `new_name` while its own local header keeps `name`."""
+    assert len(name) == len(new_name)
+    at = data.index(b"PK\x01\x02")  # the first central directory entry
+    head, directory = data[:at], data[at:]
+    assert directory.count(name.encode()) == 1
+    return head + directory.replace(name.encode(), new_name.encode())
+
+
+def test_a_part_named_differently_in_its_own_header_is_refused() -> None:
+    # Found by the fuzzer: the directory said `xL/_rels/...`, the part's header `xl/_rels/...`;
+    # calamine read the sheet while the formula scan found no relationships and crashed.
+    data = _renamed_in_directory(xlsx([["a"]]), "xl/_rels/workbook.xml.rels", "xL/_rels/workbook.xml.rels")
+    assert refusal(data) == ["excel.corrupt"]
+
+
+def test_two_parts_whose_names_differ_only_in_case_are_refused() -> None:
+    data = rewrite(xlsx([["a"]]), add={"xl/worksheets/Sheet1.xml": b"<worksheet/>"})
+    assert refusal(data) == ["excel.duplicate_entry"]
+
+
+def test_a_workbook_without_its_relationships_is_refused_by_the_formula_scan() -> None:
+    data = xlsx([["a", "=1+1"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "xl/_rels/workbook.xml.rels":
+                dst.writestr(info.filename, src.read(info))
+    with pytest.raises(InvalidInput) as caught:
+        find_formula_cells(out.getvalue())
+    assert [r.code for r in caught.value.reasons] == ["excel.unreadable"]
+
+
 def test_a_doctype_in_any_xml_part_is_refused() -> None:
     laughs = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><worksheet/>'
     data = rewrite(xlsx([["a"]]), replace={"xl/worksheets/sheet1.xml": laughs})

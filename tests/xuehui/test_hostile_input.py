@@ -124,6 +124,15 @@ def duplicate_member(data: bytes, name: str, body: bytes) -> bytes:
     return out.getvalue()
 
 
+def rename_in_directory(data: bytes, name: str, new_name: str) -> bytes:
+    """Make the ZIP lie about a name: the directory says `new_name`, the part's own header `name`."""
+    assert len(name) == len(new_name)
+    buf = bytearray(data)
+    at = _directory_entry(buf, name) + 46
+    buf[at : at + len(name)] = new_name.encode()
+    return bytes(buf)
+
+
 def member(data: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(name)
@@ -229,6 +238,13 @@ def hostile_files() -> dict[str, tuple[bytes, str, str, str]]:
             "the workbook contains an unsafe part name ('../../evil.xml') and is refused",
         ),
         "untouched sheet XML of the good file": (sheet, "excel.not_xlsx", *not_xlsx),
+        # Found by the fuzzer: calamine read the sheet, the formula scan found no relationships.
+        "a part named differently in its own header": (
+            rename_in_directory(good, "xl/_rels/workbook.xml.rels", "xL/_rels/workbook.xml.rels"),
+            "excel.corrupt",
+            "工作簿已损坏：内部文件xL/_rels/workbook.xml.rels的名称与其文件头中的名称不一致",
+            "the workbook is damaged: part xL/_rels/workbook.xml.rels is named differently in its own header",
+        ),
         # One reader could take the first of two sheet1.xml, another the last (a formula-free decoy).
         "two parts of one name": (
             duplicate_member(good, SHEET, _sheet_xml(b"decoy")),
