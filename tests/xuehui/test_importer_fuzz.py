@@ -145,9 +145,10 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 @st.composite
 def restructured(draw: st.DrawFn) -> bytes:
-    """A well-formed ZIP whose members are swapped, dropped, renamed or replaced by random XML."""
+    """A well-formed ZIP whose members are swapped, dropped, renamed or replaced by random XML, or
+    whose directory names a member otherwise than the member's own header does."""
     members = _members(draw(st.sampled_from(SEEDS)))
-    how = draw(st.sampled_from(["swap", "drop", "xml", "rename", "duplicate"]))
+    how = draw(st.sampled_from(["swap", "drop", "xml", "rename", "recase", "mislabel", "duplicate"]))
     i = draw(st.integers(0, len(members) - 1))
     j = draw(st.integers(0, len(members) - 1))
     if how == "swap":
@@ -157,12 +158,31 @@ def restructured(draw: st.DrawFn) -> bytes:
         del members[i]
     elif how == "rename":
         members[i] = (draw(st.sampled_from(["xl/worksheets/sheet2.xml", "xl/workbook.xml", "x"])), members[i][1])
+    elif how == "recase":
+        members[i] = (_recased(members[i][0], draw(st.integers(0, len(members[i][0]) - 1))), members[i][1])
+    elif how == "mislabel":
+        # The fuzzer's find: `xL/_rels/...` in the directory, `xl/_rels/...` in the member's header.
+        name = members[i][0]
+        return _relabel_in_directory(_zip(members), name, _recased(name, draw(st.integers(0, len(name) - 1))))
     elif how == "duplicate":
         members.append(members[i])
     else:
         target = draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml"]))
         members = [(n, draw(random_xml()) if n == target else b) for n, b in members]
     return _zip(members)
+
+
+def _recased(name: str, at: int) -> str:
+    """`name` with the first cased letter from `at` on (else before it) in the other case."""
+    order = list(range(at, len(name))) + list(range(at))
+    k = next((k for k in order if name[k].swapcase() != name[k]), at)
+    return name[:k] + name[k].swapcase() + name[k + 1 :]
+
+
+def _relabel_in_directory(data: bytes, name: str, new_name: str) -> bytes:
+    at = data.index(b"PK\x01\x02")  # the central directory follows every member
+    old, new = name.encode(), new_name.encode()
+    return data[:at] + data[at:].replace(old, new, 1) if len(old) == len(new) else data
 
 
 TAGS = ["worksheet", "sheetData", "row", "c", "v", "f", "is", "t", "x:c", "sheet", "sheets", "si", "dimension"]
