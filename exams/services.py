@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -1364,26 +1364,16 @@ async def commit_score_import(actor: Actor | None, import_id: int, confirm_repla
         return {**_summary(outcome), "version": version}
 
     previewed = _preview_still_valid(import_id, candidates, subjects)
-    if previewed is not None:
-
-        async def commit_previewed(_: None) -> dict[str, Any]:
-            return await commit(previewed)
-
-        job_id = await jobs.start_job(
-            actor, "exams.score_commit", validated_at_preview, commit=commit_previewed, society_id=plan["society_id"]
-        )
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
+    on_done: Callable[[Any], Awaitable[dict[str, Any]]]
+    if previewed is None:
+        work, args, on_done = validate_score_file, (stored[0], candidates, subjects, _limits()), commit
     else:
-        job_id = await jobs.start_job(
-            actor,
-            "exams.score_commit",
-            validate_score_file,
-            stored[0],
-            candidates,
-            subjects,
-            _limits(),
-            commit=commit,
-            society_id=plan["society_id"],
-        )
+        work, args, on_done = validated_at_preview, (), lambda _: commit(previewed)
+    job_id = await jobs.start_job(
+        actor, "exams.score_commit", work, *args, commit=on_done, society_id=plan["society_id"]
+    )
     async with write_transaction():
         await ScoreImport.update({ScoreImport.commit_job: job_id}).where(ScoreImport.id == import_id)
     return job_id

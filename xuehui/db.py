@@ -135,17 +135,14 @@ async def connection_pool(max_size: int) -> AsyncIterator[None]:
     several apps and event loops in one process, and a pool belongs to one loop.
     """
     db = engine()
-    if isinstance(db, ReusingSQLiteEngine) and max_size > 0:
+    if max_size > 0 and isinstance(db, ReusingSQLiteEngine):
         await db.start_connection_pool(max_size)
-        try:
-            yield
-        finally:
-            await db.close_connection_pool()
-    elif isinstance(db, PostgresEngine) and max_size > 0:
+    elif max_size > 0 and isinstance(db, PostgresEngine):
         await db.start_connection_pool(min_size=1, max_size=max_size)
-        try:
-            yield
-        finally:
-            await db.close_connection_pool()
     else:
         yield
+        return
+    try:
+        yield
+    finally:
+        await db.close_connection_pool()
