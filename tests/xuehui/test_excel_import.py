@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pytest
 from openpyxl import Workbook
 
+from tests.xuehui.forged_zip import rename_in_directory
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_import import (
     CellKind,
@@ -152,19 +153,10 @@ def test_a_symlink_entry_is_refused() -> None:
     assert refusal(out.getvalue()) == ["excel.unsafe_entry"]
 
 
-def _renamed_in_directory(data: bytes, name: str, new_name: str) -> bytes:
-    """The central directory names a part `new_name` while its own local header keeps `name`."""
-    assert len(name) == len(new_name)
-    at = data.index(b"PK\x01\x02")  # the first central directory entry
-    head, directory = data[:at], data[at:]
-    assert directory.count(name.encode()) == 1
-    return head + directory.replace(name.encode(), new_name.encode())
-
-
 def test_a_part_named_differently_in_its_own_header_is_refused() -> None:
     # Found by the fuzzer: the directory said `xL/_rels/...`, the part's header `xl/_rels/...`;
     # calamine read the sheet while the formula scan found no relationships and crashed.
-    data = _renamed_in_directory(xlsx([["a"]]), "xl/_rels/workbook.xml.rels", "xL/_rels/workbook.xml.rels")
+    data = rename_in_directory(xlsx([["a"]]), "xl/_rels/workbook.xml.rels", "xL/_rels/workbook.xml.rels")
     assert refusal(data) == ["excel.corrupt"]
 
 

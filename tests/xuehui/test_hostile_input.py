@@ -27,6 +27,7 @@ from nominations import services as nominations
 from tests.exams.exam_support import PNG, exam_society, person, plan_in, registered, score_sheet
 from tests.nominations.support import demo_nomination, nominating_society
 from tests.support import api, csrf, login, make_user
+from tests.xuehui.forged_zip import directory_entry, rename_in_directory
 from xuehui import idcard
 from xuehui.clock import today
 from xuehui.db import engine, is_sqlite
@@ -95,22 +96,12 @@ def patch_member(data: bytes, name: str, *, file_size: int | None = None, crc: i
     buf = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         local = archive.getinfo(name).header_offset
-    for offset, size_at, crc_at in ((local, 22, 14), (_directory_entry(buf, name), 24, 16)):
+    for offset, size_at, crc_at in ((local, 22, 14), (directory_entry(buf, name), 24, 16)):
         if file_size is not None:
             struct.pack_into("<I", buf, offset + size_at, file_size)
         if crc is not None:
             struct.pack_into("<I", buf, offset + crc_at, crc)
     return bytes(buf)
-
-
-def _directory_entry(buf: bytearray, name: str) -> int:
-    at = 0
-    while (at := buf.find(b"PK\x01\x02", at)) >= 0:
-        length = struct.unpack_from("<H", buf, at + 28)[0]
-        if bytes(buf[at + 46 : at + 46 + length]) == name.encode():
-            return at
-        at += 4
-    raise AssertionError(f"{name} not in the central directory")
 
 
 def duplicate_member(data: bytes, name: str, body: bytes) -> bytes:
@@ -122,15 +113,6 @@ def duplicate_member(data: bytes, name: str, body: bytes) -> bytes:
             warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": the point of this file
             dst.writestr(name, body)
     return out.getvalue()
-
-
-def rename_in_directory(data: bytes, name: str, new_name: str) -> bytes:
-    """Make the ZIP lie about a name: the directory says `new_name`, the part's own header `name`."""
-    assert len(name) == len(new_name)
-    buf = bytearray(data)
-    at = _directory_entry(buf, name) + 46
-    buf[at : at + len(name)] = new_name.encode()
-    return bytes(buf)
 
 
 def member(data: bytes, name: str) -> bytes:

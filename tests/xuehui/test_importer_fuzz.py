@@ -26,6 +26,7 @@ from exams.rules.score_import import SCORE_HEADER_ALIASES, SCORE_NO_FORMULA_FIEL
 from exams.score_work import validate_score_file
 from exams.services import _read_fee_table
 from expert_pool.excel import parse_experts, template_bytes
+from tests.xuehui.forged_zip import rename_in_directory
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_import import ExcelLimits, read_table
 
@@ -163,7 +164,7 @@ def restructured(draw: st.DrawFn) -> bytes:
     elif how == "mislabel":
         # The fuzzer's find: `xL/_rels/...` in the directory, `xl/_rels/...` in the member's header.
         name = members[i][0]
-        return _relabel_in_directory(_zip(members), name, _recased(name, draw(st.integers(0, len(name) - 1))))
+        return rename_in_directory(_zip(members), name, _recased(name, draw(st.integers(0, len(name) - 1))))
     elif how == "duplicate":
         members.append(members[i])
     else:
@@ -177,12 +178,6 @@ def _recased(name: str, at: int) -> str:
     order = list(range(at, len(name))) + list(range(at))
     k = next((k for k in order if name[k].swapcase() != name[k]), at)
     return name[:k] + name[k].swapcase() + name[k + 1 :]
-
-
-def _relabel_in_directory(data: bytes, name: str, new_name: str) -> bytes:
-    at = data.index(b"PK\x01\x02")  # the central directory follows every member
-    old, new = name.encode(), new_name.encode()
-    return data[:at] + data[at:].replace(old, new, 1) if len(old) == len(new) else data
 
 
 TAGS = ["worksheet", "sheetData", "row", "c", "v", "f", "is", "t", "x:c", "sheet", "sheets", "si", "dimension"]
