@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from xuehui.errors import Reason
+from xuehui.errors import Forbidden, Reason
 
 Role = Literal["admin", "society", "expert", "exam_admin", "candidate"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -122,3 +122,15 @@ class Actor:
     def acts_for(self, society_id: int) -> bool:
         """True when this actor may read and write the records of `society_id`."""
         return self.is_admin or (self.role in SOCIETY_ROLES and self.society_id == society_id)
+
+
+def require_admin(actor: Actor) -> None:
+    """Refuse anyone but association staff (the one admin check every service uses)."""
+    if not actor.is_admin:
+        raise Forbidden(Reason("forbidden", "只有管理员可以执行此操作", "only administrators may do this"))
+
+
+def require_role(actor: Actor, roles: tuple[str, ...]) -> None:
+    """Refuse anyone whose role is not one of `roles`."""
+    if actor.role not in roles:
+        raise Forbidden(Reason("forbidden", "您的角色不能执行此操作", "your role may not do this"))

@@ -18,6 +18,7 @@ from accounts.rules import (
     Actor,
     login_refusal,
     password_problems,
+    require_admin,
     session_expired,
     should_touch,
     validate_role,
@@ -253,11 +254,6 @@ async def change_password(actor: Actor, current: str, new: str) -> str:
 # --- users ---------------------------------------------------------------------------------
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise Forbidden(Reason("forbidden", "只有管理员可以执行此操作", "only administrators may do this"))
-
-
 async def create_user(
     actor: Actor | None,
     *,
@@ -272,7 +268,7 @@ async def create_user(
 ) -> int:
     """Create an account. `actor` None means the command line (trusted operator)."""
     if actor is not None:
-        _require_admin(actor)
+        require_admin(actor)
     settings = settings or get_settings()
     username = username.strip()
     problems: list[Reason] = []
@@ -317,7 +313,7 @@ async def create_user(
 
 async def set_active(actor: Actor, user_id: int, active: bool) -> None:
     """Enable or disable an account; disabling ends its sessions and revokes nothing else."""
-    _require_admin(actor)
+    require_admin(actor)
     if user_id == actor.user_id and not active:
         raise Conflict(Reason("user.self_disable", "不能停用自己的账号", "you cannot disable your own account"))
     async with write_transaction():
@@ -342,7 +338,7 @@ USER_COLUMNS = (
 
 
 async def list_users(actor: Actor, role: str = "", society_id: int | None = None) -> list[dict[str, Any]]:
-    _require_admin(actor)
+    require_admin(actor)
     query = User.select(*USER_COLUMNS).order_by(User.username)
     if role:
         query = query.where(User.role == role)

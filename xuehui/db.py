@@ -13,6 +13,7 @@ transaction (`take_slot`): exact on both databases without a retry loop (F3).
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -146,3 +147,23 @@ async def connection_pool(max_size: int) -> AsyncIterator[None]:
         yield
     finally:
         await db.close_connection_pool()
+
+
+def is_unique_violation(error: BaseException, column: str | None = None) -> bool:
+    """A unique index refused a write: asyncpg's UniqueViolationError or sqlite3's IntegrityError
+    naming a UNIQUE constraint. With `column`, only when that column's index refused it."""
+    name = type(error).__name__
+    text = str(error)
+    if name == "UniqueViolationError":
+        found = True
+    elif name == "IntegrityError":
+        found = "UNIQUE" in text.upper()
+    else:
+        return False
+    return found and (column is None or column in text)
+
+
+def json_value(raw: Any) -> Any:
+    """A JSON column's value as Python data: PostgreSQL's driver hands back text, SQLite's too,
+    and a value built in this process may already be decoded."""
+    return json.loads(raw) if isinstance(raw, str | bytes) else raw

@@ -1,8 +1,8 @@
-"""Tables of the frame itself: background jobs (DESIGN.md "Long work")."""
+"""Tables of the frame itself: background jobs (DESIGN.md "Long work") and the file store."""
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Bytea, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -23,3 +23,15 @@ class Job(Table, tablename="xh_job"):
     started_at = Timestamptz(null=True, default=None)
     heartbeat_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+
+
+class StoredFile(Table, tablename="xh_file"):
+    """Every uploaded file's bytes, once, content-addressed by SHA-256 (DESIGN.md "The file store").
+    The records that own a file keep its name, purpose and owner; this table only the bytes."""
+
+    id: Serial
+    sha256 = Varchar(length=64, unique=True)
+    media_type = Varchar(length=100)
+    size = Integer()
+    content = Bytea()
+    created_at = Timestamptz()
