@@ -3,6 +3,7 @@ score-import jobs, and the public result look-up and certificate verification.""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from litestar import Controller, get, post
@@ -106,7 +107,7 @@ class ExamPlanApi(Controller):
         ] = None,
     ) -> list[dict[str, Any]]:
         wanted = society_id if actor.is_admin and society_id is not None else actor.society_id
-        return await services.pilot_kpis(wanted) if wanted is not None else []
+        return [asdict(k) for k in await services.pilot_kpis(wanted)] if wanted is not None else []
 
 
 class ExamRegistrationApi(Controller):

@@ -54,6 +54,7 @@ from exams.tables import (
     ScoreImport,
     Violation,
 )
+from societies.kpis import LiveKpi, percent
 from societies.services import active_pilot_of_type
 from xuehui import idcard, jobs
 from xuehui.clock import CHINA, aware, now, today
@@ -1882,7 +1883,7 @@ async def verify_certificate(raw: str) -> dict[str, Any]:
 # --- pilot-project KPIs ----------------------------------------------------------------------
 
 
-async def pilot_kpis(society_id: int, function_type: str = "exam_administration") -> list[dict[str, Any]]:
+async def pilot_kpis(society_id: int, function_type: str = "exam_administration") -> list[LiveKpi]:
     """The society's exam-administration KPIs, computed live (the pilot page shows them through
     `xuehui.composition.kpi_providers`): candidates served (approved registrations), pass rate
     (subjects passed / subjects sat in published plans) and on-time publication (published plans
@@ -1907,23 +1908,8 @@ async def pilot_kpis(society_id: int, function_type: str = "exam_administration"
     pass_rate = round(100 * passed / sat, 1) if sat else None
     punctual = round(100 * on_time / published, 1) if published else None
 
-    def pct(value: float | None) -> str:
-        return "—" if value is None else f"{value}%"
-
     return [
-        {
-            "key": "candidates_served",
-            "zh": "服务考生人数",
-            "en": "Candidates served",
-            "value": str(served),
-            "number": served,
-        },
-        {"key": "pass_rate", "zh": "科目合格率", "en": "Pass rate", "value": pct(pass_rate), "number": pass_rate},
-        {
-            "key": "on_time_publication",
-            "zh": "按时公布成绩比例",
-            "en": "On-time publication",
-            "value": pct(punctual),
-            "number": punctual,
-        },
+        LiveKpi("candidates_served", "服务考生人数", "Candidates served", str(served), served),
+        LiveKpi("pass_rate", "科目合格率", "Pass rate", percent(pass_rate), pass_rate),
+        LiveKpi("on_time_publication", "按时公布成绩比例", "On-time publication", percent(punctual), punctual),
     ]

@@ -68,6 +68,7 @@ from nominations.tables import (
     TalentQuota,
 )
 from societies import services as societies
+from societies.kpis import LiveKpi, percent
 from xuehui.clock import now, today
 from xuehui.db import give_slot_back, take_slot, write_transaction
 from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, Reason
@@ -1440,23 +1441,36 @@ async def record_winners(actor: Actor, cycle_id: int) -> int:
     return count
 
 
-async def pilot_kpis(society_id: int, function_type: str) -> list[dict[str, Any]]:
+async def pilot_kpis(society_id: int, function_type: str) -> list[LiveKpi]:
     """The award-nomination pilot's KPIs, computed live from the nomination records."""
     if function_type != "award_nomination":
         return []
     kpis = await society_kpis(society_id)
 
     def pct(value: float | None) -> str:
-        return "—" if value is None else f"{value * 100:.0f}%"
+        return percent(None if value is None else round(value * 100))
+
+    def rate(value: float | None) -> float | None:
+        return None if value is None else round(value * 100, 1)
 
     talent = await talent_kpis(society_id)
     return [
-        {"zh": "推荐项目数", "en": "Nominations submitted", "value": str(kpis["submitted"])},
-        {"zh": "形式审查通过率", "en": "Formal-review pass rate", "value": pct(kpis["pass_rate"])},
-        {"zh": "获奖率", "en": "Award rate", "value": pct(kpis["award_rate"])},
-        {"zh": "推荐人才数", "en": "People recommended", "value": str(talent["submitted"])},
-        {"zh": "人才推荐形式审查通过数", "en": "Recommendations past formal review", "value": str(talent["passed"])},
-        {"zh": "人才入选数", "en": "People selected", "value": str(talent["selected"])},
+        LiveKpi("submitted", "推荐项目数", "Nominations submitted", str(kpis["submitted"]), kpis["submitted"]),
+        LiveKpi(
+            "pass_rate", "形式审查通过率", "Formal-review pass rate", pct(kpis["pass_rate"]), rate(kpis["pass_rate"])
+        ),
+        LiveKpi("award_rate", "获奖率", "Award rate", pct(kpis["award_rate"]), rate(kpis["award_rate"])),
+        LiveKpi(
+            "people_recommended", "推荐人才数", "People recommended", str(talent["submitted"]), talent["submitted"]
+        ),
+        LiveKpi(
+            "people_passed",
+            "人才推荐形式审查通过数",
+            "Recommendations past formal review",
+            str(talent["passed"]),
+            talent["passed"],
+        ),
+        LiveKpi("people_selected", "人才入选数", "People selected", str(talent["selected"]), talent["selected"]),
     ]
 
 

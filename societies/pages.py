@@ -15,6 +15,7 @@ from accounts import services as accounts
 from accounts.rules import Actor
 from societies import rules, services
 from societies.forms import BLANK_ROWS, agreement_from_form, form_values, pilot_from_form
+from societies.kpis import live_kpis
 from societies.schemas import (
     ActionIn,
     AmendmentIn,
@@ -25,7 +26,6 @@ from societies.schemas import (
     SocietyIn,
 )
 from xuehui.clock import today
-from xuehui.composition import kpi_providers
 from xuehui.errors import DomainError, InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
 from xuehui.i18n import gettext as _
@@ -394,9 +394,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
 async def _pilot_context(actor: Actor, project_id: int) -> dict[str, Any]:
     records = await services.project_records(actor, project_id)
     project = records["project"]
-    derived = [
-        row for provider in kpi_providers() for row in await provider(project["society_id"], project["function_type"])
-    ]
+    derived = await live_kpis(project["society_id"], project["function_type"])
     return {
         **records,
         "derived_kpis": derived,

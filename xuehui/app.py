@@ -30,7 +30,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from xuehui import db
-from xuehui.composition import route_lists, template_directories
+from xuehui.composition import register_kpi_providers, route_lists, template_directories
 from xuehui.errors import DomainError, Reason
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.jobs import fail_stale_jobs
@@ -273,6 +273,7 @@ def route_handlers() -> list[Any]:
 
 
 def create_app() -> Litestar:
+    register_kpi_providers()
     settings = get_settings()
     template_dirs: list[Path | os.PathLike[Any] | str] = [*template_directories()]
     return Litestar(

@@ -55,14 +55,12 @@ def commands() -> list[Any]:
     return found
 
 
-def kpi_providers() -> list[Any]:
-    """`pilot_kpis(society_id, function_type)` of each domain package that has one: the KPIs a
-    pilot project derives live from that package's records (nominations, exams...)."""
-    found: list[Any] = []
-    for pkg in PACKAGES:
-        if pkg in ("xuehui", "accounts", "societies") or not _has_module(f"{pkg}.services"):
-            continue
-        provider = getattr(importlib.import_module(f"{pkg}.services"), "pilot_kpis", None)
-        if provider is not None:
-            found.append(provider)
-    return found
+def register_kpi_providers() -> None:
+    """Hand the pilot pages the live KPIs of the packages that derive them, explicitly: each
+    provider answers `(society_id, function_type)` with `societies.kpis.LiveKpi` rows."""
+    from exams.services import pilot_kpis as exam_kpis
+    from nominations.services import pilot_kpis as award_kpis
+    from societies.kpis import register_kpi_provider
+
+    register_kpi_provider(award_kpis)
+    register_kpi_provider(exam_kpis)

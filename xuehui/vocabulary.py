@@ -74,3 +74,14 @@ def label_of(name: str, code: str | None) -> str:
 
 def registered() -> dict[str, type[Labelled]]:
     return dict(_REGISTRY)
+
+
+def action_label(code: str) -> str:
+    """The label of an audit-log action: each package registers its actions as a vocabulary
+    named `audit.<package>`; an action no package defines is shown as it is."""
+    for name, found in _REGISTRY.items():
+        if name.startswith("audit."):
+            member = found.parse(code)
+            if member is not None:
+                return member.label()
+    return code

@@ -331,7 +331,7 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     versions = await Score.select(Score.version, Score.current).where(Score.registration == r0).order_by(Score.id)
     assert [(v["version"], v["current"]) for v in versions] == [(1, False), (1, False), (2, True), (2, True)]
     society_id = (await services.get_plan(examadmin, plan_id))["society_id"]
-    kpis = {k["key"]: (k["number"], k["value"]) for k in await services.pilot_kpis(society_id, "exam_administration")}
+    kpis = {k.key: (k.number, k.value) for k in await services.pilot_kpis(society_id, "exam_administration")}
     assert kpis == {
         "candidates_served": (3, "3"),
         "pass_rate": (60.0, "60.0%"),

@@ -275,7 +275,7 @@ async def test_an_earlier_winner_is_refused_in_the_next_edition() -> None:
     codes = [r.code for r in await services.check_recommendation(nominator, following, young("甲", 20))]
     assert "talent.youth.earlier_winner" in codes
     kpis = await services.pilot_kpis(society_id, "award_nomination")
-    assert [(k["zh"], k["value"]) for k in kpis[3:]] == [
+    assert [(k.zh, k.value) for k in kpis[3:]] == [
         ("推荐人才数", "1"),
         ("人才推荐形式审查通过数", "1"),
         ("人才入选数", "1"),
