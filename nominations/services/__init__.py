@@ -1,0 +1,223 @@
+"""Award-nomination and talent-recommendation use cases, one module per area:
+- `_shared`: what several use cases share: labels, not-found answers, the running-pilot check.
+- `adjustment`: The dynamic eligibility adjustment (遴选和动态调整): runs, overrides, publication.
+- `ballots`: The selection committee's anonymous ballot on recommendations.
+- `cycles`: Award cycles (评审年度): their configuration, policy and versions.
+- `kpis`: Live KPIs of a society's award-nomination pilot.
+- `notices`: Public notices (公示) of accepted nominations and of proposed talent lists.
+- `objections`: Objections (异议) from the public against entries under notice, and their handling.
+- `programmes`: Talent programmes (人才推荐项目) and their per-society quotas.
+- `projects`: Project nominations (项目推荐): drafts, the live check, submission, withdrawal, snapshots.
+- `quotas`: Society quotas (推荐名额) per cycle and category.
+- `remote_review`: Remote review of nominations through the expert pool.
+- `results`: Stage results, winners and final talent lists.
+- `review`: Formal review (形式审查) of nominations and recommendations, and their history steps.
+- `sanctions`: Sanctions on a society after a nomination's misconduct.
+- `talent`: Talent recommendations (人才推荐): drafts, materials, the live check, submission, snapshots.
+
+Rules decide (`nominations/rules`); each use case loads what they need, writes in one
+transaction, keeps quotas exact with conditional updates and audits every change. The
+submission workflow shared with every other kind of submission lives in `xuehui/submission`.
+"""
+
+from nominations.services._shared import (
+    CATEGORY_LABELS,
+    EDITABLE,
+    KIND_NAMES,
+    STATUS_NAMES,
+    SUBMITTED,
+    TALENT_STATUS_NAMES,
+)
+from nominations.services.adjustment import (
+    adjustment_runs,
+    adjustment_table,
+    override_row,
+    publish_adjustment,
+    published_adjustment,
+    run_adjustment,
+)
+from nominations.services.ballots import (
+    ballot_rule,
+    ballots,
+    record_ballot,
+)
+from nominations.services.cycles import (
+    cycle_config,
+    cycle_policy,
+    cycle_row,
+    cycle_versions,
+    cycles,
+    ensure_cycle,
+    find_cycle,
+    latest_cycle_id,
+    save_cycle,
+)
+from nominations.services.kpis import (
+    pilot_kpis,
+    society_kpis,
+    talent_kpis,
+)
+from nominations.services.notices import (
+    notice_end,
+    public_notice,
+    public_notices,
+    publish_notice,
+    publish_talent_notice,
+)
+from nominations.services.objections import (
+    MAX_EVIDENCE_BYTES,
+    decide_objection,
+    file_objection,
+    objections,
+    respond_to_objection,
+)
+from nominations.services.programmes import (
+    TALENT_EDITABLE,
+    TALENT_LIVE,
+    ensure_programme,
+    open_programmes,
+    programme_config,
+    programme_row,
+    programmes,
+    save_programme,
+    set_talent_quota,
+    talent_quota,
+    talent_quotas,
+)
+from nominations.services.projects import (
+    check,
+    create_nomination,
+    get_nomination,
+    list_nominations,
+    snapshot,
+    submit,
+    update_nomination,
+    withdraw,
+)
+from nominations.services.quotas import (
+    set_quota,
+    society_quotas,
+)
+from nominations.services.remote_review import (
+    REMOTE_REVIEW_FORM,
+    remote_review_scores,
+    send_to_remote_review,
+)
+from nominations.services.results import (
+    STAGES,
+    final_list,
+    finalise_list,
+    record_stage,
+    record_winners,
+)
+from nominations.services.review import (
+    TALENT_CORRECTION_WORKING_DAYS,
+    formal_review,
+    recommendation_steps,
+    review_recommendation,
+    review_steps,
+)
+from nominations.services.sanctions import (
+    add_years_months,
+    sanction_nomination,
+)
+from nominations.services.talent import (
+    MAX_MATERIAL_BYTES,
+    add_material,
+    check_recommendation,
+    create_recommendation,
+    get_recommendation,
+    list_recommendations,
+    ready_for_expert_review,
+    recommendation_materials,
+    recommendation_snapshot,
+    submit_recommendation,
+    update_recommendation,
+)
+
+__all__ = [
+    "CATEGORY_LABELS",
+    "EDITABLE",
+    "KIND_NAMES",
+    "MAX_EVIDENCE_BYTES",
+    "MAX_MATERIAL_BYTES",
+    "REMOTE_REVIEW_FORM",
+    "STAGES",
+    "STATUS_NAMES",
+    "SUBMITTED",
+    "TALENT_CORRECTION_WORKING_DAYS",
+    "TALENT_EDITABLE",
+    "TALENT_LIVE",
+    "TALENT_STATUS_NAMES",
+    "add_material",
+    "add_years_months",
+    "adjustment_runs",
+    "adjustment_table",
+    "ballot_rule",
+    "ballots",
+    "check",
+    "check_recommendation",
+    "create_nomination",
+    "create_recommendation",
+    "cycle_config",
+    "cycle_policy",
+    "cycle_row",
+    "cycle_versions",
+    "cycles",
+    "decide_objection",
+    "ensure_cycle",
+    "ensure_programme",
+    "file_objection",
+    "final_list",
+    "finalise_list",
+    "find_cycle",
+    "formal_review",
+    "get_nomination",
+    "get_recommendation",
+    "latest_cycle_id",
+    "list_nominations",
+    "list_recommendations",
+    "notice_end",
+    "objections",
+    "open_programmes",
+    "override_row",
+    "pilot_kpis",
+    "programme_config",
+    "programme_row",
+    "programmes",
+    "public_notice",
+    "public_notices",
+    "publish_adjustment",
+    "publish_notice",
+    "publish_talent_notice",
+    "published_adjustment",
+    "ready_for_expert_review",
+    "recommendation_materials",
+    "recommendation_snapshot",
+    "recommendation_steps",
+    "record_ballot",
+    "record_stage",
+    "record_winners",
+    "remote_review_scores",
+    "respond_to_objection",
+    "review_recommendation",
+    "review_steps",
+    "run_adjustment",
+    "sanction_nomination",
+    "save_cycle",
+    "save_programme",
+    "send_to_remote_review",
+    "set_quota",
+    "set_talent_quota",
+    "snapshot",
+    "society_kpis",
+    "society_quotas",
+    "submit",
+    "submit_recommendation",
+    "talent_kpis",
+    "talent_quota",
+    "talent_quotas",
+    "update_nomination",
+    "update_recommendation",
+    "withdraw",
+]

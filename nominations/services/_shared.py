@@ -1,0 +1,102 @@
+"""What several nomination use cases share: labels of states and kinds, not-found answers, the running-pilot check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.rules import Actor
+from nominations.rules.programme import ExclusionCategory, ProgrammeKind
+from societies import services as societies
+from xuehui.errors import Conflict, Forbidden, NotFound, Reason
+
+EDITABLE = ("draft", "returned")
+
+
+SUBMITTED = ("submitted", "passed", "rejected", "disqualified", "awarded", "not_awarded")
+
+
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("已提交，待形式审查", "Submitted, awaiting formal review"),
+    "returned": ("退回修改", "Returned for correction"),
+    "passed": ("形式审查通过", "Passed formal review"),
+    "rejected": ("形式审查未通过", "Rejected at formal review"),
+    "disqualified": ("取消资格", "Disqualified"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+    "awarded": ("获奖", "Awarded"),
+    "not_awarded": ("未获奖", "Not awarded"),
+}
+
+
+def _not_found() -> NotFound:
+    return NotFound(
+        Reason("nomination.not_found", "推荐项目不存在或无权查看", "nomination not found or not visible to you")
+    )
+
+
+# What each kind of putting-forward is called in refusals: (code prefix, zh, en, en verb).
+_PUTTING_FORWARD = {
+    "nomination": ("nomination", "推荐项目", "nominate projects", "nominate"),
+    "talent": ("talent", "推荐人选", "recommend people", "recommend"),
+}
+
+
+async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, Any]]:
+    """(society id, pilot) of a society nominator whose society runs a signed award pilot:
+    projects and people are put forward only under one."""
+    prefix, zh, en, verb = _PUTTING_FORWARD[kind]
+    if actor.role != "society" or actor.society_id is None:
+        raise Forbidden(Reason(f"{prefix}.society_only", f"只有学会填报人可以{zh}", f"only society nominators {en}"))
+    pilot = await societies.active_pilot_of_type(actor.society_id, "award_nomination")
+    if pilot is None:
+        raise Conflict(
+            Reason(
+                f"{prefix}.no_pilot",
+                "本学会没有已签署、正在实施的科技奖励推荐试点项目，不能推荐",
+                f"your society has no signed, running pilot project for award nomination, so it cannot {verb}",
+            )
+        )
+    return actor.society_id, pilot
+
+
+TALENT_STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "Draft"),
+    "submitted": ("已提交，待形式审查", "Submitted, awaiting formal review"),
+    "returned": ("退回修改", "Returned for correction"),
+    "passed": ("形式审查通过", "Passed formal review"),
+    "rejected": ("形式审查未通过", "Rejected at formal review"),
+    "tied": ("票数相同，待推选委员会决定", "Tied; the committee must decide"),
+    "proposed": ("拟入选，公示中", "Proposed, under notice"),
+    "not_selected": ("未入选", "Not selected"),
+    "selected": ("入选", "Selected"),
+    "disqualified": ("取消资格", "Disqualified"),
+}
+
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    ProgrammeKind.YOUTH_AWARD.value: ("青年科技奖", "Youth science and technology award"),
+    ProgrammeKind.ACADEMICIAN.value: ("院士候选人推选", "Academician candidates"),
+    ProgrammeKind.OUTSTANDING_WORKER.value: ("优秀科技工作者", "Outstanding science and technology workers"),
+}
+
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    ExclusionCategory.PARTY_STATE_ORGAN_STAFF.value: ("党政机关工作人员", "Staff of party or state organs"),
+    ExclusionCategory.ASSOCIATION_SOCIETY_STAFF.value: (
+        "科协、学会机关专职工作人员",
+        "Full-time staff of an association or society office",
+    ),
+    ExclusionCategory.ENTERPRISE_ADMIN_STAFF.value: ("企业行政管理人员", "Enterprise administrative staff"),
+}
+
+
+def _talent_not_found() -> NotFound:
+    return NotFound(
+        Reason("talent.not_found", "人才推荐不存在或无权查看", "recommendation not found or not visible to you")
+    )
+
+
+def _talent_changed() -> Conflict:
+    return Conflict(
+        Reason("talent.changed", "推荐状态已变化，请刷新", "the recommendation changed meanwhile; reload it")
+    )

@@ -1,0 +1,286 @@
+"""Objections (异议) from the public against entries under notice, and their handling."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from accounts.rules import Actor, require_admin
+from accounts.services import audit
+from nominations.rules.notice import Objection as ObjectionFacts
+from nominations.rules.notice import WorkingCalendar, add_working_days, check_objection
+from nominations.services.cycles import cycle_config
+from nominations.services.notices import public_notice
+from nominations.services.review import TALENT_CORRECTION_WORKING_DAYS, _talent_step
+from nominations.tables import Nomination, NominationContributor, Objection, ObjectionFile, Recommendation
+from xuehui.clock import now, today
+from xuehui.db import write_transaction
+from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
+from xuehui.idcard import normalise
+from xuehui.text import free_text_problems, line_problems
+
+MAX_EVIDENCE_BYTES = 10_000_000
+
+
+async def file_objection(
+    notice_id: int,
+    nomination_id: int | None,
+    name: str,
+    id_number: str,
+    phone: str,
+    unit: str,
+    reasons: str,
+    files: list[tuple[str, bytes]],
+    recommendation_id: int | None = None,
+) -> int:
+    """An objection from the public against a nomination or a recommended person under notice:
+    real identity required, only while the notice is open."""
+    if problems := line_problems({"name": name, "id_number": id_number, "phone": phone, "unit": unit}, 200):
+        raise InvalidInput(problems)
+    if problems := free_text_problems({"reasons": reasons}):
+        raise InvalidInput(problems)
+    notice = await public_notice(notice_id)
+    if recommendation_id is not None:
+        if recommendation_id not in {e.get("recommendation_id") for e in notice["entries"]}:
+            raise InvalidInput(
+                Reason(
+                    "objection.recommendation",
+                    "该人选不在本次公示中",
+                    "that candidate is not under this notice",
+                    "recommendation_id",
+                )
+            )
+        nomination_id = None
+    elif nomination_id is None or nomination_id not in {e.get("nomination_id") for e in notice["entries"]}:
+        raise InvalidInput(
+            Reason(
+                "objection.nomination",
+                "该项目不在本次公示中",
+                "that nomination is not under this notice",
+                "nomination_id",
+            )
+        )
+    from nominations.rules.notice import NoticeWindow
+
+    window = NoticeWindow(key=notice["kind"], starts=notice["starts_on"], ends=notice["ends_on"])
+    facts = ObjectionFacts(
+        name=name, id_number=id_number, phone=phone, reasons=reasons, submitted_on=today(), unit=unit
+    )
+    problems = check_objection(facts, window)
+    for filename, content in files:
+        if len(content) > MAX_EVIDENCE_BYTES:
+            problems.append(
+                Reason(
+                    "objection.file_too_large",
+                    f"证明材料“{filename}”超过10MB",
+                    f"evidence file “{filename}” is larger than 10 MB",
+                    "evidence",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    async with write_transaction():
+        objection = Objection(
+            notice=notice_id,
+            nomination=nomination_id,
+            recommendation=recommendation_id,
+            name=name.strip(),
+            id_number=normalise(id_number),
+            phone=phone.strip(),
+            unit=unit.strip(),
+            reasons=reasons.strip(),
+            evidence=json.dumps(
+                [{"filename": f, "size": len(c), "sha256": hashlib.sha256(c).hexdigest()} for f, c in files]
+            ),
+            state="received",
+            submitted_on=today(),
+            created_at=now(),
+            updated_at=now(),
+        )
+        await objection.save()
+        for filename, content in files:
+            await ObjectionFile.insert(
+                ObjectionFile(
+                    objection=objection.id,
+                    filename=filename[:200],
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    size=len(content),
+                    content=content,
+                )
+            )
+        await audit(
+            None,
+            "objection.received",
+            "objection",
+            objection.id,
+            {"nomination": nomination_id, "recommendation": recommendation_id, "notice": notice_id},
+        )
+    return int(objection.id)
+
+
+async def objections(
+    actor: Actor, nomination_id: int | None = None, recommendation_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Admins see objections with the objector's identity; a society sees those against its own
+    nominations and recommendations without who filed them."""
+    query = Objection.select(
+        *Objection.all_columns(),
+        Objection.nomination.title,
+        Objection.nomination.society_id,
+        Objection.recommendation.name,
+        Objection.recommendation.society_id,
+    ).order_by(Objection.id, ascending=False)
+    if nomination_id is not None:
+        query = query.where(Objection.nomination == nomination_id)
+    if recommendation_id is not None:
+        query = query.where(Objection.recommendation == recommendation_id)
+    if not actor.is_admin:
+        if actor.role != "society" or actor.society_id is None:
+            return []
+        query = query.where(
+            (Objection.nomination.society_id == actor.society_id)
+            | (Objection.recommendation.society_id == actor.society_id)
+        )
+    rows = await query
+    for row in rows:
+        # What the objection is against, for lists that show both kinds.
+        row["item_title"] = row["nomination.title"] or row["recommendation.name"] or ""
+        row["society_id"] = row["nomination.society_id"] or row["recommendation.society_id"]
+    if not actor.is_admin:
+        for row in rows:
+            for secret in ("name", "id_number", "phone", "unit"):
+                row[secret] = ""
+    return rows
+
+
+async def respond_to_objection(actor: Actor, objection_id: int, response: str) -> None:
+    if problems := free_text_problems({"response": response}):
+        raise InvalidInput(problems)
+    rows = [r for r in await objections(actor) if r["id"] == objection_id]
+    if not rows or actor.is_admin:
+        raise NotFound(
+            Reason("objection.not_found", "异议不存在或无权查看", "objection not found or not visible to you")
+        )
+    if not response.strip():
+        raise InvalidInput(Reason("objection.response", "请填写答复", "write the response", "response"))
+    async with write_transaction():
+        await Objection.update({Objection.nominator_response: response.strip(), Objection.updated_at: now()}).where(
+            Objection.id == objection_id
+        )
+        await audit(actor, "objection.answered", "objection", objection_id, {}, actor.society_id)
+
+
+async def decide_objection(actor: Actor, objection_id: int, state: str, decision: str, outcome: str) -> None:
+    """received → investigating → upheld or dismissed. An upheld objection disqualifies the
+    nomination or sends it back for correction (then it goes under notice again)."""
+    require_admin(actor)
+    row = await Objection.select().where(Objection.id == objection_id).first()
+    if row is None:
+        raise NotFound(Reason("objection.not_found", "异议不存在", "objection not found"))
+    allowed = {"received": ("investigating", "upheld", "dismissed"), "investigating": ("upheld", "dismissed")}
+    if state not in allowed.get(row["state"], ()):
+        raise Conflict(
+            Reason("objection.state", "异议当前状态不能进行此操作", "the objection cannot move to that state now")
+        )
+    if state in ("upheld", "dismissed") and not decision.strip():
+        raise InvalidInput(Reason("objection.decision", "请写明处理结论", "write the decision", "decision"))
+    if state == "upheld" and outcome not in ("disqualify", "send_back"):
+        raise InvalidInput(
+            Reason(
+                "objection.outcome", "请选择异议成立后的处理方式", "choose what happens to the nomination", "outcome"
+            )
+        )
+    if row["nomination"] is None:
+        await _decide_talent_objection(actor, row, state, decision, outcome)
+        return
+    nomination = (
+        await Nomination.select(Nomination.id, Nomination.society_id, Nomination.status)
+        .where(Nomination.id == row["nomination"])
+        .first()
+    )
+    assert nomination is not None
+    async with write_transaction():
+        await Objection.update(
+            {
+                Objection.state: state,
+                Objection.decision: decision.strip(),
+                Objection.outcome: outcome if state == "upheld" else "",
+                Objection.updated_at: now(),
+            }
+        ).where((Objection.id == objection_id) & (Objection.state == row["state"]))
+        if state == "upheld":
+            if outcome == "disqualify":
+                await Nomination.update({Nomination.status: "disqualified", Nomination.updated_at: now()}).where(
+                    Nomination.id == nomination["id"]
+                )
+                await NominationContributor.delete().where(NominationContributor.nomination == nomination["id"])
+            else:
+                config = await cycle_config(
+                    (await Nomination.select(Nomination.cycle).where(Nomination.id == nomination["id"]).first() or {})[
+                        "cycle"
+                    ]
+                )
+                deadline = add_working_days(
+                    WorkingCalendar.from_config(config.calendar), today(), config.correction_deadline_days
+                )
+                await Nomination.update(
+                    {
+                        Nomination.status: "returned",
+                        Nomination.return_reasons: decision.strip(),
+                        Nomination.correction_deadline: deadline,
+                        Nomination.updated_at: now(),
+                    }
+                ).where(Nomination.id == nomination["id"])
+        await audit(
+            actor,
+            f"objection.{state}",
+            "objection",
+            objection_id,
+            {"outcome": outcome, "nomination": nomination["id"]},
+            nomination["society_id"],
+            decision,
+        )
+
+
+async def _decide_talent_objection(actor: Actor, row: dict[str, Any], state: str, decision: str, outcome: str) -> None:
+    """An objection against a recommended person: upheld, it disqualifies the recommendation or
+    sends it back for correction (after which it goes through review and the vote again)."""
+    recommendation = (
+        await Recommendation.select(Recommendation.id, Recommendation.society_id)
+        .where(Recommendation.id == row["recommendation"])
+        .first()
+    )
+    assert recommendation is not None
+    async with write_transaction():
+        await Objection.update(
+            {
+                Objection.state: state,
+                Objection.decision: decision.strip(),
+                Objection.outcome: outcome if state == "upheld" else "",
+                Objection.updated_at: now(),
+            }
+        ).where((Objection.id == row["id"]) & (Objection.state == row["state"]))
+        if state == "upheld":
+            values: dict[Any, Any] = {Recommendation.updated_at: now()}
+            if outcome == "disqualify":
+                values[Recommendation.status] = "disqualified"
+            else:
+                values[Recommendation.status] = "returned"
+                values[Recommendation.return_reasons] = decision.strip()
+                values[Recommendation.correction_deadline] = add_working_days(
+                    WorkingCalendar(), today(), TALENT_CORRECTION_WORKING_DAYS
+                )
+            await Recommendation.update(values).where(Recommendation.id == recommendation["id"])
+            await _talent_step(
+                actor, recommendation["id"], "objection", values[Recommendation.status], decision.strip()
+            )
+        await audit(
+            actor,
+            f"objection.{state}",
+            "objection",
+            row["id"],
+            {"outcome": outcome, "recommendation": recommendation["id"]},
+            recommendation["society_id"],
+            decision,
+        )

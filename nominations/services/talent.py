@@ -1,0 +1,396 @@
+"""Talent recommendations (人才推荐): drafts, materials, the live check, submission, snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+from accounts.rules import Actor, require_admin
+from accounts.services import audit
+from nominations.rules.programme import Academy, ExclusionCategory, Programme
+from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
+from nominations.schemas import RecommendationIn
+from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot, _talent_changed, _talent_not_found
+from nominations.services.programmes import TALENT_EDITABLE, TALENT_LIVE, programme_config, programme_row
+from nominations.services.projects import _settle_repeat
+from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
+from societies import services as societies
+from xuehui.clock import now, today
+from xuehui.db import is_unique_violation, json_value, take_slot, write_transaction
+from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, Reason
+from xuehui.idcard import normalise
+from xuehui.text import require_clean
+
+MAX_MATERIAL_BYTES = 20_000_000
+
+
+def _rec_columns() -> list[Any]:
+    return [
+        *Recommendation.all_columns(exclude=[Recommendation.snapshot]),
+        Recommendation.programme.kind,
+        Recommendation.programme.edition_year,
+    ]
+
+
+def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "body": RecommendationIn.model_validate(json_value(row["body"]) or {})}
+
+
+async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    row = await Recommendation.select(*_rec_columns()).where(Recommendation.id == recommendation_id).first()
+    if row is None or not actor.acts_for(row["society_id"]):
+        raise _talent_not_found()
+    return _rec_view(row)
+
+
+async def list_recommendations(
+    actor: Actor, programme_id: int | None = None, status: str = "", society_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = Recommendation.select(*_rec_columns()).order_by(Recommendation.id, ascending=False)
+    if not actor.is_admin:
+        if actor.society_id is None or actor.role != "society":
+            return []
+        query = query.where(Recommendation.society_id == actor.society_id)
+    elif society_id is not None:
+        query = query.where(Recommendation.society_id == society_id)
+    if programme_id is not None:
+        query = query.where(Recommendation.programme == programme_id)
+    if status:
+        query = query.where(Recommendation.status == status)
+    return [_rec_view(row) for row in await query]
+
+
+def _person_headline(data: RecommendationIn) -> list[Reason]:
+    if data.name.strip():
+        return []
+    return [Reason("talent.name", "请填写候选人姓名", "the candidate's name is required", "name")]
+
+
+async def create_recommendation(actor: Actor, programme_id: int, data: RecommendationIn) -> int:
+    require_clean(data)
+    _society_id, pilot = await _running_award_pilot(actor, "talent")
+    await programme_row(programme_id)
+    if problems := _person_headline(data):
+        raise InvalidInput(problems)
+    async with write_transaction():
+        moment = now()
+        recommendation = Recommendation(
+            programme=programme_id,
+            society_id=actor.society_id,
+            pilot_project_id=pilot["id"],
+            status="draft",
+            name=data.name.strip(),
+            id_number=normalise(data.id_number)[:18],
+            unit=data.unit.strip(),
+            body=data.model_dump_json(),
+            created_by=actor.user_id,
+            created_at=moment,
+            updated_at=moment,
+        )
+        await recommendation.save()
+        await audit(actor, "talent.created", "recommendation", recommendation.id, {"name": data.name}, actor.society_id)
+    return int(recommendation.id)
+
+
+async def update_recommendation(actor: Actor, recommendation_id: int, data: RecommendationIn) -> None:
+    require_clean(data)
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(
+            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
+        )
+    if problems := _person_headline(data):
+        raise InvalidInput(problems)
+    async with write_transaction():
+        done = (
+            await Recommendation.update(
+                {
+                    Recommendation.name: data.name.strip(),
+                    Recommendation.id_number: normalise(data.id_number)[:18],
+                    Recommendation.unit: data.unit.strip(),
+                    Recommendation.body: data.model_dump_json(),
+                    Recommendation.updated_at: now(),
+                }
+            )
+            .where((Recommendation.id == recommendation_id) & Recommendation.status.is_in(list(TALENT_EDITABLE)))
+            .returning(Recommendation.id)
+        )
+        if not done:
+            raise _talent_changed()
+        await audit(actor, "talent.updated", "recommendation", recommendation_id, {}, current["society_id"])
+
+
+async def add_material(actor: Actor, recommendation_id: int, material: str, filename: str, content: bytes) -> None:
+    """Upload (or replace) one required material of an editable recommendation."""
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(
+            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
+        )
+    cfg = await programme_config(current["programme"])
+    if material not in cfg.materials:
+        raise InvalidInput(
+            Reason("talent.material", "本项目不需要该材料", "this programme does not ask for that material", material)
+        )
+    if not content or len(content) > MAX_MATERIAL_BYTES:
+        raise InvalidInput(
+            Reason(
+                "talent.material_size",
+                "材料文件为空或超过20MB",
+                "the file is empty or larger than 20 MB",
+                f"materials.{material}",
+            )
+        )
+    async with write_transaction():
+        await RecommendationFile.delete().where(
+            (RecommendationFile.recommendation == recommendation_id) & (RecommendationFile.material == material)
+        )
+        await RecommendationFile.insert(
+            RecommendationFile(
+                recommendation=recommendation_id,
+                material=material,
+                filename=filename[:200],
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                content=content,
+                uploaded_by=actor.user_id,
+                uploaded_at=now(),
+            )
+        )
+        await audit(
+            actor, "talent.material", "recommendation", recommendation_id, {"material": material}, current["society_id"]
+        )
+
+
+async def recommendation_materials(actor: Actor, recommendation_id: int) -> list[dict[str, Any]]:
+    await get_recommendation(actor, recommendation_id)
+    return await RecommendationFile.select(
+        RecommendationFile.material, RecommendationFile.filename, RecommendationFile.size, RecommendationFile.sha256
+    ).where(RecommendationFile.recommendation == recommendation_id)
+
+
+def _talent_person(data: RecommendationIn, materials: frozenset[str]) -> TalentPerson:
+    academy = data.academy if data.academy in {a.value for a in Academy} else None
+    categories = None
+    if data.categories is not None:
+        categories = frozenset(ExclusionCategory(c) for c in data.categories if c in CATEGORY_LABELS)
+    return TalentPerson(
+        name=data.name or None,
+        id_number=data.id_number or None,
+        sex="male" if data.sex == "male" else "female" if data.sex == "female" else None,
+        birth_date=data.birth_date,
+        materials=materials,
+        academy=Academy(academy) if academy else None,
+        academician_nominators=data.academician_nominators,
+        same_division_nominators=data.same_division_nominators,
+        unit=data.unit or None,
+        categories=categories,
+    )
+
+
+async def _talent_context(
+    programme_id: int, cfg: Programme, society_id: int, data: RecommendationIn, own_id: int | None, window: bool
+) -> tuple[Programme, TalentContext]:
+    """The programme as it applies to this society (its own quota) and what the rules need to
+    know about everyone else, read narrowly: only this person and this unit."""
+    number = normalise(data.id_number) or "-"
+    live = (
+        (Recommendation.programme == programme_id)
+        & Recommendation.submitted_at.is_not_null()
+        & Recommendation.status.is_in(list(TALENT_LIVE))
+        & (Recommendation.id != (own_id or -1))
+    )
+    quota, society_used, same_person, same_unit, winners, earlier = await asyncio.gather(
+        TalentQuota.select(TalentQuota.quota)
+        .where((TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id))
+        .first(),
+        Recommendation.count().where(live & (Recommendation.society_id == society_id)),
+        Recommendation.select(Recommendation.id_number).where(live & (Recommendation.id_number == number)),
+        Recommendation.count().where(live & (Recommendation.unit == data.unit.strip())),
+        AwardRecord.select(AwardRecord.id_number).where(
+            (AwardRecord.id_number == number) & (AwardRecord.category == cfg.kind.value)
+        ),
+        Recommendation.select(Recommendation.id_number).where(
+            (Recommendation.id_number == number)
+            & (Recommendation.programme.kind == cfg.kind.value)
+            & (Recommendation.programme.edition_year < cfg.edition_year)
+            & Recommendation.submitted_at.is_not_null()
+        ),
+    )
+    applied = dataclasses.replace(cfg, quota_per_society=int(quota["quota"]) if quota else 0)
+    context = TalentContext(
+        today=today() if window else None,
+        society_used=int(society_used),
+        other_recommendations=frozenset(r["id_number"] for r in same_person),
+        earlier_winners=frozenset(r["id_number"] for r in winners),
+        earlier_nominees=frozenset(r["id_number"] for r in earlier),
+        unit_used={data.unit.strip(): int(same_unit)} if data.unit.strip() else {},
+    )
+    return applied, context
+
+
+async def check_recommendation(
+    actor: Actor,
+    programme_id: int,
+    data: RecommendationIn,
+    recommendation_id: int | None = None,
+    *,
+    draft: bool = True,
+    chosen: frozenset[str] = frozenset(),
+) -> list[Reason]:
+    """Every failing rule for what the form says now (live while it is edited); `chosen` are
+    materials picked in the form but not uploaded yet."""
+    society_id = actor.society_id
+    materials: frozenset[str] = chosen
+    window = True
+    if recommendation_id is not None:
+        current = await get_recommendation(actor, recommendation_id)
+        society_id, programme_id = current["society_id"], current["programme"]
+        window = current["status"] == "draft"
+        materials |= frozenset(m["material"] for m in await recommendation_materials(actor, recommendation_id))
+    if society_id is None:
+        raise Forbidden(
+            Reason("talent.society_only", "只有学会填报人可以推荐人选", "only society nominators recommend people")
+        )
+    cfg = await programme_config(programme_id)
+    applied, context = await _talent_context(programme_id, cfg, society_id, data, recommendation_id, window)
+    reasons = check_person(_talent_person(data, materials), applied, context, draft=draft)
+    if not data.integrity_statement:
+        reasons.append(
+            Reason(
+                INCOMPLETE if draft else REQUIRED,
+                "尚未签署诚信承诺",
+                "the integrity statement is not signed",
+                "integrity_statement",
+            )
+        )
+    return reasons
+
+
+async def submit_recommendation(actor: Actor, recommendation_id: int, idempotency_key: str = "") -> str:
+    """Submit (or resubmit after correction): every rule must pass; a first submission takes a
+    slot of the society's quota atomically. The same idempotency key twice changes nothing and
+    gets the first request's answer, also when both arrive at once."""
+    key = idempotency_key.strip()[:64] or None
+    try:
+        return await _submit_recommendation(actor, recommendation_id, key)
+    except Exception as error:
+        return await _settle_repeat(Recommendation, recommendation_id, key, error, "recommendation")
+
+
+async def _submit_recommendation(actor: Actor, recommendation_id: int, key: str | None) -> str:
+    if key is not None:
+        before = (
+            await Recommendation.select(Recommendation.id, Recommendation.status)
+            .where(Recommendation.idempotency_key == key)
+            .first()
+        )
+        if before is not None:
+            if before["id"] != recommendation_id:
+                raise Conflict(
+                    Reason(
+                        "idempotency.reused",
+                        "该提交编号已用于其他推荐",
+                        "this idempotency key was used for another recommendation",
+                    )
+                )
+            return str(before["status"])
+    current = await get_recommendation(actor, recommendation_id)
+    if current["status"] not in TALENT_EDITABLE:
+        raise Conflict(Reason("talent.not_editable", "该推荐已提交", "this recommendation has been submitted already"))
+    if current["status"] == "returned" and current["correction_deadline"] and today() > current["correction_deadline"]:
+        raise Conflict(
+            Reason("talent.correction_late", "已超过修改期限，不能再次提交", "the correction deadline has passed")
+        )
+    data: RecommendationIn = current["body"]
+    if problems := await check_recommendation(actor, current["programme"], data, recommendation_id, draft=False):
+        raise InvalidInput(problems)
+    materials = await recommendation_materials(actor, recommendation_id)
+    snapshot = {
+        "submitted_at": now().isoformat(),
+        **data.model_dump(mode="json"),
+        "materials": [{k: m[k] for k in ("material", "filename", "size", "sha256")} for m in materials],
+    }
+    try:
+        async with write_transaction():
+            quota_id = current["quota"]
+            if quota_id is None:
+                row = (
+                    await TalentQuota.select(TalentQuota.id)
+                    .where(
+                        (TalentQuota.programme == current["programme"])
+                        & (TalentQuota.society_id == current["society_id"])
+                    )
+                    .first()
+                )
+                if row is None or not await take_slot("xh_talent_quota", row["id"]):
+                    raise Conflict(
+                        Reason(
+                            "talent.quota_exhausted",
+                            "本学会本项目推荐名额已用完",
+                            "your society's quota for this programme is used up",
+                        )
+                    )
+                quota_id = row["id"]
+            done = (
+                await Recommendation.update(
+                    {
+                        Recommendation.status: "submitted",
+                        Recommendation.quota: quota_id,
+                        Recommendation.snapshot: json.dumps(snapshot, ensure_ascii=False),
+                        Recommendation.idempotency_key: key,
+                        Recommendation.submitted_at: now(),
+                        Recommendation.updated_at: now(),
+                    }
+                )
+                .where((Recommendation.id == recommendation_id) & (Recommendation.status == current["status"]))
+                .returning(Recommendation.id)
+            )
+            if not done:
+                raise _talent_changed()
+            await audit(actor, "talent.submitted", "recommendation", recommendation_id, {}, current["society_id"])
+    except DomainError:
+        raise
+    except Exception as error:
+        if is_unique_violation(error):  # the same person submitted at the same moment by someone else
+            raise Conflict(
+                Reason(
+                    "talent.duplicate_recommendation",
+                    "此人本届已被推荐，每人每届只能推荐一次",
+                    "this person is already recommended in this edition; one recommendation per person per edition",
+                    "id_number",
+                )
+            ) from error
+        raise
+    return "submitted"
+
+
+async def recommendation_snapshot(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    await get_recommendation(actor, recommendation_id)
+    row = await Recommendation.select(Recommendation.snapshot).where(Recommendation.id == recommendation_id).first()
+    return dict(json_value(row["snapshot"]) or {}) if row else {}
+
+
+async def ready_for_expert_review(actor: Actor, programme_id: int) -> list[dict[str, Any]]:
+    """The boundary to expert remote review (not wired yet: the expert-pool services are being
+    written): the recommendations that passed formal review, with the people and units an
+    assignment must avoid (the candidate, the candidate's unit, the recommending society)."""
+    require_admin(actor)
+    names = await societies.society_names()
+    return [
+        {
+            "item_id": f"recommendation:{r['id']}",
+            "recommendation_id": r["id"],
+            "name": r["name"],
+            "id_number": r["id_number"],
+            "unit": r["unit"],
+            "discipline": r["body"].discipline,
+            "society": names.get(r["society_id"], ""),
+            "people": [r["name"]],
+            "units": [u for u in (r["unit"], names.get(r["society_id"], "")) if u],
+        }
+        for r in await list_recommendations(actor, programme_id=programme_id, status="passed")
+    ]
