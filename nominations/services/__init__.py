@@ -51,6 +51,14 @@ from nominations.services.cycles import (
     find_cycle,
     latest_cycle_id,
     save_cycle,
+    working_calendar,
+)
+from nominations.services.kinds import (
+    PROJECT,
+    TALENT,
+    TALENT_CORRECTION_WORKING_DAYS,
+    project_correction_deadline,
+    talent_correction_deadline,
 )
 from nominations.services.kpis import (
     pilot_kpis,
@@ -87,12 +95,16 @@ from nominations.services.programmes import (
 from nominations.services.projects import (
     check,
     create_nomination,
-    get_nomination,
-    list_nominations,
     snapshot,
     submit,
     update_nomination,
     withdraw,
+)
+from nominations.services.queries import (
+    get_nomination,
+    get_recommendation,
+    list_nominations,
+    list_recommendations,
 )
 from nominations.services.quotas import (
     set_quota,
@@ -111,7 +123,6 @@ from nominations.services.results import (
     record_winners,
 )
 from nominations.services.review import (
-    TALENT_CORRECTION_WORKING_DAYS,
     formal_review,
     recommendation_steps,
     review_recommendation,
@@ -122,12 +133,11 @@ from nominations.services.sanctions import (
     sanction_nomination,
 )
 from nominations.services.talent import (
+    ID_NUMBER_LENGTH,
     MAX_MATERIAL_BYTES,
     add_material,
     check_recommendation,
     create_recommendation,
-    get_recommendation,
-    list_recommendations,
     ready_for_expert_review,
     recommendation_materials,
     recommendation_snapshot,
@@ -138,13 +148,16 @@ from nominations.services.talent import (
 __all__ = [
     "CATEGORY_LABELS",
     "EDITABLE",
+    "ID_NUMBER_LENGTH",
     "KIND_NAMES",
     "MAX_EVIDENCE_BYTES",
     "MAX_MATERIAL_BYTES",
+    "PROJECT",
     "REMOTE_REVIEW_FORM",
     "STAGES",
     "STATUS_NAMES",
     "SUBMITTED",
+    "TALENT",
     "TALENT_CORRECTION_WORKING_DAYS",
     "TALENT_EDITABLE",
     "TALENT_LIVE",
@@ -185,6 +198,7 @@ __all__ = [
     "programme_config",
     "programme_row",
     "programmes",
+    "project_correction_deadline",
     "public_notice",
     "public_notices",
     "publish_adjustment",
@@ -214,10 +228,12 @@ __all__ = [
     "society_quotas",
     "submit",
     "submit_recommendation",
+    "talent_correction_deadline",
     "talent_kpis",
     "talent_quota",
     "talent_quotas",
     "update_nomination",
     "update_recommendation",
     "withdraw",
+    "working_calendar",
 ]

@@ -9,11 +9,13 @@ from typing import Any
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
+from nominations.rules.lifecycles import ReviewStage
 from nominations.rules.programme import Programme
+from nominations.services.kinds import TALENT
 from nominations.services.programmes import programme_config
-from nominations.services.review import _talent_step
-from nominations.services.talent import list_recommendations
+from nominations.services.queries import list_recommendations
 from nominations.tables import Ballot, Recommendation
+from xuehui import submission
 from xuehui.clock import now
 from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
@@ -103,7 +105,9 @@ async def record_ballot(
                     Recommendation.updated_at: now(),
                 }
             ).where(Recommendation.id == int(item))
-            await _talent_step(actor, int(item), "committee_vote", status, f"{tallies[int(item)].yes}/{present}")
+            await submission.record_step(
+                TALENT, actor, int(item), ReviewStage.COMMITTEE_VOTE, status, f"{tallies[int(item)].yes}/{present}"
+            )
         await audit(
             actor,
             "talent.ballot",

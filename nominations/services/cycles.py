@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from nominations.rules.cycle import CycleConfig, default_cycle, load_cycle
+from nominations.rules.notice import WorkingCalendar
 from nominations.rules.quota_adjustment import AdjustmentPolicy, validate_policy
 from nominations.tables import AwardCycle, CycleVersion
 from xuehui.clock import now
@@ -156,3 +157,12 @@ async def cycle_versions(cycle_id: int) -> list[dict[str, Any]]:
         .where(CycleVersion.cycle == cycle_id)
         .order_by(CycleVersion.version, ascending=False)
     )
+
+
+async def working_calendar(year: int) -> WorkingCalendar:
+    """The holiday calendar of the award cycle of `year` (holidays and 调休 working days), which
+    every working-day deadline of that year counts on; the default rules' calendar when no
+    cycle of that year is set up yet."""
+    row = await AwardCycle.select(AwardCycle.id).where(AwardCycle.year == year).first()
+    config = await cycle_config(int(row["id"])) if row else default_cycle(year)
+    return WorkingCalendar.from_config(config.calendar)

@@ -13,13 +13,13 @@ from nominations.rules.programme import DayKind, Programme
 from nominations.schemas import RecommendationIn
 from nominations.services.cycles import cycle_config
 from nominations.services.programmes import programme_config
-from nominations.services.projects import list_nominations
-from nominations.services.talent import list_recommendations
+from nominations.services.queries import list_nominations, list_recommendations
 from nominations.tables import Notice
 from societies import services as societies
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
+from xuehui.text import line_problems
 
 
 def _entry(view: dict[str, Any], society: str) -> dict[str, Any]:
@@ -34,10 +34,22 @@ def _entry(view: dict[str, Any], society: str) -> dict[str, Any]:
     }
 
 
+MAX_TITLE_LENGTH = 200
+
+
+def _check_title(title: str) -> None:
+    """Every notice has a title, of one clean line (the same check for projects and people)."""
+    if not title.strip():
+        raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
+    if problems := line_problems({"title": title}, MAX_TITLE_LENGTH):
+        raise InvalidInput(problems)
+
+
 async def publish_notice(
     actor: Actor, cycle_id: int, kind: str, title: str, starts_on: dt.date, working_days: int
 ) -> int:
     require_admin(actor)
+    _check_title(title)
     if kind not in ("acceptance", "results"):
         raise InvalidInput(Reason("notice.kind", "公示类型无效", "unknown notice kind", "kind"))
     config = await cycle_config(cycle_id)
@@ -114,9 +126,8 @@ async def publish_talent_notice(actor: Actor, programme_id: int, title: str, sta
     """Put the proposed list under public notice for the programme's window (youth award 7
     days, academician 5): the same Notice records and objection form as nominations."""
     require_admin(actor)
+    _check_title(title)
     cfg = await programme_config(programme_id)
-    if not title.strip():
-        raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
     views = await list_recommendations(actor, programme_id=programme_id, status="proposed")
     if not views:
         raise Conflict(

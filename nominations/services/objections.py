@@ -8,16 +8,18 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.lifecycles import OBJECTION, ObjectionState
 from nominations.rules.notice import Objection as ObjectionFacts
-from nominations.rules.notice import WorkingCalendar, add_working_days, check_objection
-from nominations.services.cycles import cycle_config
+from nominations.rules.notice import check_objection
+from nominations.services.kinds import PROJECT, TALENT, project_correction_deadline, talent_correction_deadline
 from nominations.services.notices import public_notice
-from nominations.services.review import TALENT_CORRECTION_WORKING_DAYS, _talent_step
-from nominations.tables import Nomination, NominationContributor, Objection, ObjectionFile, Recommendation
+from nominations.tables import NominationContributor, Objection, ObjectionFile
+from xuehui import submission
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 from xuehui.idcard import normalise
+from xuehui.submission import ObjectionOutcome, SubmissionState
 from xuehui.text import free_text_problems, line_problems
 
 MAX_EVIDENCE_BYTES = 10_000_000
@@ -173,114 +175,49 @@ async def respond_to_objection(actor: Actor, objection_id: int, response: str) -
 
 async def decide_objection(actor: Actor, objection_id: int, state: str, decision: str, outcome: str) -> None:
     """received → investigating → upheld or dismissed. An upheld objection disqualifies the
-    nomination or sends it back for correction (then it goes under notice again)."""
+    nomination or recommendation, or sends it back for correction (then it goes under notice
+    again); either way the record's history says so."""
     require_admin(actor)
     row = await Objection.select().where(Objection.id == objection_id).first()
     if row is None:
         raise NotFound(Reason("objection.not_found", "异议不存在", "objection not found"))
-    allowed = {"received": ("investigating", "upheld", "dismissed"), "investigating": ("upheld", "dismissed")}
-    if state not in allowed.get(row["state"], ()):
+    if not OBJECTION.allowed(row["state"], state, actor.role):
         raise Conflict(
             Reason("objection.state", "异议当前状态不能进行此操作", "the objection cannot move to that state now")
         )
-    if state in ("upheld", "dismissed") and not decision.strip():
+    target = OBJECTION.move(row["state"], state, actor.role)
+    if target in (ObjectionState.UPHELD, ObjectionState.DISMISSED) and not decision.strip():
         raise InvalidInput(Reason("objection.decision", "请写明处理结论", "write the decision", "decision"))
-    if state == "upheld" and outcome not in ("disqualify", "send_back"):
+    if target is ObjectionState.UPHELD and ObjectionOutcome.parse(outcome) is None:
         raise InvalidInput(
             Reason(
                 "objection.outcome", "请选择异议成立后的处理方式", "choose what happens to the nomination", "outcome"
             )
         )
-    if row["nomination"] is None:
-        await _decide_talent_objection(actor, row, state, decision, outcome)
-        return
-    nomination = (
-        await Nomination.select(Nomination.id, Nomination.society_id, Nomination.status)
-        .where(Nomination.id == row["nomination"])
-        .first()
-    )
-    assert nomination is not None
+    against_project = row["nomination"] is not None
+    kind = PROJECT if against_project else TALENT
+    current = await kind.load(actor, row["nomination"] if against_project else row["recommendation"])
     async with write_transaction():
         await Objection.update(
             {
-                Objection.state: state,
+                Objection.state: target,
                 Objection.decision: decision.strip(),
-                Objection.outcome: outcome if state == "upheld" else "",
+                Objection.outcome: outcome if target is ObjectionState.UPHELD else "",
                 Objection.updated_at: now(),
             }
         ).where((Objection.id == objection_id) & (Objection.state == row["state"]))
-        if state == "upheld":
-            if outcome == "disqualify":
-                await Nomination.update({Nomination.status: "disqualified", Nomination.updated_at: now()}).where(
-                    Nomination.id == nomination["id"]
-                )
-                await NominationContributor.delete().where(NominationContributor.nomination == nomination["id"])
-            else:
-                config = await cycle_config(
-                    (await Nomination.select(Nomination.cycle).where(Nomination.id == nomination["id"]).first() or {})[
-                        "cycle"
-                    ]
-                )
-                deadline = add_working_days(
-                    WorkingCalendar.from_config(config.calendar), today(), config.correction_deadline_days
-                )
-                await Nomination.update(
-                    {
-                        Nomination.status: "returned",
-                        Nomination.return_reasons: decision.strip(),
-                        Nomination.correction_deadline: deadline,
-                        Nomination.updated_at: now(),
-                    }
-                ).where(Nomination.id == nomination["id"])
+        if target is ObjectionState.UPHELD:
+            deadline = project_correction_deadline if against_project else talent_correction_deadline
+            status = await submission.apply_objection_outcome(kind, actor, current, outcome, decision, deadline)
+            if against_project and status == SubmissionState.DISQUALIFIED:
+                await NominationContributor.delete().where(NominationContributor.nomination == current["id"])
+        subject = "nomination" if against_project else "recommendation"
         await audit(
             actor,
-            f"objection.{state}",
+            f"objection.{target}",
             "objection",
             objection_id,
-            {"outcome": outcome, "nomination": nomination["id"]},
-            nomination["society_id"],
-            decision,
-        )
-
-
-async def _decide_talent_objection(actor: Actor, row: dict[str, Any], state: str, decision: str, outcome: str) -> None:
-    """An objection against a recommended person: upheld, it disqualifies the recommendation or
-    sends it back for correction (after which it goes through review and the vote again)."""
-    recommendation = (
-        await Recommendation.select(Recommendation.id, Recommendation.society_id)
-        .where(Recommendation.id == row["recommendation"])
-        .first()
-    )
-    assert recommendation is not None
-    async with write_transaction():
-        await Objection.update(
-            {
-                Objection.state: state,
-                Objection.decision: decision.strip(),
-                Objection.outcome: outcome if state == "upheld" else "",
-                Objection.updated_at: now(),
-            }
-        ).where((Objection.id == row["id"]) & (Objection.state == row["state"]))
-        if state == "upheld":
-            values: dict[Any, Any] = {Recommendation.updated_at: now()}
-            if outcome == "disqualify":
-                values[Recommendation.status] = "disqualified"
-            else:
-                values[Recommendation.status] = "returned"
-                values[Recommendation.return_reasons] = decision.strip()
-                values[Recommendation.correction_deadline] = add_working_days(
-                    WorkingCalendar(), today(), TALENT_CORRECTION_WORKING_DAYS
-                )
-            await Recommendation.update(values).where(Recommendation.id == recommendation["id"])
-            await _talent_step(
-                actor, recommendation["id"], "objection", values[Recommendation.status], decision.strip()
-            )
-        await audit(
-            actor,
-            f"objection.{state}",
-            "objection",
-            row["id"],
-            {"outcome": outcome, "recommendation": recommendation["id"]},
-            recommendation["society_id"],
+            {"outcome": outcome, subject: current["id"]},
+            current["society_id"],
             decision,
         )

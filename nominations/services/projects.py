@@ -7,59 +7,22 @@ import json
 from typing import Any
 
 from accounts.rules import Actor
-from accounts.services import audit
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle import CATEGORY_NAMES, Category, CycleConfig
-from nominations.schemas import NominationBody, NominationIn
-from nominations.services._shared import EDITABLE, _not_found, _running_award_pilot
+from nominations.rules.lifecycles import NominationState as N
+from nominations.schemas import NominationIn
+from nominations.services._shared import _running_award_pilot
 from nominations.services.cycles import cycle_config, cycle_row
-from nominations.tables import AwardRecord, Nomination, NominationContributor, Quota, Recommendation
+from nominations.services.kinds import PROJECT
+from nominations.services.queries import get_nomination
+from nominations.tables import AwardRecord, Nomination, NominationContributor, Quota
 from societies import services as societies
-from xuehui.clock import now, today
-from xuehui.db import give_slot_back, is_unique_violation, json_value, take_slot, write_transaction
-from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, Reason
+from xuehui import submission
+from xuehui.clock import today
+from xuehui.db import json_value
+from xuehui.errors import Conflict, Forbidden, InvalidInput, Reason
 from xuehui.idcard import normalise
 from xuehui.text import require_clean
-
-
-def _view(row: dict[str, Any], year: int | None = None) -> dict[str, Any]:
-    body = NominationBody.model_validate(json_value(row["body"]) or {})
-    return {**row, "body": body, "cycle_year": year if year is not None else row.get("cycle.year")}
-
-
-def _columns() -> list[Any]:
-    return [*Nomination.all_columns(exclude=[Nomination.snapshot]), Nomination.cycle.year]
-
-
-async def get_nomination(actor: Actor, nomination_id: int) -> dict[str, Any]:
-    row = await Nomination.select(*_columns()).where(Nomination.id == nomination_id).first()
-    if row is None or not actor.acts_for(row["society_id"]):
-        raise _not_found()
-    return _view(row)
-
-
-async def list_nominations(
-    actor: Actor,
-    cycle_id: int | None = None,
-    status: str = "",
-    society_id: int | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    query = Nomination.select(*_columns()).order_by(Nomination.id, ascending=False)
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
-    if not actor.is_admin:
-        if actor.society_id is None or actor.role != "society":
-            return []
-        query = query.where(Nomination.society_id == actor.society_id)
-    elif society_id is not None:
-        query = query.where(Nomination.society_id == society_id)
-    if cycle_id is not None:
-        query = query.where(Nomination.cycle == cycle_id)
-    if status:
-        query = query.where(Nomination.status == status)
-    return [_view(row) for row in await query]
 
 
 def _headline_problems(data: NominationIn) -> list[Reason]:
@@ -77,38 +40,30 @@ async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> 
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     await cycle_row(cycle_id)
-    async with write_transaction():
-        moment = now()
-        nomination = Nomination(
-            cycle=cycle_id,
-            society_id=actor.society_id,
-            pilot_project_id=pilot["id"],
-            status="draft",
-            title=data.title.strip(),
-            category=data.category,
-            grade=data.grade,
-            discipline_code=data.discipline_code.strip(),
-            body=data.body.model_dump_json(),
-            created_by=actor.user_id,
-            created_at=moment,
-            updated_at=moment,
-        )
-        await nomination.save()
-        await audit(actor, "nomination.created", "nomination", nomination.id, {"title": data.title}, actor.society_id)
-    return int(nomination.id)
+    values = {"cycle": cycle_id, "pilot_project_id": pilot["id"], **_document(data)}
+    return await submission.create_draft(PROJECT, actor, values, {"title": data.title})
+
+
+def _document(data: NominationIn) -> dict[str, Any]:
+    """The columns a draft's form writes."""
+    return {
+        "title": data.title.strip(),
+        "category": data.category,
+        "grade": data.grade,
+        "discipline_code": data.discipline_code.strip(),
+        "body": data.body.model_dump_json(),
+    }
 
 
 async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn) -> None:
     require_clean(data)
     current = await get_nomination(actor, nomination_id)
-    if current["status"] not in EDITABLE:
-        raise Conflict(
-            Reason("nomination.locked", "已提交的推荐材料不能修改", "a submitted nomination cannot be changed")
-        )
+    if current["status"] not in PROJECT.editable:
+        raise PROJECT.locked()
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     config = await cycle_config(current["cycle"])
-    if current["status"] == "returned" and config.fixed_grade and data.grade != current["grade"]:
+    if current["status"] == N.RETURNED and config.fixed_grade and data.grade != current["grade"]:
         raise InvalidInput(
             Reason(
                 "nomination.fixed_grade",
@@ -117,28 +72,7 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
                 "grade",
             )
         )
-    async with write_transaction():
-        done = (
-            await Nomination.update(
-                {
-                    Nomination.title: data.title.strip(),
-                    Nomination.category: data.category,
-                    Nomination.grade: data.grade,
-                    Nomination.discipline_code: data.discipline_code.strip(),
-                    Nomination.body: data.body.model_dump_json(),
-                    Nomination.updated_at: now(),
-                }
-            )
-            .where((Nomination.id == nomination_id) & Nomination.status.is_in(list(EDITABLE)))
-            .returning(Nomination.id)
-        )
-        if not done:
-            raise Conflict(
-                Reason("nomination.changed", "推荐状态已变化，请刷新", "the nomination changed meanwhile; reload it")
-            )
-        await audit(
-            actor, "nomination.updated", "nomination", nomination_id, {"title": data.title}, current["society_id"]
-        )
+    await submission.update_draft(PROJECT, actor, current, _document(data), {"title": data.title})
 
 
 async def _context(
@@ -208,98 +142,43 @@ def _as_input(view: dict[str, Any]) -> NominationIn:
     )
 
 
-async def _settle_repeat(
-    table: type[Nomination] | type[Recommendation], record_id: int, key: str | None, error: Exception, what: str
-) -> str:
-    """After a failed submission: when a concurrent request with the same key has meanwhile
-    submitted this record, this one is its repeat and gets the same answer; when the key went to
-    another record, the key was reused. Otherwise the original error stands."""
-    if key is None or not (isinstance(error, DomainError) or is_unique_violation(error, "idempotency_key")):
-        raise error
-    owner = await table.select(table.id, table.status).where(table.idempotency_key == key).first()
-    if owner is None:
-        raise error
-    if owner["id"] != record_id:
-        reason = Reason(
-            "idempotency.reused", "该提交编号已用于其他推荐", f"this idempotency key was used for another {what}"
-        )
-        raise Conflict(reason) from error
-    return str(owner["status"])
-
-
 async def submit(actor: Actor, nomination_id: int, idempotency_key: str = "") -> str:
-    """Submit (or resubmit after correction): every rule must pass; a first submission takes a
-    quota slot atomically. A repeated request with the same idempotency key changes nothing and
-    gets the first request's answer, also when both arrive at once."""
-    key = idempotency_key.strip()[:64] or None
-    try:
-        return await _submit(actor, nomination_id, key)
-    except Exception as error:
-        return await _settle_repeat(Nomination, nomination_id, key, error, "nomination")
+    """Submit (or resubmit after correction): the window while a draft, every rule, and a quota
+    slot of the nomination's category on a first submission."""
+    return await submission.submit(PROJECT, actor, nomination_id, idempotency_key, _prepare_submission)
 
 
-async def _submit(actor: Actor, nomination_id: int, key: str | None) -> str:
-    if key is not None:
-        done_before = (
-            await Nomination.select(Nomination.id, Nomination.status).where(Nomination.idempotency_key == key).first()
-        )
-        if done_before is not None:
-            if done_before["id"] != nomination_id:
-                raise Conflict(
-                    Reason(
-                        "idempotency.reused",
-                        "该提交编号已用于其他推荐",
-                        "this idempotency key was used for another nomination",
-                    )
-                )
-            return str(done_before["status"])
-    current = await get_nomination(actor, nomination_id)
-    if current["status"] not in EDITABLE:
-        raise Conflict(Reason("nomination.not_editable", "该推荐已提交", "this nomination has been submitted already"))
-    if current["status"] == "returned" and current["correction_deadline"] and today() > current["correction_deadline"]:
-        raise Conflict(
-            Reason("nomination.correction_late", "已超过修改期限，不能再次提交", "the correction deadline has passed")
-        )
+async def _prepare_submission(current: dict[str, Any]) -> submission.Prepared:
+    nomination_id = int(current["id"])
     config = await cycle_config(current["cycle"])
-    if current["status"] == "draft" and not (
-        config.dates.nomination_opens <= today() <= config.dates.nomination_closes
-    ):
+    dates = config.dates
+    if current["status"] == N.DRAFT and not (dates.nomination_opens <= today() <= dates.nomination_closes):
         raise Conflict(
             Reason(
                 "nomination.window_closed",
-                f"推荐时间为{config.dates.nomination_opens}至{config.dates.nomination_closes}",
-                f"nominations are accepted from {config.dates.nomination_opens} to {config.dates.nomination_closes}",
+                f"推荐时间为{dates.nomination_opens}至{dates.nomination_closes}",
+                f"nominations are accepted from {dates.nomination_opens} to {dates.nomination_closes}",
             )
         )
     data = _as_input(current)
     _, context = await _context(current["cycle"], current["society_id"], data, nomination_id)
-    if problems := rules.check_nomination(data.facts(nomination_id), config, context):
-        raise InvalidInput(problems)
     facts = data.facts(nomination_id)
+    if problems := rules.check_nomination(facts, config, context):
+        raise InvalidInput(problems)
     fp = rules.fingerprint(facts)
-    snapshot = {"submitted_at": now().isoformat(), **data.model_dump(mode="json")}
-    async with write_transaction():
-        quota_id = current["quota"]
-        if quota_id is None:
-            row = (
-                await Quota.select(Quota.id)
-                .where(
-                    (Quota.cycle == current["cycle"])
-                    & (Quota.society_id == current["society_id"])
-                    & (Quota.category == data.category)
-                )
-                .first()
-            )
-            if row is None or not await take_slot("xh_quota", row["id"]):
-                raise Conflict(
-                    Reason(
-                        "quota.exhausted",
-                        f"本学会{CATEGORY_NAMES[Category(data.category)][0]}推荐名额已用完",
-                        f"your society's quota for {CATEGORY_NAMES[Category(data.category)][1]} is used up",
-                        "category",
-                    )
-                )
-            quota_id = row["id"]
+    quota = (
+        await Quota.select(Quota.id)
+        .where(
+            (Quota.cycle == current["cycle"])
+            & (Quota.society_id == current["society_id"])
+            & (Quota.category == data.category)
+        )
+        .first()
+    )
+    category = CATEGORY_NAMES[Category(data.category)]
+
+    async def index_contributors() -> None:
+        # The contributor index the one-nomination-per-person rule reads, rebuilt on each submission.
         await NominationContributor.delete().where(NominationContributor.nomination == nomination_id)
         for contributor in facts.contributors:
             await NominationContributor.insert(
@@ -310,65 +189,32 @@ async def _submit(actor: Actor, nomination_id: int, key: str | None) -> str:
                     name=contributor.name,
                 )
             )
-        done = (
-            await Nomination.update(
-                {
-                    Nomination.status: "submitted",
-                    Nomination.quota: quota_id,
-                    Nomination.snapshot: json.dumps(snapshot, ensure_ascii=False),
-                    Nomination.fingerprint: json.dumps(
-                        {"title_key": fp.title_key, "material_keys": sorted(fp.material_keys)}
-                    ),
-                    Nomination.idempotency_key: key,
-                    Nomination.submitted_at: now(),
-                    Nomination.updated_at: now(),
-                }
-            )
-            .where((Nomination.id == nomination_id) & (Nomination.status == current["status"]))
-            .returning(Nomination.id)
-        )
-        if not done:
-            raise Conflict(
-                Reason("nomination.changed", "推荐状态已变化，请刷新", "the nomination changed meanwhile; reload it")
-            )
-        await audit(
-            actor,
-            "nomination.submitted",
-            "nomination",
-            nomination_id,
-            {"category": data.category, "grade": data.grade},
-            current["society_id"],
-        )
-    return "submitted"
+
+    return submission.Prepared(
+        quota_id=int(quota["id"]) if quota else None,
+        quota_refusal=Reason(
+            "quota.exhausted",
+            f"本学会{category[0]}推荐名额已用完",
+            f"your society's quota for {category[1]} is used up",
+            "category",
+        ),
+        snapshot=data.model_dump(mode="json"),
+        details={"category": data.category, "grade": data.grade},
+        values={"fingerprint": json.dumps({"title_key": fp.title_key, "material_keys": sorted(fp.material_keys)})},
+        write=index_contributors,
+    )
 
 
 async def withdraw(actor: Actor, nomination_id: int) -> None:
-    current = await get_nomination(actor, nomination_id)
-    config = await cycle_config(current["cycle"])
-    if current["status"] != "submitted" or not config.withdrawal_allowed:
-        raise Conflict(
-            Reason(
-                "nomination.no_withdrawal",
-                "本年度提交后不允许撤回",
-                "this cycle does not allow withdrawal after submission",
-            )
-        )
-    async with write_transaction():
-        done = (
-            await Nomination.update(
-                {Nomination.status: "withdrawn", Nomination.quota: None, Nomination.updated_at: now()}
-            )
-            .where((Nomination.id == nomination_id) & (Nomination.status == "submitted"))
-            .returning(Nomination.id)
-        )
-        if not done:
-            raise Conflict(
-                Reason("nomination.changed", "推荐状态已变化，请刷新", "the nomination changed meanwhile; reload it")
-            )
-        if current["quota"] is not None:
-            await give_slot_back("xh_quota", current["quota"])
+    """Withdraw a submitted nomination where the cycle allows it: its quota place comes back."""
+
+    async def allowed(current: dict[str, Any]) -> bool:
+        return (await cycle_config(current["cycle"])).withdrawal_allowed
+
+    async def unindex() -> None:
         await NominationContributor.delete().where(NominationContributor.nomination == nomination_id)
-        await audit(actor, "nomination.withdrawn", "nomination", nomination_id, {}, current["society_id"])
+
+    await submission.withdraw(PROJECT, actor, nomination_id, allowed, unindex)
 
 
 async def snapshot(actor: Actor, nomination_id: int) -> dict[str, Any]:

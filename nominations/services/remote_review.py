@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.services.projects import list_nominations
+from nominations.services.queries import list_nominations
 from societies import services as societies
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, Reason

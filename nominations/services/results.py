@@ -7,16 +7,18 @@ from typing import Any
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from nominations.rules.cycle import Category, Grade
+from nominations.rules.lifecycles import RecommendationState as R
+from nominations.rules.lifecycles import ReviewStage
 from nominations.rules.results import Outcome, check_outcomes
 from nominations.schemas import NominationBody
 from nominations.services.cycles import cycle_config, cycle_row
+from nominations.services.kinds import TALENT
 from nominations.services.notices import _talent_entry
 from nominations.services.programmes import programme_row
-from nominations.services.projects import get_nomination
-from nominations.services.review import _talent_step
-from nominations.services.talent import list_recommendations
+from nominations.services.queries import get_nomination, list_recommendations
 from nominations.tables import AwardRecord, Nomination, Notice, Objection, Recommendation, ReviewStep
 from societies import services as societies
+from xuehui import submission
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
@@ -151,7 +153,7 @@ async def finalise_list(actor: Actor, programme_id: int) -> int:
             await Recommendation.update({Recommendation.status: "selected", Recommendation.updated_at: now()}).where(
                 Recommendation.id == view["id"]
             )
-            await _talent_step(actor, view["id"], "final_list", "selected")
+            await submission.record_step(TALENT, actor, view["id"], ReviewStage.FINAL_LIST, R.SELECTED, "")
             await AwardRecord.delete().where(AwardRecord.nomination_ref == f"recommendation:{view['id']}")
             await AwardRecord.insert(
                 AwardRecord(

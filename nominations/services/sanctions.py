@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.services.projects import get_nomination
+from nominations.services.queries import get_nomination
 from nominations.tables import Nomination, NominationContributor
 from societies import services as societies
 from xuehui.clock import now, today
@@ -40,6 +41,8 @@ async def sanction_nomination(actor: Actor, nomination_id: int, kind: str, reaso
 
 
 def add_years_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later; where that month is shorter, its last day (31 Jan + 1 month
+    is 28 or 29 Feb, never 3 March), so a 12-month sanction from 30 June ends on 30 June."""
     year, month = divmod(start.month - 1 + months, 12)
-    day = min(start.day, 28)
-    return dt.date(start.year + year, month + 1, day)
+    year, month = start.year + year, month + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import json
 from typing import Any
 
 from accounts.rules import Actor, require_admin
@@ -13,54 +12,21 @@ from accounts.services import audit
 from nominations.rules.programme import Academy, ExclusionCategory, Programme
 from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
 from nominations.schemas import RecommendationIn
-from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot, _talent_changed, _talent_not_found
+from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot
+from nominations.services.kinds import TALENT
 from nominations.services.programmes import TALENT_EDITABLE, TALENT_LIVE, programme_config, programme_row
-from nominations.services.projects import _settle_repeat
+from nominations.services.queries import get_recommendation, list_recommendations
 from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
 from societies import services as societies
+from xuehui import submission
 from xuehui.clock import now, today
-from xuehui.db import is_unique_violation, json_value, take_slot, write_transaction
-from xuehui.errors import Conflict, DomainError, Forbidden, InvalidInput, Reason
+from xuehui.db import json_value, write_transaction
+from xuehui.errors import Conflict, Forbidden, InvalidInput, Reason
 from xuehui.idcard import normalise
 from xuehui.text import require_clean
 
 MAX_MATERIAL_BYTES = 20_000_000
-
-
-def _rec_columns() -> list[Any]:
-    return [
-        *Recommendation.all_columns(exclude=[Recommendation.snapshot]),
-        Recommendation.programme.kind,
-        Recommendation.programme.edition_year,
-    ]
-
-
-def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "body": RecommendationIn.model_validate(json_value(row["body"]) or {})}
-
-
-async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, Any]:
-    row = await Recommendation.select(*_rec_columns()).where(Recommendation.id == recommendation_id).first()
-    if row is None or not actor.acts_for(row["society_id"]):
-        raise _talent_not_found()
-    return _rec_view(row)
-
-
-async def list_recommendations(
-    actor: Actor, programme_id: int | None = None, status: str = "", society_id: int | None = None
-) -> list[dict[str, Any]]:
-    query = Recommendation.select(*_rec_columns()).order_by(Recommendation.id, ascending=False)
-    if not actor.is_admin:
-        if actor.society_id is None or actor.role != "society":
-            return []
-        query = query.where(Recommendation.society_id == actor.society_id)
-    elif society_id is not None:
-        query = query.where(Recommendation.society_id == society_id)
-    if programme_id is not None:
-        query = query.where(Recommendation.programme == programme_id)
-    if status:
-        query = query.where(Recommendation.status == status)
-    return [_rec_view(row) for row in await query]
+ID_NUMBER_LENGTH = 18  # a resident identity number's digits
 
 
 def _person_headline(data: RecommendationIn) -> list[Reason]:
@@ -75,52 +41,28 @@ async def create_recommendation(actor: Actor, programme_id: int, data: Recommend
     await programme_row(programme_id)
     if problems := _person_headline(data):
         raise InvalidInput(problems)
-    async with write_transaction():
-        moment = now()
-        recommendation = Recommendation(
-            programme=programme_id,
-            society_id=actor.society_id,
-            pilot_project_id=pilot["id"],
-            status="draft",
-            name=data.name.strip(),
-            id_number=normalise(data.id_number)[:18],
-            unit=data.unit.strip(),
-            body=data.model_dump_json(),
-            created_by=actor.user_id,
-            created_at=moment,
-            updated_at=moment,
-        )
-        await recommendation.save()
-        await audit(actor, "talent.created", "recommendation", recommendation.id, {"name": data.name}, actor.society_id)
-    return int(recommendation.id)
+    values = {"programme": programme_id, "pilot_project_id": pilot["id"], **_document(data)}
+    return await submission.create_draft(TALENT, actor, values, {"name": data.name})
+
+
+def _document(data: RecommendationIn) -> dict[str, Any]:
+    """The columns a draft's form writes."""
+    return {
+        "name": data.name.strip(),
+        "id_number": normalise(data.id_number)[:ID_NUMBER_LENGTH],
+        "unit": data.unit.strip(),
+        "body": data.model_dump_json(),
+    }
 
 
 async def update_recommendation(actor: Actor, recommendation_id: int, data: RecommendationIn) -> None:
     require_clean(data)
     current = await get_recommendation(actor, recommendation_id)
-    if current["status"] not in TALENT_EDITABLE:
-        raise Conflict(
-            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
-        )
+    if current["status"] not in TALENT.editable:
+        raise TALENT.locked()
     if problems := _person_headline(data):
         raise InvalidInput(problems)
-    async with write_transaction():
-        done = (
-            await Recommendation.update(
-                {
-                    Recommendation.name: data.name.strip(),
-                    Recommendation.id_number: normalise(data.id_number)[:18],
-                    Recommendation.unit: data.unit.strip(),
-                    Recommendation.body: data.model_dump_json(),
-                    Recommendation.updated_at: now(),
-                }
-            )
-            .where((Recommendation.id == recommendation_id) & Recommendation.status.is_in(list(TALENT_EDITABLE)))
-            .returning(Recommendation.id)
-        )
-        if not done:
-            raise _talent_changed()
-        await audit(actor, "talent.updated", "recommendation", recommendation_id, {}, current["society_id"])
+    await submission.update_draft(TALENT, actor, current, _document(data), {})
 
 
 async def add_material(actor: Actor, recommendation_id: int, material: str, filename: str, content: bytes) -> None:
@@ -272,100 +214,39 @@ async def check_recommendation(
 
 async def submit_recommendation(actor: Actor, recommendation_id: int, idempotency_key: str = "") -> str:
     """Submit (or resubmit after correction): every rule must pass; a first submission takes a
-    slot of the society's quota atomically. The same idempotency key twice changes nothing and
-    gets the first request's answer, also when both arrive at once."""
-    key = idempotency_key.strip()[:64] or None
-    try:
-        return await _submit_recommendation(actor, recommendation_id, key)
-    except Exception as error:
-        return await _settle_repeat(Recommendation, recommendation_id, key, error, "recommendation")
+    slot of the society's quota for the programme."""
 
-
-async def _submit_recommendation(actor: Actor, recommendation_id: int, key: str | None) -> str:
-    if key is not None:
-        before = (
-            await Recommendation.select(Recommendation.id, Recommendation.status)
-            .where(Recommendation.idempotency_key == key)
+    async def prepare(current: dict[str, Any]) -> submission.Prepared:
+        data: RecommendationIn = current["body"]
+        if problems := await check_recommendation(actor, current["programme"], data, recommendation_id, draft=False):
+            raise InvalidInput(problems)
+        materials = await recommendation_materials(actor, recommendation_id)
+        quota = (
+            await TalentQuota.select(TalentQuota.id)
+            .where((TalentQuota.programme == current["programme"]) & (TalentQuota.society_id == current["society_id"]))
             .first()
         )
-        if before is not None:
-            if before["id"] != recommendation_id:
-                raise Conflict(
-                    Reason(
-                        "idempotency.reused",
-                        "该提交编号已用于其他推荐",
-                        "this idempotency key was used for another recommendation",
-                    )
-                )
-            return str(before["status"])
-    current = await get_recommendation(actor, recommendation_id)
-    if current["status"] not in TALENT_EDITABLE:
-        raise Conflict(Reason("talent.not_editable", "该推荐已提交", "this recommendation has been submitted already"))
-    if current["status"] == "returned" and current["correction_deadline"] and today() > current["correction_deadline"]:
-        raise Conflict(
-            Reason("talent.correction_late", "已超过修改期限，不能再次提交", "the correction deadline has passed")
+        return submission.Prepared(
+            quota_id=int(quota["id"]) if quota else None,
+            quota_refusal=Reason(
+                "talent.quota_exhausted",
+                "本学会本项目推荐名额已用完",
+                "your society's quota for this programme is used up",
+            ),
+            snapshot={
+                **data.model_dump(mode="json"),
+                "materials": [{k: m[k] for k in ("material", "filename", "size", "sha256")} for m in materials],
+            },
+            # The one-recommendation-per-person index refuses the same person submitted at the same moment.
+            duplicate=Reason(
+                "talent.duplicate_recommendation",
+                "此人本届已被推荐，每人每届只能推荐一次",
+                "this person is already recommended in this edition; one recommendation per person per edition",
+                "id_number",
+            ),
         )
-    data: RecommendationIn = current["body"]
-    if problems := await check_recommendation(actor, current["programme"], data, recommendation_id, draft=False):
-        raise InvalidInput(problems)
-    materials = await recommendation_materials(actor, recommendation_id)
-    snapshot = {
-        "submitted_at": now().isoformat(),
-        **data.model_dump(mode="json"),
-        "materials": [{k: m[k] for k in ("material", "filename", "size", "sha256")} for m in materials],
-    }
-    try:
-        async with write_transaction():
-            quota_id = current["quota"]
-            if quota_id is None:
-                row = (
-                    await TalentQuota.select(TalentQuota.id)
-                    .where(
-                        (TalentQuota.programme == current["programme"])
-                        & (TalentQuota.society_id == current["society_id"])
-                    )
-                    .first()
-                )
-                if row is None or not await take_slot("xh_talent_quota", row["id"]):
-                    raise Conflict(
-                        Reason(
-                            "talent.quota_exhausted",
-                            "本学会本项目推荐名额已用完",
-                            "your society's quota for this programme is used up",
-                        )
-                    )
-                quota_id = row["id"]
-            done = (
-                await Recommendation.update(
-                    {
-                        Recommendation.status: "submitted",
-                        Recommendation.quota: quota_id,
-                        Recommendation.snapshot: json.dumps(snapshot, ensure_ascii=False),
-                        Recommendation.idempotency_key: key,
-                        Recommendation.submitted_at: now(),
-                        Recommendation.updated_at: now(),
-                    }
-                )
-                .where((Recommendation.id == recommendation_id) & (Recommendation.status == current["status"]))
-                .returning(Recommendation.id)
-            )
-            if not done:
-                raise _talent_changed()
-            await audit(actor, "talent.submitted", "recommendation", recommendation_id, {}, current["society_id"])
-    except DomainError:
-        raise
-    except Exception as error:
-        if is_unique_violation(error):  # the same person submitted at the same moment by someone else
-            raise Conflict(
-                Reason(
-                    "talent.duplicate_recommendation",
-                    "此人本届已被推荐，每人每届只能推荐一次",
-                    "this person is already recommended in this edition; one recommendation per person per edition",
-                    "id_number",
-                )
-            ) from error
-        raise
-    return "submitted"
+
+    return await submission.submit(TALENT, actor, recommendation_id, idempotency_key, prepare)
 
 
 async def recommendation_snapshot(actor: Actor, recommendation_id: int) -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""queries"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.rules import Actor
+from nominations.schemas import NominationBody, RecommendationIn
+from nominations.services._shared import (
+    _not_found,
+    _talent_not_found,
+)
+from nominations.tables import (
+    Nomination,
+    Recommendation,
+)
+from xuehui.db import json_value
+
+
+def _view(row: dict[str, Any], year: int | None = None) -> dict[str, Any]:
+    body = NominationBody.model_validate(json_value(row["body"]) or {})
+    return {**row, "body": body, "cycle_year": year if year is not None else row.get("cycle.year")}
+
+
+def _columns() -> list[Any]:
+    return [*Nomination.all_columns(exclude=[Nomination.snapshot]), Nomination.cycle.year]
+
+
+async def get_nomination(actor: Actor, nomination_id: int) -> dict[str, Any]:
+    row = await Nomination.select(*_columns()).where(Nomination.id == nomination_id).first()
+    if row is None or not actor.acts_for(row["society_id"]):
+        raise _not_found()
+    return _view(row)
+
+
+async def list_nominations(
+    actor: Actor,
+    cycle_id: int | None = None,
+    status: str = "",
+    society_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = Nomination.select(*_columns()).order_by(Nomination.id, ascending=False)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    if not actor.is_admin:
+        if actor.society_id is None or actor.role != "society":
+            return []
+        query = query.where(Nomination.society_id == actor.society_id)
+    elif society_id is not None:
+        query = query.where(Nomination.society_id == society_id)
+    if cycle_id is not None:
+        query = query.where(Nomination.cycle == cycle_id)
+    if status:
+        query = query.where(Nomination.status == status)
+    return [_view(row) for row in await query]
+
+
+def _rec_columns() -> list[Any]:
+    return [
+        *Recommendation.all_columns(exclude=[Recommendation.snapshot]),
+        Recommendation.programme.kind,
+        Recommendation.programme.edition_year,
+    ]
+
+
+def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "body": RecommendationIn.model_validate(json_value(row["body"]) or {})}
+
+
+async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    row = await Recommendation.select(*_rec_columns()).where(Recommendation.id == recommendation_id).first()
+    if row is None or not actor.acts_for(row["society_id"]):
+        raise _talent_not_found()
+    return _rec_view(row)
+
+
+async def list_recommendations(
+    actor: Actor, programme_id: int | None = None, status: str = "", society_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = Recommendation.select(*_rec_columns()).order_by(Recommendation.id, ascending=False)
+    if not actor.is_admin:
+        if actor.society_id is None or actor.role != "society":
+            return []
+        query = query.where(Recommendation.society_id == actor.society_id)
+    elif society_id is not None:
+        query = query.where(Recommendation.society_id == society_id)
+    if programme_id is not None:
+        query = query.where(Recommendation.programme == programme_id)
+    if status:
+        query = query.where(Recommendation.status == status)
+    return [_rec_view(row) for row in await query]
