@@ -28,14 +28,15 @@ NOMINATION = Lifecycle(
     "nomination",
     NominationState,
     (
-        move([N.DRAFT, N.RETURNED], N.SUBMITTED, SOCIETY, "submit"),
+        move([N.DRAFT, N.RETURNED], N.SUBMITTED, [SOCIETY, ADMIN], "submit"),
         move(N.SUBMITTED, N.PASSED, ADMIN, "formal_pass"),
         move(N.SUBMITTED, N.RETURNED, ADMIN, "formal_return"),
         move(N.SUBMITTED, N.REJECTED, ADMIN, "formal_reject"),
         move(N.SUBMITTED, N.WITHDRAWN, SOCIETY, "withdraw"),
-        # An upheld objection sends a nomination under notice back, or disqualifies it.
+        # An upheld objection sends a nomination under notice back for correction.
         move([N.SUBMITTED, N.PASSED], N.RETURNED, ADMIN, "objection_send_back"),
-        move([N.SUBMITTED, N.PASSED, N.RETURNED], N.DISQUALIFIED, ADMIN, "objection_disqualify"),
+        # An upheld objection or a sanction (false material, lobbying) disqualifies it.
+        move([N.SUBMITTED, N.RETURNED, N.PASSED, N.REJECTED, N.AWARDED, N.NOT_AWARDED], N.DISQUALIFIED, ADMIN),
         move(N.PASSED, N.AWARDED, ADMIN, "award"),
         move(N.PASSED, N.NOT_AWARDED, ADMIN, "not_award"),
     ),
@@ -65,7 +66,7 @@ RECOMMENDATION = Lifecycle(
     "talent",
     RecommendationState,
     (
-        move([R.DRAFT, R.RETURNED], R.SUBMITTED, SOCIETY, "submit"),
+        move([R.DRAFT, R.RETURNED], R.SUBMITTED, [SOCIETY, ADMIN], "submit"),
         move(R.SUBMITTED, R.PASSED, ADMIN, "formal_pass"),
         move(R.SUBMITTED, R.RETURNED, ADMIN, "formal_return"),
         move(R.SUBMITTED, R.REJECTED, ADMIN, "formal_reject"),

@@ -22,10 +22,8 @@ submission workflow shared with every other kind of submission lives in `xuehui/
 
 from nominations.services._shared import (
     CATEGORY_LABELS,
-    EDITABLE,
     KIND_NAMES,
     STATUS_NAMES,
-    SUBMITTED,
     TALENT_STATUS_NAMES,
 )
 from nominations.services.adjustment import (
@@ -66,6 +64,7 @@ from nominations.services.kpis import (
     talent_kpis,
 )
 from nominations.services.notices import (
+    MAX_TITLE_LENGTH,
     notice_end,
     public_notice,
     public_notices,
@@ -80,8 +79,6 @@ from nominations.services.objections import (
     respond_to_objection,
 )
 from nominations.services.programmes import (
-    TALENT_EDITABLE,
-    TALENT_LIVE,
     ensure_programme,
     open_programmes,
     programme_config,
@@ -116,7 +113,7 @@ from nominations.services.remote_review import (
     send_to_remote_review,
 )
 from nominations.services.results import (
-    STAGES,
+    STAGE_OUTCOMES,
     final_list,
     finalise_list,
     record_stage,
@@ -147,20 +144,17 @@ from nominations.services.talent import (
 
 __all__ = [
     "CATEGORY_LABELS",
-    "EDITABLE",
     "ID_NUMBER_LENGTH",
     "KIND_NAMES",
     "MAX_EVIDENCE_BYTES",
     "MAX_MATERIAL_BYTES",
+    "MAX_TITLE_LENGTH",
     "PROJECT",
     "REMOTE_REVIEW_FORM",
-    "STAGES",
+    "STAGE_OUTCOMES",
     "STATUS_NAMES",
-    "SUBMITTED",
     "TALENT",
     "TALENT_CORRECTION_WORKING_DAYS",
-    "TALENT_EDITABLE",
-    "TALENT_LIVE",
     "TALENT_STATUS_NAMES",
     "add_material",
     "add_years_months",

@@ -5,27 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.rules import Actor
+from nominations.rules.lifecycles import NominationState, RecommendationState
 from nominations.rules.programme import ExclusionCategory, ProgrammeKind
 from societies import services as societies
 from xuehui.errors import Conflict, Forbidden, NotFound, Reason
 
-EDITABLE = ("draft", "returned")
-
-
-SUBMITTED = ("submitted", "passed", "rejected", "disqualified", "awarded", "not_awarded")
-
-
-STATUS_NAMES: dict[str, tuple[str, str]] = {
-    "draft": ("草稿", "Draft"),
-    "submitted": ("已提交，待形式审查", "Submitted, awaiting formal review"),
-    "returned": ("退回修改", "Returned for correction"),
-    "passed": ("形式审查通过", "Passed formal review"),
-    "rejected": ("形式审查未通过", "Rejected at formal review"),
-    "disqualified": ("取消资格", "Disqualified"),
-    "withdrawn": ("已撤回", "Withdrawn"),
-    "awarded": ("获奖", "Awarded"),
-    "not_awarded": ("未获奖", "Not awarded"),
-}
+# Labels of the states, from their one definition (the lifecycles), for pages and exports.
+STATUS_NAMES = NominationState.labels()
 
 
 def _not_found() -> NotFound:
@@ -59,18 +45,7 @@ async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, 
     return actor.society_id, pilot
 
 
-TALENT_STATUS_NAMES: dict[str, tuple[str, str]] = {
-    "draft": ("草稿", "Draft"),
-    "submitted": ("已提交，待形式审查", "Submitted, awaiting formal review"),
-    "returned": ("退回修改", "Returned for correction"),
-    "passed": ("形式审查通过", "Passed formal review"),
-    "rejected": ("形式审查未通过", "Rejected at formal review"),
-    "tied": ("票数相同，待推选委员会决定", "Tied; the committee must decide"),
-    "proposed": ("拟入选，公示中", "Proposed, under notice"),
-    "not_selected": ("未入选", "Not selected"),
-    "selected": ("入选", "Selected"),
-    "disqualified": ("取消资格", "Disqualified"),
-}
+TALENT_STATUS_NAMES = RecommendationState.labels()
 
 
 KIND_NAMES: dict[str, tuple[str, str]] = {

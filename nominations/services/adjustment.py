@@ -10,9 +10,11 @@ from typing import Any
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from nominations.rules.cycle import Category
+from nominations.rules.lifecycles import ADJUSTMENT_RUN, NOMINATION_SUBMITTED
+from nominations.rules.lifecycles import AdjustmentRunState as A
+from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.quota_adjustment import PilotEvaluation, SocietyStats, propose
 from nominations.rules.quota_adjustment import Sanction as SanctionFacts
-from nominations.services._shared import SUBMITTED
 from nominations.services.cycles import cycle_policy, cycle_row
 from nominations.services.quotas import _upsert_quota
 from nominations.tables import AdjustmentOverride, AdjustmentRun, AwardCycle, Nomination
@@ -37,11 +39,11 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
             Nomination.cycle == previous["id"]
         ):
             tally = counts.setdefault(row["society_id"], Counter())
-            if row["status"] in SUBMITTED:
+            if row["status"] in NOMINATION_SUBMITTED:
                 tally["submitted"] += 1
-            if row["status"] in ("passed", "awarded", "not_awarded"):
+            if row["status"] in (N.PASSED, N.AWARDED, N.NOT_AWARDED):
                 tally["passed"] += 1
-            if row["status"] == "awarded":
+            if row["status"] == N.AWARDED:
                 tally["awarded"] += 1
     sanctions: dict[int, list[dict[str, Any]]] = {}
     for sanction in await societies.sanctions_of(society_ids):
@@ -100,7 +102,7 @@ async def run_adjustment(actor: Actor, cycle_id: int, as_of: dt.date | None = No
             policy=policy.model_dump_json(),
             inputs=json.dumps(inputs, ensure_ascii=False),
             rows=json.dumps([_row_json(r) for r in rows], ensure_ascii=False),
-            status="proposed",
+            status=A.PROPOSED,
             run_by=actor.user_id,
             run_at=now(),
         )
@@ -138,7 +140,7 @@ async def override_row(
 ) -> None:
     require_admin(actor)
     run = await adjustment_table(run_id)
-    if run["status"] != "proposed":
+    if run["status"] != A.PROPOSED:
         raise Conflict(
             Reason("adjustment.published", "已发布的调整结果不能修改", "a published adjustment cannot be changed")
         )
@@ -185,7 +187,7 @@ async def publish_adjustment(actor: Actor, run_id: int) -> None:
     """Fix the quotas of the cycle from the run (overrides applied) and show them publicly."""
     require_admin(actor)
     run = await adjustment_table(run_id)
-    if run["status"] != "proposed":
+    if run["status"] != A.PROPOSED:
         raise Conflict(Reason("adjustment.published", "该调整结果已发布", "this adjustment has been published"))
     async with write_transaction():
         for row in run["rows"]:
@@ -193,12 +195,12 @@ async def publish_adjustment(actor: Actor, run_id: int) -> None:
                 await _upsert_quota(
                     run["cycle"], row["society_id"], category.value, int(row["quota"].get(category.value, 0))
                 )
-        await AdjustmentRun.update({AdjustmentRun.status: "superseded"}).where(
-            (AdjustmentRun.cycle == run["cycle"]) & (AdjustmentRun.status == "published")
+        await AdjustmentRun.update({AdjustmentRun.status: A.SUPERSEDED}).where(
+            (AdjustmentRun.cycle == run["cycle"]) & (AdjustmentRun.status == A.PUBLISHED)
         )
         await AdjustmentRun.update(
             {
-                AdjustmentRun.status: "published",
+                AdjustmentRun.status: ADJUSTMENT_RUN.move(run["status"], A.PUBLISHED, actor.role),
                 AdjustmentRun.published_by: actor.user_id,
                 AdjustmentRun.published_at: now(),
             }
@@ -223,7 +225,7 @@ async def adjustment_runs(cycle_id: int) -> list[dict[str, Any]]:
 async def published_adjustment(cycle_id: int) -> dict[str, Any] | None:
     row = (
         await AdjustmentRun.select(AdjustmentRun.id)
-        .where((AdjustmentRun.cycle == cycle_id) & (AdjustmentRun.status == "published"))
+        .where((AdjustmentRun.cycle == cycle_id) & (AdjustmentRun.status == A.PUBLISHED))
         .first()
     )
     return await adjustment_table(row["id"]) if row else None

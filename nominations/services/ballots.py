@@ -9,7 +9,8 @@ from typing import Any
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
-from nominations.rules.lifecycles import ReviewStage
+from nominations.rules.lifecycles import RECOMMENDATION, ReviewStage
+from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.programme import Programme
 from nominations.services.kinds import TALENT
 from nominations.services.programmes import programme_config
@@ -41,7 +42,7 @@ async def record_ballot(
     candidates = {
         r["id"]: r
         for r in await list_recommendations(actor, programme_id=programme_id)
-        if r["status"] in ("passed", "tied")
+        if r["status"] in (R.PASSED, R.TIED)
     }
     if not tallies:
         raise InvalidInput(Reason("ballot.empty", "没有可以表决的人选", "there is no one to vote on", "tallies"))
@@ -64,9 +65,9 @@ async def record_ballot(
     if bad:
         raise InvalidInput(bad)
     ranked = rank_within_quota(outcomes, places)
-    status_of: dict[str, str] = dict.fromkeys((str(k) for k in tallies), "not_selected")
-    status_of.update(dict.fromkeys(ranked.selected, "proposed"))
-    status_of.update(dict.fromkeys(ranked.tied_at_boundary, "tied"))
+    status_of: dict[str, str] = dict.fromkeys((str(k) for k in tallies), R.NOT_SELECTED)
+    status_of.update(dict.fromkeys(ranked.selected, R.PROPOSED))
+    status_of.update(dict.fromkeys(ranked.tied_at_boundary, R.TIED))
     result = {
         "outcomes": [
             {
@@ -104,7 +105,9 @@ async def record_ballot(
                     Recommendation.votes: tallies[int(item)].yes,
                     Recommendation.updated_at: now(),
                 }
-            ).where(Recommendation.id == int(item))
+            ).where(
+                (Recommendation.id == int(item)) & Recommendation.status.is_in(sorted(RECOMMENDATION.sources(status)))
+            )
             await submission.record_step(
                 TALENT, actor, int(item), ReviewStage.COMMITTEE_VOTE, status, f"{tallies[int(item)].yes}/{present}"
             )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from nominations.rules.lifecycles import NOMINATION_SUBMITTED
+from nominations.rules.lifecycles import NominationState as N
+from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.results import NominationRecord, compute_kpis
-from nominations.services._shared import SUBMITTED
 from nominations.tables import Nomination, Recommendation
 from societies.kpis import LiveKpi, percent
 
@@ -18,13 +20,13 @@ async def society_kpis(society_id: int) -> dict[str, Any]:
         NominationRecord(
             nomination_id=str(r["id"]),
             society_id=str(society_id),
-            submitted=r["status"] in SUBMITTED,
+            submitted=r["status"] in NOMINATION_SUBMITTED,
             formal_review="passed"
-            if r["status"] in ("passed", "awarded", "not_awarded")
+            if r["status"] in (N.PASSED, N.AWARDED, N.NOT_AWARDED)
             else "failed"
-            if r["status"] == "rejected"
+            if r["status"] == N.REJECTED
             else "pending",
-            awarded=r["status"] == "awarded",
+            awarded=r["status"] == N.AWARDED,
         )
         for r in rows
     ]
@@ -78,6 +80,6 @@ async def talent_kpis(society_id: int) -> dict[str, int]:
     statuses = Counter(r["status"] for r in rows)
     return {
         "submitted": len(rows),
-        "passed": sum(statuses[s] for s in ("passed", "tied", "proposed", "not_selected", "selected")),
-        "selected": statuses["selected"],
+        "passed": sum(statuses[s] for s in (R.PASSED, R.TIED, R.PROPOSED, R.NOT_SELECTED, R.SELECTED)),
+        "selected": statuses[R.SELECTED],
     }

@@ -8,6 +8,8 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.lifecycles import NominationState as N
+from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.notice import WorkingCalendar, add_working_days
 from nominations.rules.programme import DayKind, Programme
 from nominations.schemas import RecommendationIn
@@ -56,7 +58,7 @@ async def publish_notice(
     calendar = WorkingCalendar.from_config(config.calendar)
     start = starts_on if calendar.is_working_day(starts_on) else calendar.next_working_day(starts_on)
     ends_on = add_working_days(calendar, start, working_days - 1)
-    statuses = ["passed"] if kind == "acceptance" else ["awarded"]
+    statuses = [N.PASSED] if kind == "acceptance" else [N.AWARDED]
     views = [v for v in await list_nominations(actor, cycle_id=cycle_id) if v["status"] in statuses]
     if not views:
         raise Conflict(Reason("notice.empty", "没有可以公示的推荐项目", "there is nothing to put under notice"))
@@ -128,12 +130,12 @@ async def publish_talent_notice(actor: Actor, programme_id: int, title: str, sta
     require_admin(actor)
     _check_title(title)
     cfg = await programme_config(programme_id)
-    views = await list_recommendations(actor, programme_id=programme_id, status="proposed")
+    views = await list_recommendations(actor, programme_id=programme_id, status=R.PROPOSED)
     if not views:
         raise Conflict(
             Reason("notice.empty", "没有拟入选人选可以公示", "there is no proposed candidate to put under notice")
         )
-    if any(r["status"] == "tied" for r in await list_recommendations(actor, programme_id=programme_id)):
+    if any(r["status"] == R.TIED for r in await list_recommendations(actor, programme_id=programme_id)):
         raise Conflict(
             Reason(
                 "notice.tied",

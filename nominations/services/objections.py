@@ -95,7 +95,7 @@ async def file_objection(
             evidence=json.dumps(
                 [{"filename": f, "size": len(c), "sha256": hashlib.sha256(c).hexdigest()} for f, c in files]
             ),
-            state="received",
+            state=OBJECTION.initial,
             submitted_on=today(),
             created_at=now(),
             updated_at=now(),

@@ -22,11 +22,6 @@ from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 
-TALENT_EDITABLE = ("draft", "returned")
-
-
-TALENT_LIVE = ("submitted", "passed", "returned", "tied", "proposed", "not_selected", "selected")
-
 
 @lru_cache(maxsize=32)
 def _parse_programme(raw: str) -> Programme:

@@ -89,7 +89,7 @@ async def _context(
         AwardRecord.select(AwardRecord.id_number, AwardRecord.year).where(AwardRecord.id_number.is_in(ids)),
         Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
             (Nomination.society_id == society_id)
-            & Nomination.status.is_in(["rejected", "not_awarded"])
+            & Nomination.status.is_in([N.REJECTED, N.NOT_AWARDED])
             & (Nomination.cycle != cycle_id)
         ),
         Quota.select(Quota.quota)

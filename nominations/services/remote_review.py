@@ -6,6 +6,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.lifecycles import NominationState as N
 from nominations.services.queries import list_nominations
 from societies import services as societies
 from xuehui.db import write_transaction
@@ -28,7 +29,7 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
     from expert_pool import services as pool
     from expert_pool.schemas import BatchIn, CriterionIn, PersonIn, ReviewFormIn, ReviewItemIn
 
-    passed = await list_nominations(actor, cycle_id=cycle_id, status="passed")
+    passed = await list_nominations(actor, cycle_id=cycle_id, status=N.PASSED)
     if not passed:
         raise Conflict(Reason("review.nothing", "没有通过形式审查的推荐项目", "no nomination has passed formal review"))
     secretaries = {s["id"]: s["secretary_general"] for s in await societies.list_societies(actor)}

@@ -7,8 +7,10 @@ from typing import Any
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from nominations.rules.cycle import Category, Grade
+from nominations.rules.lifecycles import LATER_STAGES, NOMINATION, RECOMMENDATION, ReviewStage, StageOutcome
+from nominations.rules.lifecycles import NominationState as N
+from nominations.rules.lifecycles import ObjectionState as OS
 from nominations.rules.lifecycles import RecommendationState as R
-from nominations.rules.lifecycles import ReviewStage
 from nominations.rules.results import Outcome, check_outcomes
 from nominations.schemas import NominationBody
 from nominations.services.cycles import cycle_config, cycle_row
@@ -24,7 +26,8 @@ from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
 from xuehui.idcard import normalise
 
-STAGES = ("remote_review", "panel_review", "award_committee")
+# The outcomes a later review stage can record.
+STAGE_OUTCOMES = (StageOutcome.PASSED, StageOutcome.FAILED, StageOutcome.AWARDED, StageOutcome.NOT_AWARDED)
 
 
 async def record_stage(actor: Actor, nomination_id: int, stage: str, outcome: str, grade: str, note: str) -> None:
@@ -32,9 +35,9 @@ async def record_stage(actor: Actor, nomination_id: int, stage: str, outcome: st
     category and grade and the fixed nominated grade (定标定额)."""
     require_admin(actor)
     current = await get_nomination(actor, nomination_id)
-    if stage not in STAGES:
+    if ReviewStage.parse(stage) not in LATER_STAGES:
         raise InvalidInput(Reason("stage.unknown", "评审阶段无效", "unknown review stage", "stage"))
-    if current["status"] != "passed":
+    if current["status"] != N.PASSED:
         raise Conflict(
             Reason(
                 "stage.state",
@@ -42,18 +45,18 @@ async def record_stage(actor: Actor, nomination_id: int, stage: str, outcome: st
                 "only nominations that passed formal review go on",
             )
         )
-    if outcome not in ("passed", "failed", "awarded", "not_awarded"):
+    if StageOutcome.parse(outcome) not in STAGE_OUTCOMES:
         raise InvalidInput(Reason("stage.outcome", "评审结果无效", "unknown outcome", "outcome"))
     status: str | None = None
     if stage == "award_committee":
         config = await cycle_config(current["cycle"])
         awarded = await Nomination.select(Nomination.id, Nomination.category, Nomination.grade).where(
-            (Nomination.cycle == current["cycle"]) & (Nomination.status == "awarded")
+            (Nomination.cycle == current["cycle"]) & (Nomination.status == N.AWARDED)
         )
         outcomes = [
             Outcome(str(a["id"]), Category(a["category"]), Grade(a["grade"]), Grade(a["grade"])) for a in awarded
         ]
-        if outcome == "awarded":
+        if outcome == StageOutcome.AWARDED:
             outcomes.append(
                 Outcome(
                     str(nomination_id),
@@ -64,9 +67,11 @@ async def record_stage(actor: Actor, nomination_id: int, stage: str, outcome: st
             )
             if problems := check_outcomes(outcomes, config):
                 raise Conflict(problems)
-        status = "awarded" if outcome == "awarded" else "not_awarded"
-    elif outcome == "failed":
-        status = "not_awarded"
+        status = N.AWARDED if outcome == StageOutcome.AWARDED else N.NOT_AWARDED
+    elif outcome == StageOutcome.FAILED:
+        status = N.NOT_AWARDED
+    if status is not None:
+        NOMINATION.move(current["status"], status, actor.role)
     async with write_transaction():
         await ReviewStep.insert(
             ReviewStep(
@@ -98,7 +103,7 @@ async def record_winners(actor: Actor, cycle_id: int) -> int:
     require_admin(actor)
     year = (await cycle_row(cycle_id))["year"]
     winners = await Nomination.select(Nomination.id, Nomination.body, Nomination.category, Nomination.grade).where(
-        (Nomination.cycle == cycle_id) & (Nomination.status == "awarded")
+        (Nomination.cycle == cycle_id) & (Nomination.status == N.AWARDED)
     )
     count = 0
     async with write_transaction():
@@ -137,7 +142,7 @@ async def finalise_list(actor: Actor, programme_id: int) -> int:
             )
         )
     pending = await Objection.count().where(
-        (Objection.recommendation.programme == programme_id) & Objection.state.is_in(["received", "investigating"])
+        (Objection.recommendation.programme == programme_id) & Objection.state.is_in([OS.RECEIVED, OS.INVESTIGATING])
     )
     if pending:
         raise Conflict(
@@ -147,12 +152,15 @@ async def finalise_list(actor: Actor, programme_id: int) -> int:
                 f"{pending} objections are still being handled",
             )
         )
-    proposed = await list_recommendations(actor, programme_id=programme_id, status="proposed")
+    proposed = await list_recommendations(actor, programme_id=programme_id, status=R.PROPOSED)
     async with write_transaction():
         for view in proposed:
-            await Recommendation.update({Recommendation.status: "selected", Recommendation.updated_at: now()}).where(
-                Recommendation.id == view["id"]
-            )
+            await Recommendation.update(
+                {
+                    Recommendation.status: RECOMMENDATION.move(view["status"], R.SELECTED, actor.role),
+                    Recommendation.updated_at: now(),
+                }
+            ).where(Recommendation.id == view["id"])
             await submission.record_step(TALENT, actor, view["id"], ReviewStage.FINAL_LIST, R.SELECTED, "")
             await AwardRecord.delete().where(AwardRecord.nomination_ref == f"recommendation:{view['id']}")
             await AwardRecord.insert(
@@ -173,7 +181,7 @@ async def finalise_list(actor: Actor, programme_id: int) -> int:
 async def final_list(actor: Actor, programme_id: int) -> list[dict[str, Any]]:
     require_admin(actor)
     names = await societies.society_names()
-    rows = await list_recommendations(actor, programme_id=programme_id, status="selected")
+    rows = await list_recommendations(actor, programme_id=programme_id, status=R.SELECTED)
     return [
         {**_talent_entry(r, names.get(r["society_id"], "")), "votes": r["votes"]}
         for r in sorted(rows, key=lambda r: (-(r["votes"] or 0), r["id"]))

@@ -7,6 +7,8 @@ import datetime as dt
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.lifecycles import NOMINATION
+from nominations.rules.lifecycles import NominationState as N
 from nominations.services.queries import get_nomination
 from nominations.tables import Nomination, NominationContributor
 from societies import services as societies
@@ -25,7 +27,8 @@ async def sanction_nomination(actor: Actor, nomination_id: int, kind: str, reaso
         await societies.record_sanction(
             actor, current["society_id"], kind, reason, starts, ends, f"nomination:{nomination_id}"
         )
-        await Nomination.update({Nomination.status: "disqualified", Nomination.updated_at: now()}).where(
+        status = NOMINATION.move(current["status"], N.DISQUALIFIED, actor.role)
+        await Nomination.update({Nomination.status: status, Nomination.updated_at: now()}).where(
             Nomination.id == nomination_id
         )
         await NominationContributor.delete().where(NominationContributor.nomination == nomination_id)

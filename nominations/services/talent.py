@@ -9,12 +9,14 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.lifecycles import RECOMMENDATION_LIVE
+from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.programme import Academy, ExclusionCategory, Programme
 from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
 from nominations.schemas import RecommendationIn
 from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot
 from nominations.services.kinds import TALENT
-from nominations.services.programmes import TALENT_EDITABLE, TALENT_LIVE, programme_config, programme_row
+from nominations.services.programmes import programme_config, programme_row
 from nominations.services.queries import get_recommendation, list_recommendations
 from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
 from societies import services as societies
@@ -68,7 +70,7 @@ async def update_recommendation(actor: Actor, recommendation_id: int, data: Reco
 async def add_material(actor: Actor, recommendation_id: int, material: str, filename: str, content: bytes) -> None:
     """Upload (or replace) one required material of an editable recommendation."""
     current = await get_recommendation(actor, recommendation_id)
-    if current["status"] not in TALENT_EDITABLE:
+    if current["status"] not in TALENT.editable:
         raise Conflict(
             Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
         )
@@ -142,7 +144,7 @@ async def _talent_context(
     live = (
         (Recommendation.programme == programme_id)
         & Recommendation.submitted_at.is_not_null()
-        & Recommendation.status.is_in(list(TALENT_LIVE))
+        & Recommendation.status.is_in(list(RECOMMENDATION_LIVE))
         & (Recommendation.id != (own_id or -1))
     )
     quota, society_used, same_person, same_unit, winners, earlier = await asyncio.gather(
@@ -191,7 +193,7 @@ async def check_recommendation(
     if recommendation_id is not None:
         current = await get_recommendation(actor, recommendation_id)
         society_id, programme_id = current["society_id"], current["programme"]
-        window = current["status"] == "draft"
+        window = current["status"] == R.DRAFT
         materials |= frozenset(m["material"] for m in await recommendation_materials(actor, recommendation_id))
     if society_id is None:
         raise Forbidden(
@@ -273,5 +275,5 @@ async def ready_for_expert_review(actor: Actor, programme_id: int) -> list[dict[
             "people": [r["name"]],
             "units": [u for u in (r["unit"], names.get(r["society_id"], "")) if u],
         }
-        for r in await list_recommendations(actor, programme_id=programme_id, status="passed")
+        for r in await list_recommendations(actor, programme_id=programme_id, status=R.PASSED)
     ]
