@@ -8,6 +8,6 @@ APP_CONFIG = AppConfig(
     app_name="nominations",
     migrations_folder_path=ROOT / "migrations" / "nominations",
     table_classes=table_finder(modules=["nominations.tables"], exclude_imported=True),
-    migration_dependencies=["accounts.piccolo_app", "societies.piccolo_app"],
+    migration_dependencies=["xuehui.piccolo_app", "accounts.piccolo_app", "societies.piccolo_app"],
     commands=[],
 )

@@ -7,7 +7,6 @@ from __future__ import annotations
 from piccolo.columns import (
     JSON,
     Boolean,
-    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -112,17 +111,6 @@ class NominationContributor(Table, tablename="xh_nomination_contributor"):
     name = Varchar(length=50)
 
 
-class Attachment(Table, tablename="xh_nomination_attachment"):
-    id: Serial
-    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.cascade, null=False)
-    filename = Varchar(length=200)
-    sha256 = Varchar(length=64)
-    size = Integer()
-    content = Bytea()
-    uploaded_by = Integer()
-    uploaded_at = Timestamptz()
-
-
 class ReviewStep(Table, tablename="xh_nomination_review_step"):
     """A decision on a nomination: formal review, remote review, panel review, award committee."""
 
@@ -193,9 +181,8 @@ class RecommendationFile(Table, tablename="xh_recommendation_file"):
     recommendation = ForeignKey(references=Recommendation, on_delete=OnDelete.cascade, null=False)
     material = Varchar(length=40)
     filename = Varchar(length=200)
-    sha256 = Varchar(length=64)
+    sha256 = Varchar(length=64)  # the bytes are in the frame's file store (xuehui.files)
     size = Integer()
-    content = Bytea()
     uploaded_by = Integer()
     uploaded_at = Timestamptz()
 
@@ -251,7 +238,7 @@ class Objection(Table, tablename="xh_objection"):
     phone = Varchar(length=30)
     unit = Varchar(length=200, default="")
     reasons = Text()
-    evidence = JSON(default="[]")  # [{filename, sha256, size}] with the bytes in ObjectionFile
+    evidence = JSON(default="[]")  # [{filename, sha256, size}] with the bytes in the file store
     state = Varchar(length=20, default="received")
     nominator_response = Text(default="")
     decision = Text(default="")
@@ -262,12 +249,13 @@ class Objection(Table, tablename="xh_objection"):
 
 
 class ObjectionFile(Table, tablename="xh_objection_file"):
+    """An evidence file of an objection; the bytes are in the frame's file store (xuehui.files)."""
+
     id: Serial
     objection = ForeignKey(references=Objection, on_delete=OnDelete.cascade, null=False)
     filename = Varchar(length=200)
     sha256 = Varchar(length=64)
     size = Integer()
-    content = Bytea()
 
 
 class AwardRecord(Table, tablename="xh_award_record"):

@@ -8,7 +8,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-12-01T23:37:03:323661"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "file store"
 
 
 async def forwards():

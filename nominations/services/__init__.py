@@ -52,9 +52,6 @@ from nominations.services.cycles import (
     working_calendar,
 )
 from nominations.services.kinds import (
-    PROJECT,
-    TALENT,
-    TALENT_CORRECTION_WORKING_DAYS,
     project_correction_deadline,
     talent_correction_deadline,
 )
@@ -64,7 +61,6 @@ from nominations.services.kpis import (
     talent_kpis,
 )
 from nominations.services.notices import (
-    MAX_TITLE_LENGTH,
     notice_end,
     public_notice,
     public_notices,
@@ -72,7 +68,6 @@ from nominations.services.notices import (
     publish_talent_notice,
 )
 from nominations.services.objections import (
-    MAX_EVIDENCE_BYTES,
     decide_objection,
     file_objection,
     objections,
@@ -108,12 +103,10 @@ from nominations.services.quotas import (
     society_quotas,
 )
 from nominations.services.remote_review import (
-    REMOTE_REVIEW_FORM,
     remote_review_scores,
     send_to_remote_review,
 )
 from nominations.services.results import (
-    STAGE_OUTCOMES,
     final_list,
     finalise_list,
     record_stage,
@@ -130,8 +123,6 @@ from nominations.services.sanctions import (
     sanction_nomination,
 )
 from nominations.services.talent import (
-    ID_NUMBER_LENGTH,
-    MAX_MATERIAL_BYTES,
     add_material,
     check_recommendation,
     create_recommendation,
@@ -144,17 +135,8 @@ from nominations.services.talent import (
 
 __all__ = [
     "CATEGORY_LABELS",
-    "ID_NUMBER_LENGTH",
     "KIND_NAMES",
-    "MAX_EVIDENCE_BYTES",
-    "MAX_MATERIAL_BYTES",
-    "MAX_TITLE_LENGTH",
-    "PROJECT",
-    "REMOTE_REVIEW_FORM",
-    "STAGE_OUTCOMES",
     "STATUS_NAMES",
-    "TALENT",
-    "TALENT_CORRECTION_WORKING_DAYS",
     "TALENT_STATUS_NAMES",
     "add_material",
     "add_years_months",

@@ -14,7 +14,7 @@ from nominations.rules.notice import check_objection
 from nominations.services.kinds import PROJECT, TALENT, project_correction_deadline, talent_correction_deadline
 from nominations.services.notices import public_notice
 from nominations.tables import NominationContributor, Objection, ObjectionFile
-from xuehui import submission
+from xuehui import files, submission
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
@@ -22,7 +22,9 @@ from xuehui.idcard import normalise
 from xuehui.submission import ObjectionOutcome, SubmissionState
 from xuehui.text import free_text_problems, line_problems
 
-MAX_EVIDENCE_BYTES = 10_000_000
+# Evidence an objector attaches: scans, photos or documents; the name is for display only.
+EVIDENCE = files.Purpose("objection.evidence", frozenset({files.PDF, files.JPEG, files.PNG}), 10_000_000)
+MAX_FILENAME_LENGTH = 200  # the filename column's length
 
 
 async def file_objection(
@@ -33,7 +35,7 @@ async def file_objection(
     phone: str,
     unit: str,
     reasons: str,
-    files: list[tuple[str, bytes]],
+    evidence: list[tuple[str, bytes]],
     recommendation_id: int | None = None,
 ) -> int:
     """An objection from the public against a nomination or a recommended person under notice:
@@ -70,16 +72,15 @@ async def file_objection(
         name=name, id_number=id_number, phone=phone, reasons=reasons, submitted_on=today(), unit=unit
     )
     problems = check_objection(facts, window)
-    for filename, content in files:
-        if len(content) > MAX_EVIDENCE_BYTES:
-            problems.append(
-                Reason(
-                    "objection.file_too_large",
-                    f"证明材料“{filename}”超过10MB",
-                    f"evidence file “{filename}” is larger than 10 MB",
-                    "evidence",
-                )
-            )
+    kinds = []
+    for filename, content in evidence:
+        try:
+            kinds.append(files.check(content, EVIDENCE, "evidence"))
+        except InvalidInput as refused:
+            problems += [
+                Reason(r.code, f"证明材料“{filename}”：{r.zh}", f"evidence file “{filename}”: {r.en}", "evidence")
+                for r in refused.reasons
+            ]
     if problems:
         raise InvalidInput(problems)
     async with write_transaction():
@@ -93,7 +94,7 @@ async def file_objection(
             unit=unit.strip(),
             reasons=reasons.strip(),
             evidence=json.dumps(
-                [{"filename": f, "size": len(c), "sha256": hashlib.sha256(c).hexdigest()} for f, c in files]
+                [{"filename": f, "size": len(c), "sha256": hashlib.sha256(c).hexdigest()} for f, c in evidence]
             ),
             state=OBJECTION.initial,
             submitted_on=today(),
@@ -101,14 +102,13 @@ async def file_objection(
             updated_at=now(),
         )
         await objection.save()
-        for filename, content in files:
+        for (filename, content), media_type in zip(evidence, kinds, strict=True):
             await ObjectionFile.insert(
                 ObjectionFile(
                     objection=objection.id,
-                    filename=filename[:200],
-                    sha256=hashlib.sha256(content).hexdigest(),
+                    filename=filename[:MAX_FILENAME_LENGTH],
+                    sha256=await files.store(content, media_type),
                     size=len(content),
-                    content=content,
                 )
             )
         await audit(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
 from typing import Any
 
 from accounts.rules import Actor, require_admin
@@ -20,14 +19,16 @@ from nominations.services.programmes import programme_config, programme_row
 from nominations.services.queries import get_recommendation, list_recommendations
 from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
 from societies import services as societies
-from xuehui import submission
+from xuehui import files, submission
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
-from xuehui.errors import Conflict, Forbidden, InvalidInput, Reason
+from xuehui.errors import Forbidden, InvalidInput, Reason
 from xuehui.idcard import normalise
 from xuehui.text import require_clean
 
-MAX_MATERIAL_BYTES = 20_000_000
+# The signed forms, opinions and proofs a programme asks for: scans or the documents themselves.
+MATERIALS = files.Purpose("talent.material", frozenset({files.PDF, files.JPEG, files.PNG, files.DOCX}), 20_000_000)
+MAX_FILENAME_LENGTH = 200  # the filename column's length; the name is for display only
 ID_NUMBER_LENGTH = 18  # a resident identity number's digits
 
 
@@ -71,24 +72,15 @@ async def add_material(actor: Actor, recommendation_id: int, material: str, file
     """Upload (or replace) one required material of an editable recommendation."""
     current = await get_recommendation(actor, recommendation_id)
     if current["status"] not in TALENT.editable:
-        raise Conflict(
-            Reason("talent.locked", "已提交的推荐材料不能修改", "a submitted recommendation cannot be changed")
-        )
+        raise TALENT.locked()
     cfg = await programme_config(current["programme"])
     if material not in cfg.materials:
         raise InvalidInput(
             Reason("talent.material", "本项目不需要该材料", "this programme does not ask for that material", material)
         )
-    if not content or len(content) > MAX_MATERIAL_BYTES:
-        raise InvalidInput(
-            Reason(
-                "talent.material_size",
-                "材料文件为空或超过20MB",
-                "the file is empty or larger than 20 MB",
-                f"materials.{material}",
-            )
-        )
+    media_type = files.check(content, MATERIALS, f"materials.{material}")
     async with write_transaction():
+        sha = await files.store(content, media_type)
         await RecommendationFile.delete().where(
             (RecommendationFile.recommendation == recommendation_id) & (RecommendationFile.material == material)
         )
@@ -96,10 +88,9 @@ async def add_material(actor: Actor, recommendation_id: int, material: str, file
             RecommendationFile(
                 recommendation=recommendation_id,
                 material=material,
-                filename=filename[:200],
-                sha256=hashlib.sha256(content).hexdigest(),
+                filename=filename[:MAX_FILENAME_LENGTH],
+                sha256=sha,
                 size=len(content),
-                content=content,
                 uploaded_by=actor.user_id,
                 uploaded_at=now(),
             )
