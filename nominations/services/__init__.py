@@ -103,7 +103,9 @@ from nominations.services.quotas import (
     society_quotas,
 )
 from nominations.services.remote_review import (
+    recommendation_review_scores,
     remote_review_scores,
+    send_recommendations_to_review,
     send_to_remote_review,
 )
 from nominations.services.results import (
@@ -126,7 +128,6 @@ from nominations.services.talent import (
     add_material,
     check_recommendation,
     create_recommendation,
-    ready_for_expert_review,
     recommendation_materials,
     recommendation_snapshot,
     submit_recommendation,
@@ -181,8 +182,8 @@ __all__ = [
     "publish_notice",
     "publish_talent_notice",
     "published_adjustment",
-    "ready_for_expert_review",
     "recommendation_materials",
+    "recommendation_review_scores",
     "recommendation_snapshot",
     "recommendation_steps",
     "record_ballot",
@@ -196,6 +197,7 @@ __all__ = [
     "sanction_nomination",
     "save_cycle",
     "save_programme",
+    "send_recommendations_to_review",
     "send_to_remote_review",
     "set_quota",
     "set_talent_quota",

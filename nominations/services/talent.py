@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 from typing import Any
 
-from accounts.rules import Actor, require_admin
+from accounts.rules import Actor
 from accounts.services import audit
 from nominations.rules.lifecycles import RECOMMENDATION_LIVE
 from nominations.rules.lifecycles import RecommendationState as R
@@ -16,9 +16,8 @@ from nominations.schemas import RecommendationIn
 from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot
 from nominations.services.kinds import TALENT
 from nominations.services.programmes import programme_config, programme_row
-from nominations.services.queries import get_recommendation, list_recommendations
+from nominations.services.queries import get_recommendation
 from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
-from societies import services as societies
 from xuehui import files, submission
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
@@ -246,25 +245,3 @@ async def recommendation_snapshot(actor: Actor, recommendation_id: int) -> dict[
     await get_recommendation(actor, recommendation_id)
     row = await Recommendation.select(Recommendation.snapshot).where(Recommendation.id == recommendation_id).first()
     return dict(json_value(row["snapshot"]) or {}) if row else {}
-
-
-async def ready_for_expert_review(actor: Actor, programme_id: int) -> list[dict[str, Any]]:
-    """The boundary to expert remote review (not wired yet: the expert-pool services are being
-    written): the recommendations that passed formal review, with the people and units an
-    assignment must avoid (the candidate, the candidate's unit, the recommending society)."""
-    require_admin(actor)
-    names = await societies.society_names()
-    return [
-        {
-            "item_id": f"recommendation:{r['id']}",
-            "recommendation_id": r["id"],
-            "name": r["name"],
-            "id_number": r["id_number"],
-            "unit": r["unit"],
-            "discipline": r["body"].discipline,
-            "society": names.get(r["society_id"], ""),
-            "people": [r["name"]],
-            "units": [u for u in (r["unit"], names.get(r["society_id"], "")) if u],
-        }
-        for r in await list_recommendations(actor, programme_id=programme_id, status=R.PASSED)
-    ]

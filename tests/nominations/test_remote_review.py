@@ -55,3 +55,38 @@ async def _as_expert(username: str) -> Actor:
     row = await User.select().where(User.username == username).first()
     assert row is not None
     return Actor(row["id"], username, row["display_name"], "expert")
+
+
+async def test_passed_recommendations_go_to_expert_review_through_the_pool_avoiding_the_candidates_unit() -> None:
+    import datetime as dt
+
+    from tests.nominations.support import complete, demo_person, recommending_society
+    from xuehui.clock import today
+
+    programme_id, admin, nominator, society_id = await recommending_society()
+    person = demo_person("张青", dt.date(today().year - 35, 3, 3), 1).model_copy(update={"discipline": "460"})
+    recommendation_id = await services.create_recommendation(nominator, programme_id, person)
+    await complete(nominator, programme_id, recommendation_id)
+    await services.submit_recommendation(nominator, recommendation_id)
+    await services.review_recommendation(admin, recommendation_id, "pass", "")
+    await make_expert(admin, 1, name="同单位专家", discipline="460", unit="山东大学", username="colleague")
+    await make_expert(admin, 2, name="外单位专家", discipline="460", unit="浙江大学", username="outsider")
+
+    batch_id = await services.send_recommendations_to_review(admin, programme_id, "青年奖评审", required=1, max_load=1)
+    items = await pool.batch_items(admin, batch_id)
+    assert [(i["kind"], i["external_id"], i["title"], i["units"], i["society_id"]) for i in items] == [
+        ("recommendation", str(recommendation_id), "张青", ["山东大学"], society_id)
+    ]
+    run = await pool.run_assignment(admin, batch_id)
+    assert run.pairs == 1
+    assert await pool.my_assignments(await _as_expert("colleague")) == []
+    reviewer = await _as_expert("outsider")
+    (assignment,) = await pool.my_assignments(reviewer)
+    await pool.respond(reviewer, assignment["id"], "accept")
+    await pool.save_review(
+        reviewer,
+        assignment["id"],
+        ReviewIn(scores={"achievements": 88, "innovation": 88, "impact": 88}, recommendation="recommend", submit=True),
+    )
+    scores = await services.recommendation_review_scores(nominator, [recommendation_id])
+    assert scores[recommendation_id].raw_mean == 88.0
