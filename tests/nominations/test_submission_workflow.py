@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from accounts.rules import Actor
+from accounts.tables import AuditEntry
 from nominations import services
 from nominations.rules.notice import WorkingCalendar, add_working_days
 from nominations.services.sanctions import add_years_months
@@ -16,6 +17,7 @@ from tests.nominations.support import complete, demo_nomination, demo_person, no
 from xuehui.clock import today
 from xuehui.errors import Conflict, InvalidInput
 from xuehui.idcard import make
+from xuehui.vocabulary import action_label
 
 YEAR = today().year
 
@@ -69,6 +71,19 @@ async def test_a_nomination_returned_after_an_upheld_objection_has_it_in_its_his
     await services.decide_objection(admin, objection_id, "upheld", "经核实部分成果不实", "send_back")
     steps = [(s["stage"], s["outcome"], s["note"]) for s in await services.review_steps(admin, nomination_id)]
     assert steps == [("formal_review", "passed", ""), ("objection", "returned", "经核实部分成果不实")]
+    written = [row["action"] for row in await AuditEntry.select(AuditEntry.action).order_by(AuditEntry.id)]
+    nominations_written = written[written.index("cycle.created") :]
+    assert [action_label(a) for a in nominations_written] == [
+        "创建评审年度",
+        "修改评审年度设置",
+        "设置推荐名额",
+        "创建推荐项目草稿",
+        "提交推荐项目",
+        "形式审查通过",
+        "发布公示",
+        "收到异议",
+        "异议成立",
+    ]
 
 
 async def test_a_recommendation_disqualified_after_an_objection_has_it_in_its_history() -> None:
