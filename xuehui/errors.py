@@ -50,10 +50,6 @@ class DomainError(Exception):
         # Rebuilt from its reasons, so an error crosses a process boundary (a job worker) intact.
         return (type(self), (self.reasons,))
 
-    @classmethod
-    def of(cls, code: str, zh: str, en: str, field: str | None = None) -> DomainError:
-        return cls(Reason(code, zh, en, field))
-
 
 class InvalidInput(DomainError):
     status = 422
@@ -77,5 +73,7 @@ class TooManyRequests(DomainError):
     status = 429
 
 
-def not_found(what_zh: str, what_en: str) -> NotFound:
-    return NotFound(Reason("not_found", f"{what_zh}不存在或无权查看", f"{what_en} not found or not visible to you"))
+def not_found(what_zh: str, what_en: str, code: str = "not_found") -> NotFound:
+    """The one answer for a record that is missing or out of the actor's reach: the two must
+    not be told apart, or an id would tell a society that another's record exists."""
+    return NotFound(Reason(code, f"{what_zh}不存在或无权查看", f"{what_en} not found or not visible to you"))

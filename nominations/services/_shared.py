@@ -8,16 +8,14 @@ from accounts.rules import Actor
 from nominations.rules.lifecycles import NominationState, RecommendationState
 from nominations.rules.programme import ExclusionCategory, ProgrammeKind
 from societies import services as societies
-from xuehui.errors import Conflict, Forbidden, NotFound, Reason
+from xuehui.errors import Conflict, Forbidden, NotFound, Reason, not_found
 
 # Labels of the states, from their one definition (the lifecycles), for pages and exports.
 STATUS_NAMES = NominationState.labels()
 
 
 def _not_found() -> NotFound:
-    return NotFound(
-        Reason("nomination.not_found", "推荐项目不存在或无权查看", "nomination not found or not visible to you")
-    )
+    return not_found("推荐项目", "nomination", "nomination.not_found")
 
 
 # What each kind of putting-forward is called in refusals: (code prefix, zh, en, en verb).
@@ -66,12 +64,4 @@ CATEGORY_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _talent_not_found() -> NotFound:
-    return NotFound(
-        Reason("talent.not_found", "人才推荐不存在或无权查看", "recommendation not found or not visible to you")
-    )
-
-
-def _talent_changed() -> Conflict:
-    return Conflict(
-        Reason("talent.changed", "推荐状态已变化，请刷新", "the recommendation changed meanwhile; reload it")
-    )
+    return not_found("人才推荐", "recommendation", "talent.not_found")
