@@ -1,6 +1,8 @@
 """Qualification exams: plans with subjects and rooms, registrations, scores, violations, re-checks,
 certificates. Societies, pilot projects and users are referred to by plain id (no cross-package
-foreign keys, as in accounts). Composite uniqueness lives in raw unique indexes (see migrations)."""
+foreign keys, as in accounts). Composite uniqueness lives in raw unique indexes (see migrations).
+Uploaded files (photos, proofs, score sheets) live in the frame's one store, `xuehui.files`; a
+registration or an import keeps only the SHA-256 of its file."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
-    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -79,17 +80,6 @@ class ExamRoom(Table, tablename="xh_exam_room"):
     used = Integer(default=0)  # seats taken (conditional UPDATE keeps it <= capacity)
 
 
-class ExamFile(Table, tablename="xh_exam_file"):
-    """Uploaded files (photos, proofs, score sheets), content-addressed by SHA-256."""
-
-    id: Serial
-    sha256 = Varchar(length=64, unique=True)
-    media_type = Varchar(length=100)
-    size = Integer()
-    content = Bytea()
-    created_at = Timestamptz()
-
-
 class Registration(Table, tablename="xh_exam_registration"):
     id: Serial
     plan = ForeignKey(references=ExamPlan, on_delete=OnDelete.restrict, null=False)
@@ -111,7 +101,7 @@ class Registration(Table, tablename="xh_exam_registration"):
     route = Varchar(length=20, default="commitment")  # commitment | proof
     photo_sha = Varchar(length=64, default="")
     proof_sha = Varchar(length=64, default="")
-    status = Varchar(length=20, default="submitted", index=True)  # submitted|ineligible|returned|approved|rejected
+    status = Varchar(length=20, default="submitted", index=True)  # RegistrationStatus (rules/lifecycles.py)
     eligible = Boolean(default=False)
     eligibility_zh = Text(default="")
     eligibility_en = Text(default="")
@@ -130,7 +120,7 @@ class ScoreImport(Table, tablename="xh_exam_score_import"):
     plan = ForeignKey(references=ExamPlan, on_delete=OnDelete.restrict, null=False)
     file_sha = Varchar(length=64)
     filename = Varchar(length=200, default="")
-    state = Varchar(length=20, default="validating")  # validating|invalid|ready|committing|committed|failed
+    state = Varchar(length=20, default="validating")  # ImportState (rules/lifecycles.py)
     rows = Integer(default=0)
     problems = JSON(default="[]")
     totals = JSON(default="[]")
@@ -148,7 +138,7 @@ class Score(Table, tablename="xh_exam_score"):
     id: Serial
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     subject_code = Varchar(length=10)
-    status = Varchar(length=20)  # present | absent | violation
+    status = Varchar(length=20)  # ScoreStatus (rules/score_import.py)
     score = Numeric(digits=(6, 1), null=True, default=None)
     version = Integer()
     current = Boolean(default=True, index=True)
@@ -159,7 +149,7 @@ class Violation(Table, tablename="xh_exam_violation"):
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     id_number = Varchar(length=18, index=True)
     subject_code = Varchar(length=10)
-    level = Varchar(length=30)
+    level = Varchar(length=30)  # ViolationLevel (rules/violations.py)
     article = Varchar(length=100)
     facts = Text()
     decided_on = Date()
@@ -175,8 +165,8 @@ class Recheck(Table, tablename="xh_exam_recheck"):
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     subject_code = Varchar(length=10)
     reason = Text(default="")
-    state = Varchar(length=20, default="pending")  # pending | done
-    outcome = Varchar(length=30, default="")
+    state = Varchar(length=20, default="pending")  # RecheckState (rules/lifecycles.py)
+    outcome = Varchar(length=30, default="")  # RecheckOutcome (rules/rechecks.py)
     old_score = Numeric(digits=(6, 1), null=True, default=None)
     new_score = Numeric(digits=(6, 1), null=True, default=None)
     old_status = Varchar(length=20, default="")
@@ -195,4 +185,4 @@ class Certificate(Table, tablename="xh_exam_certificate"):
     name = Varchar(length=50)
     id_number = Varchar(length=18)
     issued_on = Date()
-    status = Varchar(length=20, default="valid")
+    status = Varchar(length=20, default="valid")  # CertificateStatus (rules/lifecycles.py)

@@ -17,6 +17,8 @@ PREFIX = "XH"
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
 _SHAPE = re.compile(rf"{PREFIX}([0-9]{{4}})([0-9A-Z]{{2,6}})([0-9]{{6}})([0-9A-Z*])")
 _EXAM_CODE = re.compile(r"[0-9A-Z]{2,6}")
+# The largest sequence the number's six digits can hold: the counter of one exam and year stops here.
+MAX_CERTIFICATE_SEQUENCE = 999_999
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ def check_character(body: str) -> str:
 
 
 def make_certificate_number(year: int, exam_code: str, sequence: int) -> str:
-    if not 1000 <= year <= 9999 or not _EXAM_CODE.fullmatch(exam_code) or not 0 <= sequence <= 999_999:
+    if not 1000 <= year <= 9999 or not _EXAM_CODE.fullmatch(exam_code) or not 0 <= sequence <= MAX_CERTIFICATE_SEQUENCE:
         raise ValueError("year 4 digits, exam code 2-6 of 0-9A-Z, sequence 0..999999")
     body = f"{PREFIX}{year}{exam_code}{sequence:06d}"
     return body + check_character(body)

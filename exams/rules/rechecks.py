@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
 from exams.rules.score_import import ScoreStatus
 from exams.rules.subjects import Subject
 from xuehui.errors import Reason
+from xuehui.vocabulary import Labelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +24,10 @@ class RecheckPolicy:
     window_days: int = 30  # the last day to apply is publication date + window_days
 
 
-class RecheckOutcome(StrEnum):
-    UNCHANGED = "unchanged"  # 维持原成绩
-    CORRECTED = "corrected"  # 成绩更正 (sum or entry error)
-    STATUS_CORRECTED = "status_corrected"  # 缺考/违纪 flag was wrong
+class RecheckOutcome(Labelled, vocabulary="exams.recheck_outcome"):
+    UNCHANGED = "unchanged", "维持原成绩", "score unchanged"
+    CORRECTED = "corrected", "成绩更正", "score corrected"  # a sum or entry error
+    STATUS_CORRECTED = "status_corrected", "考试状态更正", "status corrected"  # the absent/violation flag was wrong
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 
 from exams.rules.subjects import Subject, check_score
 from xuehui import idcard
 from xuehui.errors import Reason
 from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table
+from xuehui.vocabulary import Labelled
 
 # Canonical field -> accepted header texts (Chinese and English); see `excel_import.map_header`.
 SCORE_HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -31,10 +31,10 @@ SCORE_REQUIRED_FIELDS = ("ticket_no", "subject", "score")
 SCORE_NO_FORMULA_FIELDS = ("ticket_no", "id_number", "subject", "score", "status")
 
 
-class ScoreStatus(StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    VIOLATION = "violation"
+class ScoreStatus(Labelled, vocabulary="exams.score_status"):
+    PRESENT = "present", "正常", "present"
+    ABSENT = "absent", "缺考", "absent"
+    VIOLATION = "violation", "违纪", "violation"
 
 
 _STATUS_WORDS: Mapping[str, ScoreStatus] = {

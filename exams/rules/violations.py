@@ -12,20 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from enum import StrEnum
+
+from xuehui.vocabulary import Labelled
 
 
-class ViolationLevel(StrEnum):
-    GENERAL = "general"
-    SERIOUS = "serious"
-    ESPECIALLY_SERIOUS = "especially_serious"
+class ViolationLevel(Labelled, vocabulary="exams.violation_level"):
+    GENERAL = "general", "一般违纪违规", "general violation"
+    SERIOUS = "serious", "严重违纪违规", "serious violation"
+    ESPECIALLY_SERIOUS = "especially_serious", "特别严重违纪违规", "especially serious violation"
 
 
-LEVEL_NAMES = {
-    ViolationLevel.GENERAL: ("一般违纪违规", "general violation"),
-    ViolationLevel.SERIOUS: ("严重违纪违规", "serious violation"),
-    ViolationLevel.ESPECIALLY_SERIOUS: ("特别严重违纪违规", "especially serious violation"),
-}
 SERIOUS_RECORD_YEARS = 5
 
 
@@ -88,7 +84,7 @@ def decide(violation: Violation, results: Sequence[SubjectResult]) -> ViolationD
         voided = tuple(r.subject_code for r in sitting if r.subject_code == violation.subject_code)
     else:
         voided = tuple(sorted(r.subject_code for r in sitting))
-    level_zh, level_en = LEVEL_NAMES[violation.level]
+    level_zh, level_en = violation.level.zh, violation.level.en
     subjects = "、".join(voided) or "无"
     text_zh = (
         f"经查，考生在{violation.sitting_id}考试{violation.subject_code}科目中{violation.facts}，"

@@ -1,0 +1,26 @@
+"""Exam pages, one module per area (templates in `exams/templates/exams/`):
+- `_shared`: role guards, the labels and choices every template gets, form and upload helpers.
+- `plans`: The plan list and new-plan form; a plan's page with its subjects, rooms and actions.
+- `registrations`: Staff: the registrations of a plan, one registration's review, fee, seat and
+  violation forms, the candidate's photo.
+- `rooms`: Door lists and sign-in sheets of a room.
+- `scores`: The score template, upload, the import's page and its commit.
+- `results`: Results and statistics, certificates, re-checks and their decisions.
+- `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
+- `public`: The public result look-up and certificate verification.
+
+Controllers stay thin: a form goes to a service through `xuehui.form_action.form_action`
+(redirect on success, the same form again with the refusal beside its fields).
+"""
+
+from exams.pages import candidates, plans, public, registrations, results, rooms, scores
+
+ROUTES = [
+    *plans.ROUTES,
+    *registrations.ROUTES,
+    *rooms.ROUTES,
+    *scores.ROUTES,
+    *results.ROUTES,
+    *candidates.ROUTES,
+    *public.ROUTES,
+]

@@ -1,0 +1,249 @@
+"""Candidate pages: sign-up, "my exams" (registrations, scores, re-check requests, certificate),
+the registration form (new and corrections) and the admission ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Template
+from pydantic import BaseModel, Field, ValidationError
+
+from accounts import services as accounts
+from accounts.rules import Actor
+from exams import services
+from exams.pages._shared import candidate_only, candidate_or_staff, clean, form_reasons, notice, vocabulary
+from exams.schemas import RecheckIn, RegistrationIn
+from xuehui.errors import InvalidInput, Reason
+from xuehui.form_action import form_action
+from xuehui.settings import get_settings
+
+REGISTER_TEMPLATE = "exams/register.html"
+REG_FIELDS = ["id_number", "name", "education", "graduation_date", "work_start", "work_end", "employer", "route"]
+UPLOADS = ("photo", "proof")
+CANDIDATE_NOTICES = {
+    "registered": ("报名已提交。", "Your registration was submitted."),
+    "updated": ("报名已更新。", "Your registration was updated."),
+    "recheck": ("复查申请已提交。", "Your re-check request was submitted."),
+}
+
+
+class SignupForm(BaseModel):
+    username: str = Field(default="", max_length=64)
+    display_name: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=200)
+    password: str = Field(default="", max_length=200)
+
+
+@get("/candidate/signup", include_in_schema=False)
+async def signup_page() -> Template:
+    return Template("exams/signup.html", context={"form": {}})
+
+
+@post("/candidate/signup", include_in_schema=False, status_code=303)
+async def signup(data: URLEncodedBody[SignupForm]) -> Response[Any]:
+    return await form_action(
+        lambda: accounts.create_user(
+            None,
+            username=data.username,
+            display_name=data.display_name,
+            role="candidate",
+            password=data.password,
+            email=data.email,
+            must_change_password=False,
+        ),
+        success="/login?next=/candidate",
+        template="exams/signup.html",
+        context=lambda: {"form": data.model_dump(exclude={"password"})},
+    )
+
+
+async def _candidate_context(actor: Actor) -> dict[str, Any]:
+    regs = await services.my_registrations(actor)
+    registered = {r["plan"] for r in regs}
+    return {
+        "registrations": regs,
+        "open_plans": [p for p in await services.open_plans() if p["id"] not in registered],
+        **vocabulary(),
+    }
+
+
+@get("/candidate", include_in_schema=False, guards=candidate_only)
+async def candidate_page(actor: NamedDependency[Actor], done: FromQuery[str] = "") -> Template:
+    context = await _candidate_context(actor)
+    return Template("exams/candidate.html", context={**context, "notice": notice(CANDIDATE_NOTICES, done)})
+
+
+class RegistrationInput:
+    """The registration form as typed (to show again) and as the service takes it."""
+
+    def __init__(self, shown: dict[str, Any], data: RegistrationIn | None, uploads: list[bytes | None]) -> None:
+        self.shown, self.data = shown, data
+        self.photo, self.proof = uploads
+        self.problems: list[Reason] = []
+
+    def checked(self) -> RegistrationIn:
+        if self.data is None:
+            raise InvalidInput(self.problems)
+        return self.data
+
+
+async def _registration_input(request: Request[Any, Any, Any]) -> RegistrationInput:
+    form = await request.form()
+    values: dict[str, Any] = clean(form, REG_FIELDS)
+    values["subjects"] = [str(s) for s in form.getall("subjects", [])] if hasattr(form, "getall") else []
+    values["related_major"] = bool(form.get("related_major"))
+    values["commitment_signed"] = bool(form.get("commitment_signed"))
+    values["held_certificates"] = str(form.get("held_certificates", "")).strip()
+    uploads: list[bytes | None] = []
+    for name in UPLOADS:
+        found = form.get(name)
+        content = await found.read() if isinstance(found, UploadFile) else b""
+        uploads.append(content or None)
+    shown = {**values, "subjects": values["subjects"]}
+    try:
+        return RegistrationInput(shown, RegistrationIn(**values), uploads)
+    except ValidationError as error:
+        entered = RegistrationInput(shown, None, uploads)
+        entered.problems = form_reasons(error).reasons
+        return entered
+
+
+async def _register_form_context(plan_id: int, reg: dict[str, Any] | None) -> dict[str, Any]:
+    plan = reg["plan_row"] if reg else await services.public_plan(plan_id)
+    return {"plan": plan, "subjects": await services.subjects_of(plan["id"]), "reg": reg, **vocabulary()}
+
+
+@get("/candidate/plans/{plan_id:int}/register", include_in_schema=False, guards=candidate_only)
+async def register_page(actor: NamedDependency[Actor], plan_id: FromPath[int]) -> Template:
+    context = await _register_form_context(plan_id, None)
+    form = {"route": "commitment", "name": actor.display_name, "related_major": True}
+    return Template(
+        REGISTER_TEMPLATE, context={**context, "form": form, "action": f"/candidate/plans/{plan_id}/register"}
+    )
+
+
+@post(
+    "/candidate/plans/{plan_id:int}/register",
+    include_in_schema=False,
+    status_code=303,
+    guards=candidate_only,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def register(
+    actor: NamedDependency[Actor], plan_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    entered = await _registration_input(request)
+
+    async def context() -> dict[str, Any]:
+        found = await _register_form_context(plan_id, None)
+        return {**found, "form": entered.shown, "action": f"/candidate/plans/{plan_id}/register"}
+
+    return await form_action(
+        lambda: services.register(actor, plan_id, entered.checked(), entered.photo, entered.proof),
+        success=lambda registration_id: f"/candidate/registrations/{registration_id}?done=registered",
+        template=REGISTER_TEMPLATE,
+        context=context,
+    )
+
+
+def _reg_form_values(reg: dict[str, Any]) -> dict[str, Any]:
+    values = {k: reg[k] for k in REG_FIELDS}
+    for key in ("graduation_date", "work_start", "work_end"):
+        values[key] = reg[key].isoformat() if reg[key] else ""
+    return {
+        **values,
+        "subjects": reg["subjects"] + reg["exempt_subjects"],
+        "related_major": reg["related_major"],
+        "held_certificates": reg["held_certificates"],
+        "commitment_signed": reg["route"] == "commitment",
+    }
+
+
+@get("/candidate/registrations/{registration_id:int}", include_in_schema=False, guards=candidate_only)
+async def my_registration_page(
+    actor: NamedDependency[Actor], registration_id: FromPath[int], done: FromQuery[str] = ""
+) -> Template:
+    reg = await services.get_registration(actor, registration_id)
+    context = await _register_form_context(reg["plan"], reg)
+    return Template(
+        REGISTER_TEMPLATE,
+        context={
+            **context,
+            "form": _reg_form_values(reg),
+            "action": f"/candidate/registrations/{registration_id}",
+            "notice": notice(CANDIDATE_NOTICES, done),
+        },
+    )
+
+
+@post(
+    "/candidate/registrations/{registration_id:int}",
+    include_in_schema=False,
+    status_code=303,
+    guards=candidate_only,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def update_registration(
+    actor: NamedDependency[Actor], registration_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    reg = await services.get_registration(actor, registration_id)
+    entered = await _registration_input(request)
+
+    async def context() -> dict[str, Any]:
+        found = await _register_form_context(reg["plan"], reg)
+        return {**found, "form": entered.shown, "action": f"/candidate/registrations/{registration_id}"}
+
+    return await form_action(
+        lambda: services.update_registration(actor, registration_id, entered.checked(), entered.photo, entered.proof),
+        success=f"/candidate/registrations/{registration_id}?done=updated",
+        template=REGISTER_TEMPLATE,
+        context=context,
+    )
+
+
+@get("/candidate/registrations/{registration_id:int}/ticket", include_in_schema=False, guards=candidate_or_staff)
+async def ticket_page(actor: NamedDependency[Actor], registration_id: FromPath[int]) -> Template:
+    reg = await services.get_registration(actor, registration_id)
+    if not reg["ticket_no"]:
+        raise InvalidInput(Reason("ticket.none", "尚未生成准考证", "no ticket has been issued yet"))
+    subjects = [s for s in await services.subjects_of(reg["plan"]) if s["code"] in reg["subjects"]]
+    return Template("exams/ticket.html", context={"reg": reg, "plan": reg["plan_row"], "subjects": subjects})
+
+
+class RecheckForm(BaseModel):
+    subject_code: str = Field(default="", max_length=10)
+    reason: str = Field(default="", max_length=2000)
+
+
+@post(
+    "/candidate/registrations/{registration_id:int}/rechecks",
+    include_in_schema=False,
+    status_code=303,
+    guards=candidate_only,
+)
+async def request_recheck(
+    actor: NamedDependency[Actor], registration_id: FromPath[int], data: URLEncodedBody[RecheckForm]
+) -> Response[Any]:
+    return await form_action(
+        lambda: services.request_recheck(actor, registration_id, RecheckIn(**data.model_dump())),
+        success="/candidate?done=recheck",
+        template="exams/candidate.html",
+        context=lambda: _candidate_context(actor),
+    )
+
+
+ROUTES = [
+    signup_page,
+    signup,
+    candidate_page,
+    register_page,
+    register,
+    my_registration_page,
+    update_registration,
+    ticket_page,
+    request_recheck,
+]

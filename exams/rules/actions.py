@@ -1,0 +1,41 @@
+"""Every audit-log action the exams package writes, with its label in both languages.
+
+The audit view labels an entry through `xuehui.vocabulary.action_label`, which finds this
+vocabulary by its name `audit.exams`; a service writes `ExamAction.X`, never a bare string.
+"""
+
+from __future__ import annotations
+
+from exams.rules.lifecycles import RegistrationStatus
+from xuehui.vocabulary import Labelled
+
+
+class ExamAction(Labelled, vocabulary="audit.exams"):
+    PLAN_CREATED = "exam.plan_created", "创建考试计划", "exam plan created"
+    SUBJECT_ADDED = "exam.subject_added", "添加考试科目", "subject added"
+    ROOM_ADDED = "exam.room_added", "添加考场", "room added"
+    REGISTERED = "exam.registered", "考生报名", "candidate registered"
+    REGISTRATION_UPDATED = "exam.registration_updated", "考生修改报名", "registration corrected"
+    REGISTRATION_APPROVED = "exam.registration_approved", "报名审核通过", "registration approved"
+    REGISTRATION_REJECTED = "exam.registration_rejected", "报名审核不通过", "registration rejected"
+    REGISTRATION_RETURNED = "exam.registration_returned", "报名退回修改", "registration returned for correction"
+    FEE_PAID = "exam.fee_paid", "确认缴费", "fee marked paid"
+    FEES_IMPORTED = "exam.fees_imported", "导入缴费名单", "fee list imported"
+    SEATS_ALLOCATED = "exam.seats_allocated", "编排座位并生成准考证", "seats allocated and tickets issued"
+    SEAT_TAKEN = "exam.seat_taken", "为补报考生安排座位", "late registrant seated"
+    CANDIDATE_MOVED = "exam.candidate_moved", "调整考生座位", "candidate moved to another seat"
+    SCORES_UPLOADED = "exam.scores_uploaded", "上传成绩文件", "score file uploaded"
+    SCORES_COMMITTED = "exam.scores_committed", "导入成绩", "scores imported"
+    SCORES_PUBLISHED = "exam.scores_published", "公布成绩", "scores published"
+    VIOLATION_RECORDED = "exam.violation_recorded", "记录违纪违规处理决定", "violation decision recorded"
+    RECHECK_REQUESTED = "exam.recheck_requested", "申请成绩复查", "re-check requested"
+    RECHECK_DECIDED = "exam.recheck_decided", "处理成绩复查", "re-check decided"
+    CERTIFICATES_ISSUED = "exam.certificates_issued", "发放证书", "certificates issued"
+
+
+# The audit action of each review outcome.
+REVIEW_ACTIONS: dict[RegistrationStatus, ExamAction] = {
+    RegistrationStatus.APPROVED: ExamAction.REGISTRATION_APPROVED,
+    RegistrationStatus.REJECTED: ExamAction.REGISTRATION_REJECTED,
+    RegistrationStatus.RETURNED: ExamAction.REGISTRATION_RETURNED,
+}

@@ -1,0 +1,153 @@
+"""Every status an exam record carries, with its labels, and the moves between them.
+
+A registration, a score import, a re-check, a certificate and a plan's publication each have one
+`Labelled` enum of states and one `Lifecycle` table: which move is allowed, from which state, by
+which role. Services change a state only through `<LIFECYCLE>.move()` and write it guarded on the
+state they moved from (or on `sources()`), so a concurrent move cannot slip through.
+
+A violation has no lifecycle: its decision is recorded once and is final (its level is the
+`ViolationLevel` vocabulary in `exams.rules.violations`). Score statuses (present, absent,
+violation) are facts of a score row, not a lifecycle: `ScoreStatus` in `exams.rules.score_import`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xuehui.lifecycle import ANYONE, Lifecycle, move
+from xuehui.vocabulary import Labelled
+
+STAFF = ("admin", "exam_admin")
+CANDIDATE = "candidate"
+# The trusted command line acts without an account; it may do what an administrator may.
+COMMAND_LINE_ROLE = "admin"
+
+
+def role_of(actor: Any) -> str:
+    """The role a lifecycle move is checked against: the actor's, or the command line's."""
+    return str(actor.role) if actor is not None else COMMAND_LINE_ROLE
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+
+class RegistrationStatus(Labelled, vocabulary="exams.registration_status"):
+    SUBMITTED = "submitted", "待审核", "awaiting review"
+    INELIGIBLE = "ineligible", "不符合报名条件", "not eligible"
+    RETURNED = "returned", "退回修改", "returned for correction"
+    APPROVED = "approved", "审核通过", "approved"
+    REJECTED = "rejected", "审核不通过", "rejected"
+
+
+# The candidate may still correct the registration, and the office may review it.
+REGISTRATION_OPEN = frozenset(
+    {RegistrationStatus.SUBMITTED, RegistrationStatus.INELIGIBLE, RegistrationStatus.RETURNED}
+)
+
+REGISTRATION = Lifecycle(
+    "registration",
+    RegistrationStatus,
+    (
+        # A correction decides eligibility again: the registration lands on one of the two.
+        move(REGISTRATION_OPEN, RegistrationStatus.SUBMITTED, CANDIDATE, "correct"),
+        move(REGISTRATION_OPEN, RegistrationStatus.INELIGIBLE, CANDIDATE, "correct"),
+        move(REGISTRATION_OPEN, RegistrationStatus.APPROVED, STAFF, "approve"),
+        move(REGISTRATION_OPEN, RegistrationStatus.REJECTED, STAFF, "reject"),
+        move(REGISTRATION_OPEN, RegistrationStatus.RETURNED, STAFF, "return"),
+    ),
+    initial=RegistrationStatus.SUBMITTED,
+)
+
+# The review form's decisions and the state each one moves to.
+REVIEW_DECISIONS: dict[str, RegistrationStatus] = {
+    "approve": RegistrationStatus.APPROVED,
+    "reject": RegistrationStatus.REJECTED,
+    "return": RegistrationStatus.RETURNED,
+}
+
+
+def registration_status_after_check(eligible: bool) -> RegistrationStatus:
+    """Where a new or corrected registration stands once eligibility was decided."""
+    return RegistrationStatus.SUBMITTED if eligible else RegistrationStatus.INELIGIBLE
+
+
+# --- score imports -----------------------------------------------------------------------------
+
+
+class ImportState(Labelled, vocabulary="exams.import_state"):
+    VALIDATING = "validating", "校验中", "validating"
+    INVALID = "invalid", "校验未通过", "has problems"
+    READY = "ready", "校验通过，待提交", "valid, ready to import"
+    COMMITTING = "committing", "导入中", "importing"
+    COMMITTED = "committed", "已导入", "imported"
+    # Shown when the import's job failed while validating or committing; never stored.
+    FAILED = "failed", "处理失败", "failed"
+
+
+# While one of these runs, the import page reloads itself.
+IMPORT_RUNNING = frozenset({ImportState.VALIDATING, ImportState.COMMITTING})
+
+SCORE_IMPORT = Lifecycle(
+    "score_import",
+    ImportState,
+    (
+        # The validation job ends the check (any role: the upload was authorised already).
+        move(ImportState.VALIDATING, ImportState.INVALID, ANYONE, "checked"),
+        move(ImportState.VALIDATING, ImportState.READY, ANYONE, "checked"),
+        move(ImportState.READY, ImportState.COMMITTING, STAFF, "commit"),
+        move(ImportState.COMMITTING, ImportState.COMMITTED, ANYONE, "written"),
+        move(IMPORT_RUNNING, ImportState.FAILED, ANYONE, "job failed"),
+    ),
+    initial=ImportState.VALIDATING,
+)
+
+
+# --- re-checks ---------------------------------------------------------------------------------
+
+
+class RecheckState(Labelled, vocabulary="exams.recheck_state"):
+    PENDING = "pending", "待处理", "pending"
+    DONE = "done", "已处理", "decided"
+
+
+RECHECK = Lifecycle(
+    "recheck",
+    RecheckState,
+    (move(RecheckState.PENDING, RecheckState.DONE, STAFF, "decide"),),
+    initial=RecheckState.PENDING,
+)
+
+
+# --- certificates ------------------------------------------------------------------------------
+
+
+class CertificateStatus(Labelled, vocabulary="exams.certificate_status"):
+    VALID = "valid", "有效", "Valid"
+    # The public verification page already answers for a revoked certificate; no use case
+    # revokes one yet, so the lifecycle has no move to it.
+    REVOKED = "revoked", "已撤销", "Revoked"
+
+
+CERTIFICATE = Lifecycle("certificate", CertificateStatus, (), initial=CertificateStatus.VALID)
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+class PlanState(Labelled, vocabulary="exams.plan_state"):
+    """A plan's only state change is the publication of its scores (kept as `published_at`)."""
+
+    UNPUBLISHED = "unpublished", "成绩未公布", "scores not published"
+    PUBLISHED = "published", "成绩已公布", "scores published"
+
+
+PLAN = Lifecycle(
+    "exam_plan",
+    PlanState,
+    (move(PlanState.UNPUBLISHED, PlanState.PUBLISHED, STAFF, "publish"),),
+    initial=PlanState.UNPUBLISHED,
+)
+
+
+def plan_state(plan: dict[str, Any]) -> PlanState:
+    return PlanState.PUBLISHED if plan.get("published_at") is not None else PlanState.UNPUBLISHED

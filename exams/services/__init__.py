@@ -1,0 +1,134 @@
+"""Exam use cases, one module per area:
+- `_shared`: what several use cases share: access checks, not-found answers, the plan, subject,
+  room and registration row views.
+- `plans`: Exam plans with their subjects and rooms; the lists staff and candidates see.
+- `registration`: Candidates register and correct their registration; eligibility; photo and proof.
+- `review`: The office reviews registrations and confirms fees one by one.
+- `fees`: Fees confirmed from an Excel list, all or none.
+- `seating`: Seats and admission tickets, late registrants, moves, door lists and sign-in sheets.
+- `scores`: Score import: upload, validation job with its preview, commit job, the command line.
+- `score_writing`: Writing a new version of a plan's scores.
+- `results`: Subject results, qualification across sittings, publication, statistics, look-up.
+- `violations`: Violation decisions (违纪违规) and their effect on results.
+- `rechecks`: Re-check requests (成绩复查) and decisions.
+- `certificates`: Certificates for qualified candidates and their public verification.
+- `kpis`: Live KPIs of a society's exam-administration pilot project.
+
+Rules decide (`exams/rules`, lifecycles in `exams/rules/lifecycles.py`); each use case loads what
+they need, moves states only through a lifecycle, writes in one transaction and audits it.
+"""
+
+from exams.services._shared import (
+    STAFF_ROLES,
+    get_registration,
+    list_registrations,
+    plain,
+    plan_for_staff,
+    rooms_of,
+    subjects_of,
+)
+from exams.services.certificates import issue_certificates, list_certificates, verify_certificate
+from exams.services.fees import FEE_ALIASES, _read_fee_table, mark_paid_from_excel
+from exams.services.kpis import pilot_kpis
+from exams.services.plans import (
+    ROOM_MODES,
+    add_room,
+    add_subject,
+    create_plan,
+    get_plan,
+    list_plans,
+    open_plans,
+    plan_by_code,
+    public_plan,
+    society_options,
+)
+from exams.services.rechecks import decide_recheck, list_rechecks, request_recheck
+from exams.services.registration import (
+    PHOTO,
+    PROOF,
+    eligibility_table,
+    exemption_rules,
+    my_registrations,
+    register,
+    registration_photo,
+    update_registration,
+    violations_on_record,
+)
+from exams.services.results import plan_results, public_lookup, publish, published_on, registration_results
+from exams.services.review import mark_paid, review
+from exams.services.score_writing import write_scores
+from exams.services.scores import (
+    commit_score_import,
+    get_import,
+    import_scores_now,
+    list_imports,
+    report_lines,
+    score_context,
+    start_score_import,
+)
+from exams.services.seating import allocate_seats, move_candidate, room_sheet, seat_one
+from exams.services.violations import record_violation, violations_of_registration
+
+# The score table, as `services.Score` (the hostile-input tests count its rows through it).
+from exams.tables import Score
+
+__all__ = [
+    "FEE_ALIASES",
+    "PHOTO",
+    "PROOF",
+    "ROOM_MODES",
+    "STAFF_ROLES",
+    "Score",
+    "_read_fee_table",
+    "add_room",
+    "add_subject",
+    "allocate_seats",
+    "commit_score_import",
+    "create_plan",
+    "decide_recheck",
+    "eligibility_table",
+    "exemption_rules",
+    "get_import",
+    "get_plan",
+    "get_registration",
+    "import_scores_now",
+    "issue_certificates",
+    "list_certificates",
+    "list_imports",
+    "list_plans",
+    "list_rechecks",
+    "list_registrations",
+    "mark_paid",
+    "mark_paid_from_excel",
+    "move_candidate",
+    "my_registrations",
+    "open_plans",
+    "pilot_kpis",
+    "plain",
+    "plan_by_code",
+    "plan_for_staff",
+    "plan_results",
+    "public_lookup",
+    "public_plan",
+    "publish",
+    "published_on",
+    "record_violation",
+    "register",
+    "registration_photo",
+    "registration_results",
+    "report_lines",
+    "request_recheck",
+    "review",
+    "room_sheet",
+    "rooms_of",
+    "score_context",
+    "seat_one",
+    "society_options",
+    "start_score_import",
+    "subjects_of",
+    "update_registration",
+    "verify_certificate",
+    "violations_of_registration",
+    "violations_on_record",
+    "write_scores",
+]
