@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from accounts.rules import Actor
-from accounts.tables import User
+from accounts.rules import Actor, require_admin
 from expert_pool import services
 from expert_pool.disciplines import split_list
+from expert_pool.services import _peers
 from xuehui import idcard
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
@@ -150,14 +150,11 @@ def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
-    services._admin(actor)
+    require_admin(actor)
     rows, usernames = parse_experts(data)
     wanted = sorted({u for u in usernames if u})
     if wanted:
-        known = {
-            r["username"]
-            for r in await User.select(User.username).where((User.role == "expert") & User.username.is_in(wanted))
-        }
+        known = set(await _peers.expert_accounts(actor, wanted))
         missing = [
             Reason(
                 "excel.account",

@@ -48,7 +48,7 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
                 people=[PersonIn(name=c.name, id_number=c.id_number) for c in body.contributors if c.name],
                 units=[u.name for u in body.units if u.name],
                 society_id=view["society_id"],
-                leaders=[PersonIn(name=leader)] if leader else [],
+                society_leaders=[leader] if leader else [],
                 category=view["category"],
                 grade=view["grade"],
                 material=material[:100_000],
