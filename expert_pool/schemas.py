@@ -205,7 +205,7 @@ class RunQueuedOut(BaseModel):
 
     batch_id: int
     job_id: int
-    state: str  # the job's state when it was queued: "queued"
+    state: str  # the job's state as the answer left: "queued", "running" (or already "succeeded")
 
 
 class MyAssignmentOut(BaseModel):
