@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from accounts.rules import Actor
 from expert_pool import services
@@ -29,7 +31,9 @@ from expert_pool.schemas import (
     ReviewItemIn,
     RunIn,
     RunOut,
+    RunQueuedOut,
 )
+from expert_pool.services import JOB_THRESHOLD_ITEMS
 from xuehui.openapi import SIGNED_IN, QueryText, RowId, errors
 from xuehui.web import requires_role
 
@@ -117,9 +121,30 @@ class BatchApi(Controller):
     async def check(self, actor: NamedDependency[Actor], batch_id: RowId) -> list[dict[str, object]]:
         return _reasons(await services.check_batch(actor, batch_id))
 
-    @post("/{batch_id:int}/run", status_code=200, responses=errors(401, 403, 404, 409, 413, 422))
-    async def run(self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[RunIn]) -> RunOut:
-        return await services.run_assignment(actor, batch_id, data.mode, data.seed)
+    @post(
+        "/{batch_id:int}/run",
+        status_code=200,
+        responses={
+            **errors(401, 403, 404, 409, 413, 422),
+            202: ResponseSpec(
+                data_container=RunQueuedOut,
+                description=(
+                    f"A batch of {JOB_THRESHOLD_ITEMS} items or more is assigned as a background job: "
+                    "the answer names the job and its state; poll the batch until its status is "
+                    '"assigned" (the job\'s errors say why, if it cannot be staffed).'
+                ),
+            ),
+        },
+        description=(
+            "Assign experts to a draft batch. A smaller batch is solved at once (200, the run's summary); "
+            f"a batch of {JOB_THRESHOLD_ITEMS} items or more runs as a background job (202, the job id)."
+        ),
+    )
+    async def run(
+        self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[RunIn]
+    ) -> Response[RunOut | RunQueuedOut]:
+        outcome = await services.assign(actor, batch_id, data.mode, data.seed)
+        return Response(outcome, status_code=HTTP_202_ACCEPTED if isinstance(outcome, RunQueuedOut) else HTTP_200_OK)
 
     @get("/{batch_id:int}/results", responses=errors(401, 403, 404))
     async def results(self, actor: NamedDependency[Actor], batch_id: RowId) -> list[ItemResultOut]:

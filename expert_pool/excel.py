@@ -7,10 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from accounts.rules import Actor
-from accounts.tables import User
+from accounts.rules import Actor, require_admin
 from expert_pool import services
 from expert_pool.disciplines import split_list
+from expert_pool.rules.lifecycles import ExpertStatus
+from expert_pool.rules.vocabulary import Rank
+from expert_pool.services import _peers
 from xuehui import idcard
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
@@ -38,27 +40,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("name", "id_number", "primary_discipline")
 SEX = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
 REGION = {"省内": True, "省外": False, "in": True, "out": False, "in province": True, "out of province": False}
-STATUS = {
-    "在库": "active",
-    "暂停": "suspended",
-    "退出": "retired",
-    "active": "active",
-    "suspended": "suspended",
-    "retired": "retired",
-}
-RANK = {
-    "正高": "senior",
-    "副高": "associate_senior",
-    "中级": "intermediate",
-    "其他": "other",
-    "senior": "senior",
-    "associate_senior": "associate_senior",
-    "intermediate": "intermediate",
-    "other": "other",
-}
+# A status or rank is read as its Chinese label or its code; exports write the Chinese label.
+STATUS = {**{m.zh: m.value for m in ExpertStatus}, **{m.value: m.value for m in ExpertStatus}}
+RANK = {**{m.zh: m.value for m in Rank}, **{m.value: m.value for m in Rank}}
 SEX_OUT = {"male": "男", "female": "女"}
-STATUS_OUT = {v: k for k, v in list(STATUS.items())[:3]}
-RANK_OUT = {v: k for k, v in list(RANK.items())[:4]}
+STATUS_OUT = {m.value: m.zh for m in ExpertStatus}
+RANK_OUT = {m.value: m.zh for m in Rank}
 HEADERS = [ALIASES[f][0] for f in ALIASES]
 
 
@@ -150,14 +137,11 @@ def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
-    services._admin(actor)
+    require_admin(actor)
     rows, usernames = parse_experts(data)
     wanted = sorted({u for u in usernames if u})
     if wanted:
-        known = {
-            r["username"]
-            for r in await User.select(User.username).where((User.role == "expert") & User.username.is_in(wanted))
-        }
+        known = set(await _peers.expert_accounts(actor, wanted))
         missing = [
             Reason(
                 "excel.account",

@@ -97,6 +97,9 @@ class ReviewItemIn(Input):
     units: list[str] = Field(default_factory=list, max_length=50)  # contributing units
     society_id: RecordId | None = None  # the nominating society
     leaders: list[PersonIn] = Field(default_factory=list, max_length=20)  # the nominating body's leadership
+    # The nominating society's leaders (secretary-general ...) by name, for the leadership conflict:
+    # the pool reads no society record itself, the caller passes them with the item.
+    society_leaders: list[str] = Field(default_factory=list, max_length=20)
     category: str = Field(default="", max_length=60)  # ranking group
     grade: str = Field(default="", max_length=40)
     material: str = Field(default="", max_length=100_000)  # text shown to the assigned experts
@@ -182,6 +185,7 @@ class BatchOut(BaseModel):
     status: str
     seed: int | None
     items: int
+    assign_job: int | None = None  # the background job of the latest long assignment run
 
 
 class RunOut(BaseModel):
@@ -191,6 +195,17 @@ class RunOut(BaseModel):
     pairs: int
     total_affinity: float
     weakest_affinity: float
+
+
+class RunQueuedOut(BaseModel):
+    """A large batch's assignment started as a background job (answered 202). Poll
+    `GET /api/review-batches/{batch_id}`: `status` turns "assigned" when the job has stored the
+    assignments (all or nothing), and `assign_job` names the job; the batch page shows its
+    progress and, if the batch cannot be staffed, every reason."""
+
+    batch_id: int
+    job_id: int
+    state: str  # the job's state as the answer left: "queued", "running" (or already "succeeded")
 
 
 class MyAssignmentOut(BaseModel):

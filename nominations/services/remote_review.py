@@ -55,7 +55,7 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
                 people=[PersonIn(name=c.name, id_number=c.id_number) for c in body.contributors if c.name],
                 units=[u.name for u in body.units if u.name],
                 society_id=view["society_id"],
-                leaders=leaders.get(view["society_id"], []),
+                society_leaders=leaders.get(view["society_id"], []),
                 category=view["category"],
                 grade=view["grade"],
                 material=material[:MAX_MATERIAL_CHARS],
@@ -97,7 +97,7 @@ async def send_recommendations_to_review(
                 people=[PersonIn(name=view["name"], id_number=view["id_number"])],
                 units=[view["unit"]] if view["unit"] else [],
                 society_id=view["society_id"],
-                leaders=leaders.get(view["society_id"], []),
+                society_leaders=leaders.get(view["society_id"], []),
                 material=material[:MAX_MATERIAL_CHARS],
             )
         )
@@ -113,15 +113,9 @@ async def send_recommendations_to_review(
     return batch_id
 
 
-async def _leaders(actor: Actor) -> dict[int, list[Any]]:
+async def _leaders(actor: Actor) -> dict[int, list[str]]:
     """Each society's leadership, passed with its items for the society-leadership conflict."""
-    from expert_pool.schemas import PersonIn
-
-    found: dict[int, list[Any]] = {}
-    for society in await societies.list_societies(actor):
-        if society["secretary_general"]:
-            found[society["id"]] = [PersonIn(name=society["secretary_general"])]
-    return found
+    return {s["id"]: [s["secretary_general"]] for s in await societies.list_societies(actor) if s["secretary_general"]}
 
 
 async def _create_batch(

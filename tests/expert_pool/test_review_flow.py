@@ -29,9 +29,6 @@ async def _pool(admin: Actor, n: int = 4) -> list[int]:
 async def test_conflicts_are_detected_queued_and_decided_in_bulk_and_never_assigned(client) -> None:
     admin = await make_user("root", "admin")
     society = await make_society()
-    from societies.tables import Society
-
-    await Society.update({Society.secretary_general: "专家3"}).where(Society.id == society)
     await _pool(admin, 5)
     await make_expert(admin, 6, name="同名者", discipline="110")
     batch_id = await services.create_batch(
@@ -43,6 +40,7 @@ async def test_conflicts_are_detected_queued_and_decided_in_bulk_and_never_assig
                     people=[{"name": "专家1", "id_number": id_number(1)}],
                     units=["单位2有限公司"],
                     society_id=society,
+                    society_leaders=["专家3"],  # the nominating society's secretary-general
                 ),
                 item("B", people=[{"name": "同名者"}], excluded_expert_ids=[5]),
             ],

@@ -1,0 +1,216 @@
+"""Registry pages (admin): the expert list with its filters, registration, Excel export, import
+and template, the unit-alias map, and one expert's record with their relations and credibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Template
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from accounts.rules import Actor
+from expert_pool import disciplines, excel, services
+from expert_pool.pages._shared import admin_only, notice, page, pydantic_reasons, template_name, with_vocabulary
+from expert_pool.schemas import ExpertIn
+from xuehui.errors import InvalidInput, Reason
+from xuehui.excel_export import XLSX_MEDIA_TYPE, xlsx_response
+from xuehui.form_action import form_action
+from xuehui.i18n import gettext as _
+from xuehui.settings import get_settings
+
+
+class ExpertForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(default="", max_length=50)
+    sex: str = Field(default="", max_length=10)
+    id_number: str = Field(default="", max_length=30)
+    title: str = Field(default="", max_length=50)
+    rank: str = Field(default="", max_length=20)
+    unit: str = Field(default="", max_length=200)
+    in_province: str = Field(default="1", max_length=2)
+    primary_discipline: str = Field(default="", max_length=12)
+    secondary_disciplines: str = Field(default="", max_length=200)
+    keywords: str = Field(default="", max_length=1000)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=200)
+    status: str = Field(default="active", max_length=20)
+    username: str = Field(default="", max_length=64)
+    password: str = Field(default="", max_length=128)
+
+
+def _expert_in(form: ExpertForm) -> ExpertIn:
+    try:
+        return ExpertIn(
+            **{
+                **form.model_dump(),
+                "in_province": form.in_province == "1",
+                "secondary_disciplines": disciplines.split_list(form.secondary_disciplines),
+                "keywords": disciplines.split_list(form.keywords),
+            }
+        )
+    except ValidationError as error:
+        raise pydantic_reasons(error) from None
+
+
+def form_of(expert: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **expert,
+        "in_province": "1" if expert["in_province"] else "0",
+        "secondary_disciplines": "；".join(expert["secondary_disciplines"]),
+        "keywords": "；".join(expert["keywords"]),
+    }
+
+
+async def _experts_context(actor: Actor, status: str = "") -> dict[str, Any]:
+    return {
+        "experts": await services.list_experts(actor, status),
+        "aliases": await services.list_unit_aliases(actor),
+        "status_filter": status,
+        "form": {"in_province": "1", "status": "active"},
+    }
+
+
+EXPERT_NOTICES = {
+    "created": ("专家已登记。", "The expert was registered."),
+    "saved": ("已保存。", "Saved."),
+    "alias": ("单位映射已添加。", "The unit mapping was added."),
+}
+
+
+@get("/admin/experts", include_in_schema=False, guards=admin_only)
+async def experts_page(
+    actor: NamedDependency[Actor], status: FromQuery[str] = "", done: FromQuery[str] = ""
+) -> Template:
+    context = await _experts_context(actor, status)
+    shown = notice(EXPERT_NOTICES, done)
+    if done.startswith("imported-"):
+        added, _sep, updated = done.removeprefix("imported-").partition("-")
+        shown = _("Imported: %(added)s added, %(updated)s updated.", added=added, updated=updated)
+    return page("experts.html", {**context, "notice": shown})
+
+
+@post("/admin/experts", include_in_schema=False, status_code=303, guards=admin_only)
+async def register_expert(actor: NamedDependency[Actor], data: URLEncodedBody[ExpertForm]) -> Response[Any]:
+    async def again() -> dict[str, Any]:
+        context = await _experts_context(actor)
+        return with_vocabulary({**context, "form": data.model_dump(exclude={"password"}), "failed": "expert"})
+
+    return await form_action(
+        lambda: services.register_expert(actor, _expert_in(data)),
+        success=lambda expert_id: f"/admin/experts/{expert_id}?done=created",
+        template=template_name("experts.html"),
+        context=again,
+    )
+
+
+@get("/admin/experts.xlsx", include_in_schema=False, guards=admin_only)
+async def export_experts(actor: NamedDependency[Actor], status: FromQuery[str] = "") -> Response[bytes]:
+    experts = await services.list_experts(actor, status)
+    return xlsx_response("experts.xlsx", _("Experts"), excel.HEADERS, excel.export_rows(experts))
+
+
+@get("/admin/experts/template.xlsx", include_in_schema=False, guards=admin_only)
+async def expert_template(actor: NamedDependency[Actor]) -> Response[bytes]:
+    return Response(
+        excel.template_bytes(),
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"content-disposition": 'attachment; filename="expert-import-template.xlsx"'},
+    )
+
+
+class ImportForm(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    file: UploadFile | None = None
+
+
+@post(
+    "/admin/experts/import",
+    include_in_schema=False,
+    status_code=303,
+    guards=admin_only,
+    request_max_body_size=get_settings().max_upload_bytes,
+)
+async def import_experts(actor: NamedDependency[Actor], data: MultipartBody[ImportForm]) -> Response[Any]:
+    async def run() -> tuple[int, int]:
+        if data.file is None:
+            raise InvalidInput(
+                Reason("import.file", "请选择要上传的 .xlsx 文件", "choose an .xlsx file to upload", "file")
+            )
+        return await excel.import_experts(actor, await data.file.read())
+
+    async def again() -> dict[str, Any]:
+        return with_vocabulary({**await _experts_context(actor), "failed": "import"})
+
+    return await form_action(
+        run,
+        success=lambda counts: f"/admin/experts?done=imported-{counts[0]}-{counts[1]}",
+        template=template_name("experts.html"),
+        context=again,
+    )
+
+
+class AliasForm(BaseModel):
+    child: str = Field(default="", max_length=200)
+    parent: str = Field(default="", max_length=200)
+
+
+@post("/admin/unit-aliases", include_in_schema=False, status_code=303, guards=admin_only)
+async def add_alias(actor: NamedDependency[Actor], data: URLEncodedBody[AliasForm]) -> Response[Any]:
+    async def again() -> dict[str, Any]:
+        context = await _experts_context(actor)
+        return with_vocabulary({**context, "alias_form": data.model_dump(), "failed": "alias"})
+
+    return await form_action(
+        lambda: services.add_unit_alias(actor, data.child, data.parent),
+        success="/admin/experts?done=alias",
+        template=template_name("experts.html"),
+        context=again,
+    )
+
+
+async def _expert_context(actor: Actor, expert_id: int) -> dict[str, Any]:
+    expert = await services.get_expert(actor, expert_id)
+    return {
+        "expert": expert,
+        "form": form_of(expert),
+        "relations": await services.list_relations(actor, expert_id),
+        "credibility": await services.credibility(actor, expert_id),
+    }
+
+
+@get("/admin/experts/{expert_id:int}", include_in_schema=False, guards=admin_only)
+async def expert_page(actor: NamedDependency[Actor], expert_id: FromPath[int], done: FromQuery[str] = "") -> Template:
+    context = await _expert_context(actor, expert_id)
+    return page("expert.html", {**context, "notice": notice(EXPERT_NOTICES, done)})
+
+
+@post("/admin/experts/{expert_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
+async def update_expert(
+    actor: NamedDependency[Actor], expert_id: FromPath[int], data: URLEncodedBody[ExpertForm]
+) -> Response[Any]:
+    async def again() -> dict[str, Any]:
+        context = await _expert_context(actor, expert_id)
+        return with_vocabulary({**context, "form": data.model_dump(exclude={"password"})})
+
+    return await form_action(
+        lambda: services.update_expert(actor, expert_id, _expert_in(data)),
+        success=f"/admin/experts/{expert_id}?done=saved",
+        template=template_name("expert.html"),
+        context=again,
+    )
+
+
+ROUTES = [
+    experts_page,
+    register_expert,
+    export_experts,
+    expert_template,
+    import_experts,
+    add_alias,
+    expert_page,
+    update_expert,
+]
