@@ -27,10 +27,14 @@ from nominations.schemas import (
 from xuehui.openapi import SIGNED_IN, QueryText, RowId, errors
 from xuehui.web import requires_role
 
+# The years an award cycle may have (as `NominationIn.cycle_year` accepts).
+FIRST_CYCLE_YEAR, LAST_CYCLE_YEAR = 2000, 2100
 # A cycle's year in a path, and the optional year filter (0: the current cycle).
-CycleYear: TypeAlias = Annotated[int, PathParameter(ge=2000, le=2100, description="The award cycle's year")]
+CycleYear: TypeAlias = Annotated[
+    int, PathParameter(ge=FIRST_CYCLE_YEAR, le=LAST_CYCLE_YEAR, description="The award cycle's year")
+]
 YearFilter: TypeAlias = Annotated[
-    int, QueryParameter(ge=0, le=2100, description="The award cycle's year; 0 for the current cycle")
+    int, QueryParameter(ge=0, le=LAST_CYCLE_YEAR, description="The award cycle's year; 0 for the current cycle")
 ]
 
 

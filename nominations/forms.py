@@ -7,13 +7,41 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from annotated_types import MaxLen
+from pydantic import BaseModel
+
 from nominations.rules.programme import ExclusionCategory
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, RecommendationIn, UnitIn
 from xuehui.errors import Reason
 
+
+def _limits(model: type[BaseModel]) -> dict[str, int]:
+    """Each field's longest value (text) or most items (list) in `model`: the form cuts what it
+    reads to the schema's limits, so the schema stays the one place they are set."""
+    found: dict[str, int] = {}
+    for name, info in model.model_fields.items():
+        for rule in info.metadata:
+            if isinstance(rule, MaxLen):
+                found[name] = rule.max_length
+    return found
+
+
+CONTRIBUTOR, UNIT, PAPER, PATENT = _limits(ContributorIn), _limits(UnitIn), _limits(PaperIn), _limits(PatentIn)
+BODY, NOMINATION, PERSON = _limits(NominationBody), _limits(NominationIn), _limits(RecommendationIn)
+
+# Empty rows the form offers below the filled ones in each table (save to get more).
 BLANK_ROWS = 2
 CATEGORY_KEYS = tuple(c.value for c in ExclusionCategory)
-MAX_ROWS = 60
+# Most rows read from one table of the form: as many as the longest list the document allows.
+MAX_ROWS = BODY["contributors"]
+# Longest text read for a date (YYYY-MM-DD with room for stray spaces).
+DATE_TEXT_MAX = 20
+# Longest author name kept from a paper's comma-separated author list.
+AUTHOR_NAME_MAX = 50
+# Longest author list read from one paper's field.
+AUTHORS_TEXT_MAX = 2000
+# Longest text read for a number of nominators, and the most a form may record.
+COUNT_TEXT_MAX, MAX_NOMINATORS = 10, 100
 
 
 def _text(form: Mapping[str, Any], key: str, limit: int) -> str:
@@ -22,7 +50,7 @@ def _text(form: Mapping[str, Any], key: str, limit: int) -> str:
 
 
 def _date(form: Mapping[str, Any], key: str, problems: list[Reason]) -> dt.date | None:
-    raw = _text(form, key, 20)
+    raw = _text(form, key, DATE_TEXT_MAX)
     if not raw:
         return None
     try:
@@ -47,61 +75,75 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
     contributors = []
     for i in _rows(form, "c_name_"):
         row = ContributorIn(
-            name=_text(form, f"c_name_{i}", 50),
-            id_number=_text(form, f"c_id_{i}", 30),
+            name=_text(form, f"c_name_{i}", CONTRIBUTOR["name"]),
+            id_number=_text(form, f"c_id_{i}", CONTRIBUTOR["id_number"]),
             birth_date=_date(form, f"c_birth_{i}", problems),
-            unit=_text(form, f"c_unit_{i}", 200),
-            title=_text(form, f"c_title_{i}", 50),
-            contribution=_text(form, f"c_contribution_{i}", 2000),
+            unit=_text(form, f"c_unit_{i}", CONTRIBUTOR["unit"]),
+            title=_text(form, f"c_title_{i}", CONTRIBUTOR["title"]),
+            contribution=_text(form, f"c_contribution_{i}", CONTRIBUTOR["contribution"]),
         )
         if row.name or row.id_number or row.unit:
             contributors.append(row)
     units = [
-        UnitIn(name=_text(form, f"u_name_{i}", 200), province_code=_text(form, f"u_province_{i}", 6))
+        UnitIn(
+            name=_text(form, f"u_name_{i}", UNIT["name"]),
+            province_code=_text(form, f"u_province_{i}", UNIT["province_code"]),
+        )
         for i in _rows(form, "u_name_")
-        if _text(form, f"u_name_{i}", 200)
+        if _text(form, f"u_name_{i}", UNIT["name"])
     ]
     papers = []
     for i in _rows(form, "p_title_"):
-        title = _text(form, f"p_title_{i}", 300)
+        title = _text(form, f"p_title_{i}", PAPER["title"])
         published = _date(form, f"p_date_{i}", problems)
         authors = [
-            a.strip()[:50] for a in _text(form, f"p_authors_{i}", 2000).replace("，", ",").split(",") if a.strip()
+            a.strip()[:AUTHOR_NAME_MAX]
+            for a in _text(form, f"p_authors_{i}", AUTHORS_TEXT_MAX).replace("，", ",").split(",")
+            if a.strip()
         ]
         if title or published or authors:
-            papers.append(PaperIn(title=title, published_on=published, authors=authors[:100]))
+            papers.append(PaperIn(title=title, published_on=published, authors=authors[: PAPER["authors"]]))
     patents = []
     for i in _rows(form, "t_number_"):
-        number = _text(form, f"t_number_{i}", 50)
+        number = _text(form, f"t_number_{i}", PATENT["number"])
         granted = _date(form, f"t_date_{i}", problems)
         if number or granted:
-            patents.append(PatentIn(number=number, title=_text(form, f"t_title_{i}", 300), granted_on=granted))
+            patents.append(
+                PatentIn(number=number, title=_text(form, f"t_title_{i}", PATENT["title"]), granted_on=granted)
+            )
     body = NominationBody(
-        summary=_text(form, "summary", 10000),
-        innovations=_text(form, "innovations", 10000),
-        application_benefits=_text(form, "application_benefits", 10000),
+        summary=_text(form, "summary", BODY["summary"]),
+        innovations=_text(form, "innovations", BODY["innovations"]),
+        application_benefits=_text(form, "application_benefits", BODY["application_benefits"]),
         application_started_on=_date(form, "application_started_on", problems),
         contributors=contributors,
-        units=units[:30],
-        papers=papers[:50],
-        patents=patents[:50],
+        units=units[: BODY["units"]],
+        papers=papers[: BODY["papers"]],
+        patents=patents[: BODY["patents"]],
     )
     data = NominationIn(
-        title=_text(form, "title", 200),
-        category=_text(form, "category", 40),
-        grade=_text(form, "grade", 20),
-        discipline_code=_text(form, "discipline_code", 20),
+        title=_text(form, "title", NOMINATION["title"]),
+        category=_text(form, "category", NOMINATION["category"]),
+        grade=_text(form, "grade", NOMINATION["grade"]),
+        discipline_code=_text(form, "discipline_code", NOMINATION["discipline_code"]),
         body=body,
     )
     return data, problems
 
 
 def _count(form: Mapping[str, Any], key: str, problems: list[Reason]) -> int | None:
-    raw = _text(form, key, 10)
+    raw = _text(form, key, COUNT_TEXT_MAX)
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) > 100:
-        problems.append(Reason("form.count", f"“{raw}”不是0至100的整数", f"“{raw}” is not a whole number 0-100", key))
+    if not raw.isdigit() or int(raw) > MAX_NOMINATORS:
+        problems.append(
+            Reason(
+                "form.count",
+                f"“{raw}”不是0至{MAX_NOMINATORS}的整数",
+                f"“{raw}” is not a whole number 0-{MAX_NOMINATORS}",
+                key,
+            )
+        )
         return None
     return int(raw)
 
@@ -114,19 +156,19 @@ def recommendation_from_form(form: Mapping[str, Any]) -> tuple[RecommendationIn,
     if form.get("categories_declared"):
         categories = [c for c in CATEGORY_KEYS if form.get(f"category_{c}")]
     data = RecommendationIn(
-        name=_text(form, "name", 50),
-        sex=_text(form, "sex", 6),
+        name=_text(form, "name", PERSON["name"]),
+        sex=_text(form, "sex", PERSON["sex"]),
         birth_date=_date(form, "birth_date", problems),
-        id_number=_text(form, "id_number", 30),
-        unit=_text(form, "unit", 200),
-        title=_text(form, "title", 50),
-        discipline=_text(form, "discipline", 50),
-        career=_text(form, "career", 10000),
-        achievements=_text(form, "achievements", 10000),
-        works=_text(form, "works", 10000),
-        honours=_text(form, "honours", 5000),
+        id_number=_text(form, "id_number", PERSON["id_number"]),
+        unit=_text(form, "unit", PERSON["unit"]),
+        title=_text(form, "title", PERSON["title"]),
+        discipline=_text(form, "discipline", PERSON["discipline"]),
+        career=_text(form, "career", PERSON["career"]),
+        achievements=_text(form, "achievements", PERSON["achievements"]),
+        works=_text(form, "works", PERSON["works"]),
+        honours=_text(form, "honours", PERSON["honours"]),
         integrity_statement=bool(form.get("integrity_statement")),
-        academy=_text(form, "academy", 10),
+        academy=_text(form, "academy", PERSON["academy"]),
         academician_nominators=_count(form, "academician_nominators", problems),
         same_division_nominators=_count(form, "same_division_nominators", problems),
         categories=categories,

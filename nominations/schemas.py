@@ -133,14 +133,6 @@ class CycleIn(Input):
     note: str = Field(default="", max_length=2000)
 
 
-class NoticeIn(Input):
-    model_config = ConfigDict(extra="forbid")
-    kind: str = Field(max_length=20)  # acceptance | results
-    title: str = Field(min_length=1, max_length=200)
-    starts_on: dt.date
-    working_days: int = Field(ge=1, le=60)
-
-
 class NoticeEntryOut(BaseModel):
     nomination_id: int
     title: str
@@ -160,26 +152,12 @@ class NoticeOut(BaseModel):
     entries: list[NoticeEntryOut]
 
 
-class ObjectionDecisionIn(Input):
-    model_config = ConfigDict(extra="forbid")
-    state: str = Field(max_length=20)  # investigating | upheld | dismissed
-    decision: str = Field(default="", max_length=5000)
-    outcome: str = Field(default="", max_length=20)  # disqualify | send_back (when upheld)
-
-
 class StageIn(Input):
     model_config = ConfigDict(extra="forbid")
     stage: str = Field(max_length=30)  # remote_review | panel_review | award_committee
     outcome: str = Field(max_length=30)  # passed | failed | awarded | not_awarded
     grade: str = Field(default="", max_length=20)
     note: str = Field(default="", max_length=2000)
-
-
-class SanctionIn(Input):
-    model_config = ConfigDict(extra="forbid")
-    kind: str = Field(max_length=30)  # false_material | lobbying | other
-    reason: str = Field(min_length=1, max_length=5000)
-    months: int = Field(ge=1, le=120)
 
 
 # --- talent recommendations ------------------------------------------------------------------

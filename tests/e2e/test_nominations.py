@@ -107,6 +107,6 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     row.locator("button[type=submit]").click()
     expect(
         page.locator("#objections-table tr", has_text="部分测量数据与已发表论文重复").locator("td.state")
-    ).to_have_text("upheld")
+    ).to_have_text("异议成立")
     page.goto(review_url)
     expect(page.locator("#nomination-status")).to_have_text("退回修改")

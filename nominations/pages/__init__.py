@@ -1,0 +1,50 @@
+"""Pages (HTML) for award nominations and talent recommendations, one module per area:
+
+- `nomination_drafts`, `nomination_submission`: the society's nominations, the form with its
+  live rule check, submission and the answers to objections.
+- `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
+  association's award cycles and quotas, formal review and sanctions, later stages and winners,
+  remote review, the eligibility adjustment, and notices with their objections.
+- `public`: notices and the objection form, and the published quotas, for anyone.
+- `talent_recommendations`: the society's talent recommendations; `talent_programmes`,
+  `talent_review`, `talent_ballots`, `talent_notices`: the association's programmes and quotas,
+  formal review, the committee's ballot, the notice and the final list.
+- `_shared` (guards, small shared forms and limits) and `_vocabulary` (the one place pages get
+  the label of any code they show).
+
+The frame mounts `ROUTES`.
+"""
+
+from nominations.pages import (
+    adjustment,
+    cycles,
+    formal_review,
+    nomination_drafts,
+    nomination_submission,
+    notices,
+    public,
+    remote_review,
+    results,
+    talent_ballots,
+    talent_notices,
+    talent_programmes,
+    talent_recommendations,
+    talent_review,
+)
+
+ROUTES = [
+    *nomination_drafts.ROUTES,
+    *nomination_submission.ROUTES,
+    *cycles.ROUTES,
+    *results.ROUTES,
+    *remote_review.ROUTES,
+    *formal_review.ROUTES,
+    *adjustment.ROUTES,
+    *notices.ROUTES,
+    *public.ROUTES,
+    *talent_recommendations.ROUTES,
+    *talent_programmes.ROUTES,
+    *talent_ballots.ROUTES,
+    *talent_notices.ROUTES,
+    *talent_review.ROUTES,
+]

@@ -1,0 +1,74 @@
+"""What several nomination pages share: the guards, the current cycle, the small forms and
+limits used on more than one page, and reading numbers and JSON documents typed into a form."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from nominations import services
+from xuehui.db import json_value
+from xuehui.errors import InvalidInput, Reason
+from xuehui.web import requires_role
+
+admin_only = [requires_role("admin")]
+nominators = [requires_role("society")]
+
+# Longest free text a page form takes (reasons, responses, decisions), as the services store it.
+TEXT_MAX = 5000
+# Longest short note (what changed in a version, a stage's note).
+NOTE_MAX = 2000
+# Longest title of a notice or a review batch.
+TITLE_MAX = 200
+# Highest quota the association can give one society (far above any real quota: a typo guard).
+QUOTA_MAX = 1000
+# Random bytes of the idempotency key a form carries, so a resubmitted form submits once.
+IDEMPOTENCY_KEY_BYTES = 16
+
+
+def idempotency_key() -> str:
+    return secrets.token_hex(IDEMPOTENCY_KEY_BYTES)
+
+
+async def cycle_id_for(year: int | None = None) -> int:
+    """The cycle of `year`; 0 or None: the current cycle."""
+    return await services.find_cycle(year)
+
+
+def int_field(form: Any, key: str) -> int:
+    """A whole number from a form field; 0 when it is missing or not a number."""
+    raw = str(form.get(key, ""))
+    return int(raw) if raw.isdigit() else 0
+
+
+def json_document(raw: str, code: str) -> Any:
+    """The JSON document an administrator typed into the settings box; a syntax error is a
+    refusal naming the line and column, beside the `config` field."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            Reason(
+                code,
+                f"设置格式错误：第{error.lineno}行第{error.colno}列",
+                f"the settings are not valid JSON: line {error.lineno}, column {error.colno}",
+                "config",
+            )
+        ) from error
+
+
+def json_text(stored: Any) -> str:
+    """A stored JSON column as the indented text the settings box shows."""
+    return json.dumps(json_value(stored), ensure_ascii=False, indent=2)
+
+
+class SubmitForm(BaseModel):
+    idempotency_key: str = Field(default="", max_length=64)
+
+
+class ReviewForm(BaseModel):
+    decision: str = Field(default="", max_length=20)
+    reasons: str = Field(default="", max_length=TEXT_MAX)

@@ -1,0 +1,181 @@
+"""The society's award-nomination pages: its nominations and quota for the cycle, the export,
+and the nomination form (new draft, save, the live rule check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from accounts.rules import Actor
+from nominations import services
+from nominations.forms import BLANK_ROWS, nomination_from_form
+from nominations.pages._shared import cycle_id_for, idempotency_key, nominators
+from nominations.pages._vocabulary import category_label, grade_label, status_label, vocabulary
+from nominations.schemas import NominationIn
+from societies import services as societies
+from xuehui.errors import InvalidInput
+from xuehui.excel_export import xlsx_response
+from xuehui.form_action import form_action
+from xuehui.i18n import gettext as _
+from xuehui.web import requires_role
+
+FORM = "nominations/form.html"
+
+
+async def mine_context(actor: Actor, year: int = 0) -> dict[str, Any]:
+    """The society's page for the cycle of `year`: quota, nominations, KPIs and objections."""
+    cycle_id = await cycle_id_for(year)
+    assert actor.society_id is not None
+    return {
+        "cycle": await services.cycle_row(cycle_id),
+        "cycles": await services.cycles(),
+        "quotas": await services.society_quotas(actor, cycle_id, actor.society_id),
+        "nominations": await services.list_nominations(actor, cycle_id=cycle_id),
+        "kpis": await services.society_kpis(actor.society_id),
+        "objections": await services.objections(actor),
+        **vocabulary(),
+    }
+
+
+@get("/nominations", include_in_schema=False, guards=nominators)
+async def my_nominations(actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> Template:
+    return Template("nominations/mine.html", context=await mine_context(actor, year))
+
+
+@get("/nominations.xlsx", include_in_schema=False, guards=[requires_role("society", "admin")])
+async def export_nominations(
+    actor: NamedDependency[Actor], year: FromQuery[int] = 0, status: FromQuery[str] = ""
+) -> Response[bytes]:
+    cycle_id = await cycle_id_for(year)
+    rows = await services.list_nominations(actor, cycle_id=cycle_id, status=status)
+    names = await societies.society_names()
+    return xlsx_response(
+        "nominations.xlsx",
+        _("Nominations"),
+        [_("Society"), _("Title"), _("Category"), _("Grade"), _("Status"), _("Contributors"), _("Submitted")],
+        (
+            [
+                names.get(r["society_id"], ""),
+                r["title"],
+                category_label(r["category"]),
+                grade_label(r["grade"]),
+                status_label(r["status"]),
+                "、".join(c.name for c in r["body"].contributors),
+                r["submitted_at"],
+            ]
+            for r in rows
+        ),
+    )
+
+
+def stored_input(nomination: dict[str, Any]) -> NominationIn:
+    """The form's fields as the nomination has them saved."""
+    return NominationIn(
+        title=nomination["title"],
+        category=nomination["category"],
+        grade=nomination["grade"],
+        discipline_code=nomination["discipline_code"],
+        body=nomination["body"],
+    )
+
+
+async def form_context(
+    actor: Actor, cycle_id: int, data: NominationIn, nomination: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The nomination form showing `data`, with the rules applied to it."""
+    check = (
+        await services.check(actor, cycle_id, data, nomination["id"] if nomination else None) if data.category else None
+    )
+    return {
+        "data": data,
+        "nomination": nomination,
+        "cycle": await services.cycle_row(cycle_id),
+        "check": check,
+        "idempotency_key": idempotency_key(),
+        "steps": await services.review_steps(actor, nomination["id"]) if nomination else [],
+        "blank_rows": BLANK_ROWS,
+        **vocabulary(),
+    }
+
+
+@get("/nominations/new", include_in_schema=False, guards=nominators)
+async def new_nomination(actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> Template:
+    cycle_id = await cycle_id_for(year)
+    return Template(FORM, context=await form_context(actor, cycle_id, NominationIn(), None))
+
+
+@post("/nominations", include_in_schema=False, status_code=303, guards=nominators)
+async def create_nomination(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Response[Any]:
+    form = await request.form()
+    data, problems = nomination_from_form(form)
+    year = str(form.get("year", ""))
+    cycle_id = await cycle_id_for(int(year) if year.isdigit() else 0)
+
+    async def create() -> int:
+        if problems:
+            raise InvalidInput(problems)
+        return await services.create_nomination(actor, cycle_id, data)
+
+    return await form_action(
+        create,
+        success=lambda nomination_id: f"/nominations/{nomination_id}?done=saved",
+        template=FORM,
+        context=lambda: form_context(actor, cycle_id, data, None),
+    )
+
+
+@get("/nominations/{nomination_id:int}", include_in_schema=False, guards=nominators)
+async def nomination_page(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], done: FromQuery[str] = ""
+) -> Template:
+    nomination = await services.get_nomination(actor, nomination_id)
+    notices = {"saved": _("The draft was saved."), "submitted": _("The nomination was submitted.")}
+    context = await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
+    return Template(FORM, context={**context, "notice": notices.get(done, "")})
+
+
+@post("/nominations/{nomination_id:int}", include_in_schema=False, status_code=303, guards=nominators)
+async def save_nomination(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    nomination = await services.get_nomination(actor, nomination_id)
+    data, problems = nomination_from_form(await request.form())
+
+    async def save() -> None:
+        if problems:
+            raise InvalidInput(problems)
+        await services.update_nomination(actor, nomination_id, data)
+
+    return await form_action(
+        save,
+        success=f"/nominations/{nomination_id}?done=saved",
+        template=FORM,
+        context=lambda: form_context(actor, nomination["cycle"], data, nomination),
+    )
+
+
+@post("/nominations/check", include_in_schema=False, status_code=200, guards=nominators)
+async def live_check(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Template:
+    """The rule results for what the form says now: an HTML fragment the page's script swaps in."""
+    form = await request.form()
+    data, problems = nomination_from_form(form)
+    raw_id = str(form.get("nomination_id", ""))
+    nomination_id = int(raw_id) if raw_id.isdigit() else None
+    cycle_id = (await services.get_nomination(actor, nomination_id))["cycle"] if nomination_id else await cycle_id_for()
+    check = await services.check(actor, cycle_id, data, nomination_id) if data.category else None
+    return Template("nominations/_rules.html", context={"check": check, "form_problems": problems})
+
+
+ROUTES = [
+    my_nominations,
+    export_nominations,
+    new_nomination,
+    create_nomination,
+    nomination_page,
+    save_nomination,
+    live_check,
+]

@@ -1,0 +1,58 @@
+"""The society submits a nomination (or resubmits it after correction) and answers the
+objections raised against its nominations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+from pydantic import BaseModel, Field
+
+from accounts.rules import Actor
+from nominations import services
+from nominations.pages._shared import TEXT_MAX, SubmitForm, nominators
+from nominations.pages.nomination_drafts import FORM, form_context, mine_context, stored_input
+from xuehui.errors import DomainError
+from xuehui.form_action import form_action
+from xuehui.templating import errors_by_field
+
+
+@post("/nominations/{nomination_id:int}/submit", include_in_schema=False, status_code=303, guards=nominators)
+async def submit_nomination(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[SubmitForm]
+) -> Response[Any]:
+    # A refused submission shows the saved form with the reasons above it (not beside the
+    # fields of the draft form, which this form did not send): its own error slot.
+    try:
+        await services.submit(actor, nomination_id, data.idempotency_key)
+    except DomainError as error:
+        nomination = await services.get_nomination(actor, nomination_id)
+        context = await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
+        return Template(
+            FORM,
+            context={**context, "submit_errors": errors_by_field(error.reasons)},
+            status_code=error.status,
+        )
+    return Redirect(f"/nominations/{nomination_id}?done=submitted", status_code=303)
+
+
+class ResponseForm(BaseModel):
+    response: str = Field(default="", max_length=TEXT_MAX)
+
+
+@post("/nominations/objections/{objection_id:int}/respond", include_in_schema=False, status_code=303, guards=nominators)
+async def respond_objection(
+    actor: NamedDependency[Actor], objection_id: FromPath[int], data: URLEncodedBody[ResponseForm]
+) -> Response[Any]:
+    return await form_action(
+        lambda: services.respond_to_objection(actor, objection_id, data.response),
+        success="/nominations#objections",
+        template="nominations/mine.html",
+        context=lambda: mine_context(actor),
+    )
+
+
+ROUTES = [submit_nomination, respond_objection]

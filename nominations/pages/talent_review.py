@@ -1,0 +1,60 @@
+"""The association's formal review (形式审查) of one talent recommendation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Template
+
+from accounts.rules import Actor
+from nominations import services
+from nominations.pages._shared import ReviewForm, admin_only
+from nominations.pages._vocabulary import vocabulary
+from societies import services as societies
+from xuehui.form_action import form_action
+
+REVIEW = "nominations/talent_review.html"
+
+
+async def review_context(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    """One recommendation as the association reviews it: the snapshot, decisions and objections."""
+    current = await services.get_recommendation(actor, recommendation_id)
+    return {
+        "r": current,
+        "snapshot": await services.recommendation_snapshot(actor, recommendation_id),
+        "steps": await services.recommendation_steps(actor, recommendation_id),
+        "objections": await services.objections(actor, recommendation_id=recommendation_id),
+        "society": (await societies.society_names([current["society_id"]])).get(current["society_id"], ""),
+        **vocabulary(),
+    }
+
+
+@get("/admin/talent/recommendations/{recommendation_id:int}", include_in_schema=False, guards=admin_only)
+async def recommendation_review_page(actor: NamedDependency[Actor], recommendation_id: FromPath[int]) -> Template:
+    return Template(REVIEW, context=await review_context(actor, recommendation_id))
+
+
+@post(
+    "/admin/talent/recommendations/{recommendation_id:int}/review",
+    include_in_schema=False,
+    status_code=303,
+    guards=admin_only,
+)
+async def review_recommendation(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], data: URLEncodedBody[ReviewForm]
+) -> Response[Any]:
+    async def as_typed() -> dict[str, Any]:
+        return {**await review_context(actor, recommendation_id), "review_reasons": data.reasons}
+
+    return await form_action(
+        lambda: services.review_recommendation(actor, recommendation_id, data.decision, data.reasons),
+        success=f"/admin/talent/recommendations/{recommendation_id}",
+        template=REVIEW,
+        context=as_typed,
+    )
+
+
+ROUTES = [recommendation_review_page, review_recommendation]
