@@ -104,6 +104,17 @@ class NominationApi(Controller):
         return _out(await services.get_nomination(actor, nomination_id))
 
     @post(
+        "/{nomination_id:int}/withdraw",
+        status_code=200,
+        guards=[requires_role("society")],
+        responses=errors(401, 403, 404, 409),
+    )
+    async def withdraw(self, actor: NamedDependency[Actor], nomination_id: RowId) -> NominationOut:
+        """Withdraw a submitted nomination where the cycle allows it; the quota place comes back."""
+        await services.withdraw(actor, nomination_id)
+        return _out(await services.get_nomination(actor, nomination_id))
+
+    @post(
         "/{nomination_id:int}/formal-review",
         status_code=200,
         guards=[requires_role("admin")],

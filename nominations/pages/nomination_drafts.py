@@ -94,6 +94,7 @@ async def form_context(
         "data": data,
         "nomination": nomination,
         "cycle": await services.cycle_row(cycle_id),
+        "withdrawal_allowed": (await services.cycle_config(cycle_id)).withdrawal_allowed,
         "check": check,
         "idempotency_key": idempotency_key(),
         "steps": await services.review_steps(actor, nomination["id"]) if nomination else [],

@@ -1,5 +1,5 @@
-"""The society submits a nomination (or resubmits it after correction) and answers the
-objections raised against its nominations."""
+"""The society submits a nomination (or resubmits it after correction), withdraws it where the
+cycle allows, and answers the objections raised against its nominations."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, SubmitForm, nominators
 from nominations.pages.nomination_drafts import FORM, form_context, mine_context, stored_input
-from xuehui.errors import DomainError
+from xuehui.errors import DomainError, Forbidden, InvalidInput, NotFound, Reason
 from xuehui.form_action import form_action
 from xuehui.templating import errors_by_field
 
@@ -39,6 +39,37 @@ async def submit_nomination(
     return Redirect(f"/nominations/{nomination_id}?done=submitted", status_code=303)
 
 
+class WithdrawForm(BaseModel):
+    confirm: str = Field(default="", max_length=1)
+
+
+@post("/nominations/{nomination_id:int}/withdraw", include_in_schema=False, status_code=303, guards=nominators)
+async def withdraw_nomination(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[WithdrawForm]
+) -> Response[Any]:
+    async def withdraw() -> None:
+        # Asked once more without JavaScript: the box must be ticked, or nothing happens.
+        if data.confirm != "1":
+            raise InvalidInput(
+                Reason("withdraw.confirm", "请勾选确认撤回", "tick the box to confirm the withdrawal", "confirm")
+            )
+        await services.withdraw(actor, nomination_id)
+
+    async def again() -> dict[str, Any]:
+        nomination = await services.get_nomination(actor, nomination_id)
+        return await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
+
+    try:
+        await withdraw()
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as error:
+        return Template(
+            FORM, context={**await again(), "withdraw_errors": errors_by_field(error.reasons)}, status_code=error.status
+        )
+    return Redirect(f"/nominations/{nomination_id}?done=withdrawn", status_code=303)
+
+
 class ResponseForm(BaseModel):
     response: str = Field(default="", max_length=TEXT_MAX)
 
@@ -55,4 +86,4 @@ async def respond_objection(
     )
 
 
-ROUTES = [submit_nomination, respond_objection]
+ROUTES = [submit_nomination, withdraw_nomination, respond_objection]

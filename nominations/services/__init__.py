@@ -23,8 +23,6 @@ submission workflow shared with every other kind of submission lives in `xuehui/
 from nominations.services._shared import (
     CATEGORY_LABELS,
     KIND_NAMES,
-    STATUS_NAMES,
-    TALENT_STATUS_NAMES,
 )
 from nominations.services.adjustment import (
     adjustment_runs,
@@ -137,8 +135,6 @@ from nominations.services.talent import (
 __all__ = [
     "CATEGORY_LABELS",
     "KIND_NAMES",
-    "STATUS_NAMES",
-    "TALENT_STATUS_NAMES",
     "add_material",
     "add_years_months",
     "adjustment_runs",

@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.rules import Actor
-from nominations.rules.lifecycles import NominationState, RecommendationState
 from nominations.rules.programme import ExclusionCategory, ProgrammeKind
 from societies import services as societies
 from xuehui.errors import Conflict, Forbidden, NotFound, Reason, not_found
-
-# Labels of the states, from their one definition (the lifecycles), for pages and exports.
-STATUS_NAMES = NominationState.labels()
 
 
 def _not_found() -> NotFound:
@@ -41,9 +37,6 @@ async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, 
             )
         )
     return actor.society_id, pilot
-
-
-TALENT_STATUS_NAMES = RecommendationState.labels()
 
 
 KIND_NAMES: dict[str, tuple[str, str]] = {
