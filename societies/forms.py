@@ -72,7 +72,7 @@ def agreement_from_form(form: Mapping[str, Any]) -> tuple[AgreementDoc, list[Rea
         StageDoc(
             stage=key, start=_date(form, f"stage_{key}_start", problems), end=_date(form, f"stage_{key}_end", problems)
         )
-        for key in rules.STAGES
+        for key in [stage.value for stage in rules.Stage]
     ]
     milestones = []
     for i in _rows(form, "milestone_title_"):
