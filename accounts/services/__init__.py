@@ -11,7 +11,7 @@ Everything public is importable from `accounts.services` itself.
 """
 
 from accounts import passwords
-from accounts.services.audit import AuditFilter, audit, list_audit
+from accounts.services.audit import AuditFilter, audit, audit_object_types, list_audit
 from accounts.services.sessions import BAD_LOGIN, change_password, count_active_sessions, login, logout, resolve_session
 from accounts.services.tokens import (
     TOKEN_PREFIX,
@@ -39,6 +39,7 @@ __all__ = [
     "USER_COLUMNS",
     "AuditFilter",
     "audit",
+    "audit_object_types",
     "change_password",
     "count_active_sessions",
     "create_api_token",

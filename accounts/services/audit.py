@@ -44,6 +44,13 @@ async def audit(
     )
 
 
+def _require_reader(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise Forbidden(
+            Reason("audit.forbidden", "只有管理员可以查看审计日志", "only administrators read the audit log")
+        )
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     action: str = ""
@@ -57,10 +64,7 @@ class AuditFilter:
 async def list_audit(
     actor: Actor, filters: AuditFilter, limit: int = DEFAULT_LIMIT, offset: int = 0
 ) -> list[dict[str, Any]]:
-    if not actor.is_admin:
-        raise Forbidden(
-            Reason("audit.forbidden", "只有管理员可以查看审计日志", "only administrators read the audit log")
-        )
+    _require_reader(actor)
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset)
     if filters.action:
         query = query.where(AuditEntry.action.like(f"{filters.action}%"))
@@ -80,3 +84,10 @@ async def list_audit(
     for row in rows:
         row["at"] = aware(row["at"])
     return rows
+
+
+async def audit_object_types(actor: Actor) -> list[str]:
+    """The kinds of object the log names, for the view's filter."""
+    _require_reader(actor)
+    rows = await AuditEntry.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    return [row["object_type"] for row in rows]
