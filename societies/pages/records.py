@@ -3,7 +3,6 @@ public sees them), meeting minutes, third-party evaluations and KPI readings."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from litestar import Response, post
@@ -14,15 +13,12 @@ from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
 from societies import rules, services
+from societies.forms import AMOUNT_LIMIT, AMOUNT_STEP
 from societies.pages._shared import admin_only, decimal, required, society_staff
 from societies.pages.pilots import PILOT_TEMPLATE, pilot_context
 from societies.schemas import EvaluationIn, KpiReadingIn, MeetingIn, ReportIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
-
-# A KPI reading is kept to two decimal places and below a trillion (the table's Numeric(14, 2)).
-KPI_STEP = Decimal("0.01")
-KPI_LIMIT = Decimal("1e12")
 
 
 class ReportForm(BaseModel):
@@ -147,8 +143,8 @@ async def add_kpi_reading(
         required(data.model_dump(), {"actual": ("实际值", "the actual value"), "recorded_on": ("记录日期", "the date")})
         recorded_on = services.as_date(data.recorded_on, "recorded_on")
         assert recorded_on is not None
-        actual = decimal(data.actual, "actual").quantize(KPI_STEP)
-        if abs(actual) >= KPI_LIMIT:
+        actual = decimal(data.actual, "actual").quantize(AMOUNT_STEP)
+        if abs(actual) >= AMOUNT_LIMIT:
             raise InvalidInput(Reason("form.number", "数值超出范围", "the value is out of range", "actual"))
         reading = KpiReadingIn(kpi_key=data.kpi_key, actual=actual, recorded_on=recorded_on, note=data.note)
         return await services.add_kpi_reading(actor, project_id, reading)
