@@ -1,4 +1,5 @@
-"""Pure account rules: roles, password policy, login throttling and session lifetimes."""
+"""Pure account rules: roles and their names, password policy, login throttling, session
+lifetimes, the account status and every audit action the package writes, labelled."""
 
 from __future__ import annotations
 
@@ -7,19 +8,68 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from xuehui.errors import Forbidden, Reason
+from xuehui.lifecycle import Lifecycle, move
+from xuehui.vocabulary import Labelled
 
 Role = Literal["admin", "society", "expert", "exam_admin", "candidate"]
 ROLES: tuple[Role, ...] = get_args(Role)
 # Roles that act for one society and therefore must name it.
 SOCIETY_ROLES: frozenset[str] = frozenset({"society", "exam_admin"})
 
-ROLE_NAMES: dict[str, tuple[str, str]] = {
-    "admin": ("省科协管理员", "Association administrator"),
-    "society": ("学会填报人", "Society nominator"),
-    "expert": ("评审专家", "Review expert"),
-    "exam_admin": ("考务管理员", "Exam administrator"),
-    "candidate": ("考生", "Candidate"),
-}
+
+class RoleName(Labelled, vocabulary="accounts.role"):
+    """Every role with its name as pages show it."""
+
+    ADMIN = "admin", "省科协管理员", "Association administrator"
+    SOCIETY = "society", "学会填报人", "Society nominator"
+    EXPERT = "expert", "评审专家", "Review expert"
+    EXAM_ADMIN = "exam_admin", "考务管理员", "Exam administrator"
+    CANDIDATE = "candidate", "考生", "Candidate"
+
+
+# The (zh, en) names by role, as the page shell reads them.
+ROLE_NAMES: dict[str, tuple[str, str]] = RoleName.labels()
+
+
+class UserStatus(Labelled, vocabulary="accounts.user_status"):
+    """An account is active or disabled (stored as `User.active`); disabling ends its sessions."""
+
+    ACTIVE = "active", "正常", "Active"
+    DISABLED = "disabled", "已停用", "Disabled"
+
+    @classmethod
+    def of(cls, active: bool) -> UserStatus:
+        return cls.ACTIVE if active else cls.DISABLED
+
+
+USER_LIFECYCLE = Lifecycle(
+    "user",
+    UserStatus,
+    (
+        move(UserStatus.ACTIVE, UserStatus.DISABLED, "admin", name="disable"),
+        move(UserStatus.DISABLED, UserStatus.ACTIVE, "admin", name="enable"),
+    ),
+    initial=UserStatus.ACTIVE,
+)
+
+
+class AccountsAudit(Labelled, vocabulary="audit.accounts"):
+    """Every action code the accounts package writes to the audit log."""
+
+    LOGIN = "account.login", "登录", "Signed in"
+    LOGOUT = "account.logout", "退出登录", "Signed out"
+    PASSWORD_CHANGED = "account.password_changed", "修改密码", "Password changed"
+    USER_CREATED = "account.user_created", "创建账号", "Account created"
+    ENABLED = "account.enabled", "启用账号", "Account enabled"
+    DISABLED = "account.disabled", "停用账号", "Account disabled"
+    TOKEN_CREATED = "account.token_created", "创建API令牌", "API token created"
+    TOKEN_REVOKED = "account.token_revoked", "撤销API令牌", "API token revoked"
+
+
+class AccountsObject(Labelled, vocabulary="audit_object.accounts"):
+    USER = "user", "用户", "User"
+    API_TOKEN = "api_token", "API令牌", "API token"
+
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -98,9 +148,14 @@ def session_expired(
     return now - last_seen_at >= idle or now - created_at >= absolute
 
 
+# How often a session's or token's `last_seen_at` is refreshed: a write per request would
+# serialise SQLite, and a minute is finer than any idle timeout.
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
+
+
 def should_touch(last_seen_at: dt.datetime, now: dt.datetime) -> bool:
-    """Refresh `last_seen_at` at most once a minute: a write per request would serialise SQLite."""
-    return now - last_seen_at >= dt.timedelta(minutes=1)
+    """Refresh `last_seen_at` at most once per `TOUCH_INTERVAL`."""
+    return now - last_seen_at >= TOUCH_INTERVAL
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,12 @@ from societies import rules
 from societies.schemas import AgreementDoc, FundingDoc, KpiDoc, LeaderDoc, MilestoneDoc, PilotIn, StageDoc
 from xuehui.errors import Reason
 
+# Empty rows offered below the filled ones of each list in the agreement form, and the most rows read.
 BLANK_ROWS = 3
 MAX_ROWS = 50
+# Amounts and KPI values are kept to two decimals and below a trillion (the Numeric(14, 2) columns).
+AMOUNT_STEP = Decimal("0.01")
+AMOUNT_LIMIT = Decimal("1e12")
 
 
 def _text(form: Mapping[str, Any], key: str) -> str:
@@ -50,10 +54,10 @@ def _amount(form: Mapping[str, Any], key: str, problems: list[Reason]) -> Decima
     except InvalidOperation:
         problems.append(Reason("form.number", f"“{raw}”不是有效数字", f"“{raw}” is not a number", key))
         return None
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+    if not value.is_finite() or abs(value) >= AMOUNT_LIMIT:
         problems.append(Reason("form.number", f"“{raw}”超出范围", f"“{raw}” is out of range", key))
         return None
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(AMOUNT_STEP)
 
 
 def _rows(form: Mapping[str, Any], prefix: str) -> range:
@@ -72,7 +76,7 @@ def agreement_from_form(form: Mapping[str, Any]) -> tuple[AgreementDoc, list[Rea
         StageDoc(
             stage=key, start=_date(form, f"stage_{key}_start", problems), end=_date(form, f"stage_{key}_end", problems)
         )
-        for key in rules.STAGES
+        for key in [stage.value for stage in rules.Stage]
     ]
     milestones = []
     for i in _rows(form, "milestone_title_"):

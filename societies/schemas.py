@@ -70,7 +70,7 @@ class AgreementDoc(Input):
     goals: str = Field(default="", max_length=5000)
     key_tasks: str = Field(default="", max_length=5000)
     quality_requirements: str = Field(default="", max_length=5000)
-    stages: list[StageDoc] = Field(default_factory=lambda: [StageDoc(stage=s) for s in rules.STAGES], max_length=3)
+    stages: list[StageDoc] = Field(default_factory=lambda: [StageDoc(stage=s.value) for s in rules.Stage], max_length=3)
     milestones: list[MilestoneDoc] = Field(default_factory=list, max_length=50)
     kpis: list[KpiDoc] = Field(default_factory=list, max_length=50)
     funding: list[FundingDoc] = Field(default_factory=list, max_length=20)

@@ -1,5 +1,5 @@
-"""Pure rules for societies and pilot projects: the leader requirement, the task agreement's
-completeness, and the workflow of a pilot project.
+"""The task agreement (任务书) of a pilot project: the leader requirement, the schedule and the
+completeness checked when the agreement is submitted.
 
 Source: the provincial pilot plan (shared/seed/pilot-plan-2017.txt): the pilot leader holds
 secretary-general rank or above and is approved by the society's council or standing
@@ -13,60 +13,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
+from societies.rules.vocabulary import MIN_LEADER_RANK, ApprovingBody, LeaderRank, Stage
 from xuehui.errors import Reason
-
-FUNCTION_TYPES: dict[str, tuple[str, str]] = {
-    "technology_evaluation": ("科技评估", "Technology evaluation"),
-    "exam_administration": ("职业资格考试考务", "Qualification-exam administration"),
-    "group_standard": ("团体标准", "Group standards"),
-    "award_nomination": ("科技奖励推荐", "Award nomination"),
-    "other": ("其他", "Other"),
-}
-
-# Ranks in ascending order; the leader must be at secretary_general or above.
-LEADER_RANKS: dict[str, tuple[str, str]] = {
-    "deputy_secretary_general": ("副秘书长", "Deputy secretary-general"),
-    "secretary_general": ("秘书长", "Secretary-general"),
-    "vice_president": ("副理事长", "Vice-president"),
-    "executive_vice_president": ("常务副理事长", "Executive vice-president"),
-    "president": ("理事长", "President"),
-}
-MIN_LEADER_RANK = "secretary_general"
-
-APPROVING_BODIES: dict[str, tuple[str, str]] = {
-    "council": ("理事会", "Council"),
-    "standing_council": ("常务理事会", "Standing council"),
-}
-
-STAGES: dict[str, tuple[str, str]] = {
-    "mobilisation": ("部署动员阶段", "Mobilisation"),
-    "implementation": ("组织实施阶段", "Implementation"),
-    "summary": ("总结评估阶段", "Summary"),
-}
-
-STATUSES: dict[str, tuple[str, str]] = {
-    "draft": ("草稿", "Draft"),
-    "submitted": ("已提交", "Submitted"),
-    "signed": ("已签署", "Signed"),
-    "implementing": ("实施中", "Implementing"),
-    "summarising": ("总结中", "Summarising"),
-    "closed": ("已结项", "Closed"),
-}
-
-EVALUATION_GRADES: dict[str, tuple[str, str]] = {
-    "excellent": ("优秀", "Excellent"),
-    "good": ("良好", "Good"),
-    "qualified": ("合格", "Qualified"),
-    "unqualified": ("不合格", "Unqualified"),
-}
-
-SIGNING_PARTIES = ("department", "society", "association")
-
-Action = Literal[
-    "submit", "return", "sign_department", "sign_society", "sign_association", "start", "summarise", "close"
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,21 +31,20 @@ def leader_problems(leader: Leader, today: dt.date) -> list[Reason]:
     problems = []
     if not leader.name.strip():
         problems.append(Reason("leader.name", "请填写项目负责人姓名", "name the project leader", "leader_name"))
-    ranks = list(LEADER_RANKS)
-    if leader.rank not in LEADER_RANKS:
+    ranks = list(LeaderRank)
+    rank = LeaderRank.parse(leader.rank)
+    if rank is None:
         problems.append(Reason("leader.rank_unknown", "请选择负责人职务", "choose the leader's rank", "leader_rank"))
-    elif ranks.index(leader.rank) < ranks.index(MIN_LEADER_RANK):
-        zh_rank = LEADER_RANKS[leader.rank][0]
+    elif ranks.index(rank) < ranks.index(MIN_LEADER_RANK):
         problems.append(
             Reason(
                 "leader.rank_too_low",
-                f"项目负责人须由秘书长及以上职务人员担任，{zh_rank}不符合要求",
-                f"the project leader must hold secretary-general rank or above; "
-                f"{LEADER_RANKS[leader.rank][1].lower()} is not enough",
+                f"项目负责人须由秘书长及以上职务人员担任，{rank.zh}不符合要求",
+                f"the project leader must hold secretary-general rank or above; {rank.en.lower()} is not enough",
                 "leader_rank",
             )
         )
-    if leader.approved_by not in APPROVING_BODIES:
+    if ApprovingBody.parse(leader.approved_by) is None:
         problems.append(
             Reason(
                 "leader.approval_body",
@@ -226,7 +174,8 @@ def _schedule_problems(stages: Sequence[StagePlan], milestones: Sequence[Milesto
     problems: list[Reason] = []
     by_stage = {s.stage: s for s in stages}
     previous_end: dt.date | None = None
-    for key, (zh, en) in STAGES.items():
+    for stage in Stage:
+        key, zh, en = stage.value, stage.zh, stage.en
         plan = by_stage.get(key)
         if plan is None or plan.start is None or plan.end is None:
             problems.append(
@@ -286,89 +235,3 @@ def current_stage(stages: Sequence[StagePlan], today: dt.date) -> str | None:
         if plan.start and plan.end and plan.start <= today <= plan.end:
             return plan.stage
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Move:
-    """The outcome of a workflow action: the new status and which signature date to set."""
-
-    status: str
-    signature: str | None = None
-
-
-_WHO: dict[str, frozenset[str]] = {
-    "submit": frozenset({"society", "admin"}),
-    "return": frozenset({"admin"}),
-    "sign_department": frozenset({"admin"}),  # the association records the department's signature
-    "sign_society": frozenset({"society", "admin"}),
-    "sign_association": frozenset({"admin"}),
-    "start": frozenset({"society", "admin"}),
-    "summarise": frozenset({"society", "admin"}),
-    "close": frozenset({"admin"}),
-}
-
-_FROM: dict[str, frozenset[str]] = {
-    "submit": frozenset({"draft"}),
-    "return": frozenset({"submitted"}),
-    "sign_department": frozenset({"submitted"}),
-    "sign_society": frozenset({"submitted"}),
-    "sign_association": frozenset({"submitted"}),
-    "start": frozenset({"signed"}),
-    "summarise": frozenset({"implementing"}),
-    "close": frozenset({"summarising"}),
-}
-
-
-def workflow_move(status: str, action: str, role: str, signed: frozenset[str]) -> Move | Reason:
-    """Decide one workflow action: who may take it from which state, and where it leads.
-
-    `signed` is the set of parties that have already signed. The third signature moves the
-    project to `signed`.
-    """
-    if action not in _WHO:
-        return Reason("workflow.unknown_action", "未知操作", f"unknown action {action!r}")
-    if role not in _WHO[action]:
-        return Reason("workflow.not_allowed", "您的角色不能执行此操作", "your role may not take this action")
-    if status not in _FROM[action]:
-        zh_status = STATUSES.get(status, (status, status))
-        return Reason(
-            "workflow.wrong_state",
-            f"项目当前状态为“{zh_status[0]}”，不能执行此操作",
-            f"the project is {zh_status[1].lower()}; this action is not possible now",
-        )
-    if action.startswith("sign_"):
-        party = action.removeprefix("sign_")
-        if party in signed:
-            return Reason("workflow.already_signed", "该方已签署", "this party has already signed")
-        complete = signed | {party} == frozenset(SIGNING_PARTIES)
-        return Move("signed" if complete else "submitted", signature=party)
-    target = {
-        "submit": "submitted",
-        "return": "draft",
-        "start": "implementing",
-        "summarise": "summarising",
-        "close": "closed",
-    }
-    return Move(target[action])
-
-
-def editable(status: str) -> bool:
-    """The agreement text can be edited only before submission; afterwards only by amendment."""
-    return status == "draft"
-
-
-def amendable(status: str) -> bool:
-    return status in {"signed", "implementing", "summarising"}
-
-
-def evaluation_problems(score: Decimal | None, grade: str, evaluator: str) -> list[Reason]:
-    problems = []
-    if not evaluator.strip():
-        problems.append(Reason("evaluation.evaluator", "请填写第三方评估机构", "name the evaluator", "evaluator"))
-    if score is None or not Decimal(0) <= score <= Decimal(100):
-        problems.append(
-            Reason("evaluation.score", "评估得分须在0到100之间", "the score must be between 0 and 100", "score")
-        )
-    if grade not in EVALUATION_GRADES:
-        problems.append(Reason("evaluation.grade", "请选择评估等级", "choose a grade", "grade"))
-    return problems

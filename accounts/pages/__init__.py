@@ -1,0 +1,12 @@
+"""The account pages, one module per area, as `ROUTES` for the frame:
+
+- `sign_in`: signing in and out, one's own account, password and API tokens;
+- `users`: user administration (admin);
+- `audit`: the audit log view and export (admin), its entries in words by `audit_text`.
+"""
+
+from accounts.pages import audit, sign_in, users
+
+ROUTES = [*sign_in.ROUTES, *users.ROUTES, *audit.ROUTES]
+
+__all__ = ["ROUTES"]

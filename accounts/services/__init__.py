@@ -1,0 +1,63 @@
+"""Account use cases, one module per area. Services own transactions and authorisation; every
+state change writes an audit entry in the same transaction, so the log can never disagree
+with the data.
+
+- `sessions`: sign-in (throttled), the session behind a cookie, sign-out, password change;
+- `users`: accounts and their status; look-ups of users by id or name for other packages;
+- `tokens`: personal API tokens;
+- `audit`: the append-only audit log and its filtered reading.
+
+Everything public is importable from `accounts.services` itself.
+"""
+
+from accounts import passwords
+from accounts.services.audit import AuditFilter, audit, audit_object_types, list_audit
+from accounts.services.sessions import BAD_LOGIN, change_password, count_active_sessions, login, logout, resolve_session
+from accounts.services.tokens import (
+    TOKEN_PREFIX,
+    create_api_token,
+    list_api_tokens,
+    resolve_api_token,
+    revoke_api_token,
+)
+from accounts.services.users import (
+    USER_COLUMNS,
+    create_user,
+    get_user,
+    list_users,
+    set_active,
+    user_by_username,
+    user_names,
+    users_by_id,
+    users_by_username,
+    users_of_society,
+)
+
+__all__ = [
+    "BAD_LOGIN",
+    "TOKEN_PREFIX",
+    "USER_COLUMNS",
+    "AuditFilter",
+    "audit",
+    "audit_object_types",
+    "change_password",
+    "count_active_sessions",
+    "create_api_token",
+    "create_user",
+    "get_user",
+    "list_api_tokens",
+    "list_audit",
+    "list_users",
+    "login",
+    "logout",
+    "passwords",
+    "resolve_api_token",
+    "resolve_session",
+    "revoke_api_token",
+    "set_active",
+    "user_by_username",
+    "user_names",
+    "users_by_id",
+    "users_by_username",
+    "users_of_society",
+]

@@ -1,0 +1,14 @@
+"""The societies pages, one module per area, as `ROUTES` for the frame:
+
+- `registry`: the society register (admin) and a society's own page;
+- `pilots`: pilot projects, their agreement form, one project's page and its workflow actions;
+- `records`: the forms that add a running project's reports, meetings, evaluations, KPI readings;
+- `amendments`: amending a signed agreement and deciding on it;
+- `disclosure`: the public pages.
+"""
+
+from societies.pages import amendments, disclosure, pilots, records, registry
+
+ROUTES = [*registry.ROUTES, *pilots.ROUTES, *records.ROUTES, *amendments.ROUTES, *disclosure.ROUTES]
+
+__all__ = ["ROUTES"]
