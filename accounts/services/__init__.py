@@ -5,13 +5,13 @@ with the data.
 - `sessions`: sign-in (throttled), the session behind a cookie, sign-out, password change;
 - `users`: accounts and their status; look-ups of users by id or name for other packages;
 - `tokens`: personal API tokens;
-- `audit`: the append-only audit log and its filtered reading.
+- `audit_log`: the append-only audit log and its filtered reading.
 
 Everything public is importable from `accounts.services` itself.
 """
 
 from accounts import passwords
-from accounts.services.audit import AuditFilter, audit, audit_object_types, list_audit
+from accounts.services.audit_log import AuditFilter, audit, audit_object_types, list_audit
 from accounts.services.sessions import BAD_LOGIN, change_password, count_active_sessions, login, logout, resolve_session
 from accounts.services.tokens import (
     TOKEN_PREFIX,

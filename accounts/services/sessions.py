@@ -17,7 +17,7 @@ from accounts.rules import (
     should_touch,
 )
 from accounts.services._shared import actor_of, digest, user_not_found
-from accounts.services.audit import audit
+from accounts.services.audit_log import audit
 from accounts.tables import LoginFailure, Session, User
 from xuehui.clock import aware, now
 from xuehui.db import serialize_on, write_transaction

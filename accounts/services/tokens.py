@@ -7,7 +7,7 @@ from typing import Any
 
 from accounts.rules import AccountsAudit, AccountsObject, Actor, should_touch
 from accounts.services._shared import actor_of, digest
-from accounts.services.audit import audit
+from accounts.services.audit_log import audit
 from accounts.tables import ApiToken
 from xuehui.clock import aware, now
 from xuehui.db import write_transaction

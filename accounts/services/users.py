@@ -18,7 +18,7 @@ from accounts.rules import (
     validate_role,
 )
 from accounts.services._shared import user_not_found
-from accounts.services.audit import audit
+from accounts.services.audit_log import audit
 from accounts.tables import Session, User
 from xuehui.clock import now
 from xuehui.db import write_transaction

@@ -39,7 +39,7 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
     passed = await list_nominations(actor, cycle_id=cycle_id, status=N.PASSED)
     if not passed:
         raise Conflict(Reason("review.nothing", "没有通过形式审查的推荐项目", "no nomination has passed formal review"))
-    leaders = await _leaders(actor)
+    leaders = await _leaders(passed)
     items = []
     for view in passed:
         body = view["body"]
@@ -83,7 +83,7 @@ async def send_recommendations_to_review(
         raise Conflict(
             Reason("review.nothing", "没有通过形式审查的推荐人选", "no recommendation has passed formal review")
         )
-    leaders = await _leaders(actor)
+    leaders = await _leaders(passed)
     items = []
     for view in passed:
         body = view["body"]
@@ -113,9 +113,9 @@ async def send_recommendations_to_review(
     return batch_id
 
 
-async def _leaders(actor: Actor) -> dict[int, list[str]]:
-    """Each society's leadership, passed with its items for the society-leadership conflict."""
-    return {s["id"]: [s["secretary_general"]] for s in await societies.list_societies(actor) if s["secretary_general"]}
+async def _leaders(views: list[dict[str, Any]]) -> dict[int, list[str]]:
+    """Each society's recorded leaders, passed with its items for the society-leadership conflict."""
+    return await societies.leaders_of_societies(sorted({v["society_id"] for v in views}))
 
 
 async def _create_batch(
