@@ -28,6 +28,9 @@ Service API for other packages (see `expert_pool.schemas` for the inputs): `crea
 `set_roll`, `cast_ballot`, `close_panel`, `panel_results`.
 """
 
+# The committee ballot's rules, for the packages that run ballots of their own (talent
+# recommendations): they reach them through these services, as every other part of the pool.
+from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
 from expert_pool.services._shared import (
     CHUNK,
     COLLABORATION_YEARS,
@@ -116,10 +119,12 @@ __all__ = [
     "RANKS",
     "RECOMMENDATIONS",
     "STATUSES",
+    "BallotRule",
     "BatchProblem",
     "CleanExpert",
     "PreparedRun",
     "Solved",
+    "Tally",
     "add_items",
     "add_relation",
     "add_unit_alias",
@@ -160,6 +165,7 @@ __all__ = [
     "panel_results",
     "parse_fraction",
     "pin_conflict",
+    "rank_within_quota",
     "record_conflict",
     "register_expert",
     "respond",
@@ -172,6 +178,7 @@ __all__ = [
     "set_roll",
     "solve_rows",
     "start_assignment_job",
+    "tally_ballots",
     "unit_aliases",
     "update_expert",
     "update_profile",

@@ -1,4 +1,5 @@
-"""Sending a cycle's nominations that passed formal review to remote review by the expert pool."""
+"""Sending a cycle's nominations, or a programme's recommendations, that passed formal review to
+review by the expert pool."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TITLE_MAX, admin_only
 from nominations.pages.cycles import CYCLE, cycle_context
+from nominations.pages.talent_programmes import PROGRAMME, programme_context
 from xuehui.form_action import form_action
 
 # Experts who score each nomination, unless the form says otherwise; at most MAX_REQUIRED.
@@ -39,4 +41,16 @@ async def send_to_remote_review(
     )
 
 
-ROUTES = [send_to_remote_review]
+@post("/admin/talent/{programme_id:int}/expert-review", include_in_schema=False, status_code=303, guards=admin_only)
+async def send_recommendations_to_review(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[RemoteReviewForm]
+) -> Response[Any]:
+    return await form_action(
+        lambda: services.send_recommendations_to_review(actor, programme_id, data.name, data.required, data.max_load),
+        success=lambda batch_id: f"/admin/review-batches/{batch_id}",
+        template=PROGRAMME,
+        context=lambda: programme_context(actor, programme_id),
+    )
+
+
+ROUTES = [send_to_remote_review, send_recommendations_to_review]

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from accounts.rules import Actor
-from expert_pool.rules.ballots import Tally
+from expert_pool.services import Tally
 from nominations import services
 from nominations.pages._shared import admin_only, int_field
 from nominations.pages.talent_programmes import PROGRAMME, programme_context

@@ -8,7 +8,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
+from expert_pool.services import BallotRule, Tally, rank_within_quota, tally_ballots
 from nominations.rules.lifecycles import RECOMMENDATION, ReviewStage
 from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.programme import Programme

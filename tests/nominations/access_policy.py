@@ -17,6 +17,7 @@ POLICY = {
     ("POST", "/admin/award-cycles/{cycle_id:int}/quotas"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}/winners"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}/remote-review"): ADMINS,
+    ("POST", "/admin/talent/{programme_id:int}/expert-review"): ADMINS,
     ("GET", "/admin/nominations"): ADMINS,
     ("GET", "/admin/nominations/{nomination_id:int}"): ADMINS,
     ("POST", "/admin/nominations/{nomination_id:int}/review"): ADMINS,

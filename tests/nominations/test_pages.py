@@ -89,3 +89,24 @@ async def test_a_notice_without_a_title_is_refused_on_the_notices_page(client) -
     assert "请填写公示标题" in response.text
     assert 'action="/admin/notices"' in response.text
     assert await services.public_notices() == []
+
+
+async def test_a_society_withdraws_from_the_page_only_after_confirming(client) -> None:
+    cycle_id, admin, nominator, _ = await nominating_society(quota=1)
+    config = (await services.cycle_config(cycle_id)).to_dict()
+    await services.save_cycle(admin, cycle_id, {**config, "withdrawal_allowed": True}, None, "允许撤回")
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await services.submit(nominator, nomination_id)
+    await login(client, "nominator")
+    page = f"/nominations/{nomination_id}"
+    assert 'id="withdraw-form"' in (await client.get(page)).text
+    unconfirmed = await post_form(client, f"{page}/withdraw", {}, page)
+    assert unconfirmed.status_code == 422
+    assert "请勾选确认撤回" in unconfirmed.text
+    assert (await services.get_nomination(nominator, nomination_id))["status"] == "submitted"
+    confirmed = await post_form(client, f"{page}/withdraw", {"confirm": "1"}, page)
+    assert (confirmed.status_code, confirmed.headers["location"]) == (303, f"{page}?done=withdrawn")
+    assert (await services.get_nomination(nominator, nomination_id))["status"] == "withdrawn"
+    shown = await client.get(page)
+    assert 'id="withdraw-form"' not in shown.text
+    assert "已撤回" in shown.text
