@@ -5,6 +5,7 @@ import datetime as dt
 import math
 import operator
 
+import pytest
 from piccolo.querystring import QueryString
 
 from accounts.tables import AuditEntry
@@ -91,5 +92,36 @@ async def test_a_job_that_finished_after_it_was_read_keeps_its_outcome() -> None
     seen_running = await jobs.get_job(None, job_id)
     await jobs.wait_for_job(job_id)
     seen_running["state"] = "running"  # as read before the job finished and left `_tasks`
-    await jobs._mark_stale([seen_running])
+    await jobs.mark_stale([seen_running])
     assert (seen_running["state"], seen_running["result"]) == ("succeeded", {"value": 24})
+
+
+def test_the_panel_shows_the_state_as_its_label_never_the_code() -> None:
+    panel = jobs.job_panel({"id": 3, "state": "running", "progress": 10, "message": "", "errors": []})
+    assert '<span class="job-state">处理中</span>' in panel
+    assert ">running<" not in panel
+    assert jobs.state_label("succeeded") == "已完成"
+    assert jobs.state_label("unknown") == "unknown"  # never hidden
+
+
+def test_job_states_move_only_forward_through_the_lifecycle() -> None:
+    lifecycle, state = jobs.JOB_LIFECYCLE, jobs.JobState
+    assert lifecycle.initial is state.QUEUED
+    assert lifecycle.sources(state.SUCCEEDED) == {state.RUNNING}
+    assert lifecycle.sources(state.FAILED) == {state.QUEUED, state.RUNNING}
+    assert lifecycle.targets("succeeded", "system") == []
+    assert lifecycle.targets("failed", "system") == []
+    with pytest.raises(Conflict) as refused:
+        lifecycle.move("failed", "running", "system")
+    assert refused.value.reasons[0].code == "job.bad_state"
+
+
+async def test_a_job_taken_for_dead_before_it_started_never_runs() -> None:
+    async with write_transaction():
+        job = Job(kind="test.dead", state="failed", worker=jobs.WORKER, created_at=now(), heartbeat_at=now())
+        await job.save()
+    from xuehui.jobs.runner import move_job
+
+    async with write_transaction():
+        assert not await move_job(int(job.id), "queued", jobs.JobState.RUNNING, {})
+    assert (await jobs.get_job(None, int(job.id)))["state"] == "failed"

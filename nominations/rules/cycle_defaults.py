@@ -1,0 +1,90 @@
+"""The proposed cycle of a year under the 2025 Shandong measures (sources in `cycle`'s docstring);
+numbers no source gives are marked ``ASSUMED``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from nominations.rules.cycle_model import (
+    Category,
+    CategoryRule,
+    CombinedCap,
+    CycleConfig,
+    CycleDates,
+    EligibilityParams,
+    Grade,
+    GradeRule,
+    NoticeWindowConfig,
+)
+
+# Caps of the 2025 Shandong measures [S5][S14][S19]; a cycle's admin may change each.
+SPECIAL_PRIZES_PER_CATEGORY = 3  # ≤3 特等奖 per category (national 2025 baseline, [S19])
+TOP_AWARD_CAP = 2  # 最高奖 ≤2 [S5]
+INTERNATIONAL_COOPERATION_CAP = 5  # 国际合作奖 ≤5 [S5]
+YOUTH_SCIENCE_CAP = 10  # 科学技术青年奖 ≤10 [S5]
+PROJECTS_TOTAL_CAP = 300  # NS+TI+STP ≤300 per round [S5]
+FIRST_PRIZES_TOTAL_CAP = 35  # first prizes ≤35 in total (Shandong 2020, [S14])
+
+
+def _project_grades(persons: tuple[int, int, int], units: tuple[int, int, int]) -> dict[Grade, GradeRule]:
+    special, first, second = (GradeRule(max_contributors=p, max_units=u) for p, u in zip(persons, units, strict=True))
+    return {
+        Grade.SPECIAL: special.model_copy(update={"cap": SPECIAL_PRIZES_PER_CATEGORY}),
+        Grade.FIRST: first,
+        Grade.SECOND: second,
+    }
+
+
+def _person_award(cap: int) -> CategoryRule:
+    return CategoryRule(grades={Grade.UNGRADED: GradeRule(max_contributors=1, max_units=1)}, cap=cap)
+
+
+def default_cycle(year: int) -> CycleConfig:
+    """The cycle of `year` under the 2025 Shandong measures (see the module docstring)."""
+    big_three = (Category.NATURAL_SCIENCE, Category.TECHNOLOGICAL_INVENTION, Category.PROGRESS)
+    closes = dt.date(year, 4, 30)  # ASSUMED: Mar–Apr nomination window ([S88] template)
+    return CycleConfig(
+        year=year,
+        categories={
+            # ASSUMED person/unit limits (§1.5 not found): the usual national figures.
+            Category.NATURAL_SCIENCE: CategoryRule(grades=_project_grades((5, 5, 5), (5, 5, 5))),
+            Category.TECHNOLOGICAL_INVENTION: CategoryRule(grades=_project_grades((6, 6, 6), (6, 6, 6))),
+            Category.PROGRESS: CategoryRule(grades=_project_grades((15, 15, 10), (10, 10, 7))),
+            Category.TOP: _person_award(TOP_AWARD_CAP),
+            Category.INTERNATIONAL_COOPERATION: _person_award(INTERNATIONAL_COOPERATION_CAP),
+            Category.YOUTH_SCIENCE: _person_award(YOUTH_SCIENCE_CAP),
+        },
+        combined_caps=(
+            CombinedCap(key="projects_total", categories=big_three, cap=PROJECTS_TOTAL_CAP),
+            CombinedCap(key="first_prizes_total", categories=big_three, cap=FIRST_PRIZES_TOTAL_CAP, grade=Grade.FIRST),
+        ),
+        dates=CycleDates(
+            nomination_opens=dt.date(year, 3, 1),
+            nomination_closes=closes,
+            formal_review_starts=dt.date(year, 5, 6),
+            formal_review_ends=dt.date(year, 6, 15),
+            notices=(
+                NoticeWindowConfig(
+                    key="accepted", zh="受理项目公示", en="accepted nominations", starts=dt.date(year, 6, 20), length=5
+                ),
+                NoticeWindowConfig(
+                    key="initial_review",
+                    zh="初评结果公示",
+                    en="initial review results",
+                    starts=dt.date(year, 8, 20),
+                    length=10,
+                    unit="calendar_days",
+                ),
+                NoticeWindowConfig(
+                    key="proposed_awards",
+                    zh="建议授奖公示",
+                    en="proposed awards",
+                    starts=dt.date(year, 9, 15),
+                    length=30,
+                    unit="calendar_days",
+                ),
+            ),
+        ),
+        eligibility=EligibilityParams(reference_date=closes),
+    )

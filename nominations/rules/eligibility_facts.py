@@ -1,0 +1,145 @@
+"""What the eligibility rules read: the facts of one nomination, the context of the cycle's other
+nominations, past winners and losers (built once per cycle by `build_context`), and the
+material fingerprint that finds a repeated nomination.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from nominations.rules.cycle import Category, CycleConfig, Grade
+from xuehui.errors import Reason
+from xuehui.idcard import normalise
+
+INCOMPLETE = "nomination.incomplete"
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    name: str
+    id_number: str
+    birth_date: dt.date | None = None
+    unit: str = ""
+    title: str = ""
+    contribution: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContributingUnit:
+    name: str
+    province_code: str | None = None  # GB/T 2260, e.g. "370000"
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    title: str
+    published_on: dt.date | None = None
+    authors: tuple[str, ...] = ()  # names as printed on the paper
+
+
+@dataclass(frozen=True, slots=True)
+class Patent:
+    number: str
+    title: str = ""
+    granted_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NominationFacts:
+    """What the nomination form says; fields may be empty while a draft is edited."""
+
+    nomination_id: str | None = None  # None for a draft never saved
+    title: str = ""
+    category: Category | None = None
+    grade: Grade | None = None
+    summary: str = ""
+    application_started_on: dt.date | None = None
+    contributors: tuple[Contributor, ...] = ()
+    units: tuple[ContributingUnit, ...] = ()
+    papers: tuple[Paper, ...] = ()
+    patents: tuple[Patent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialFingerprint:
+    """What the repeat rule compares; store it with each nomination (`fingerprint`)."""
+
+    title_key: str
+    material_keys: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PastUnsuccessful:
+    nomination_id: str
+    year: int
+    fingerprint: MaterialFingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityContext:
+    """Everything outside the nomination. Build it with `build_context` for fast look-ups."""
+
+    society_allowed: bool = True
+    society_suspended: bool = False
+    contributor_nominations: Mapping[str, frozenset[str]] = field(default_factory=dict)  # id number -> nominations
+    past_wins: Mapping[str, int] = field(default_factory=dict)  # id number -> latest year won
+    unsuccessful_by_title: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
+    unsuccessful_by_material: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
+
+
+def normalise_text(text: str) -> str:
+    """Case-, width- and punctuation-insensitive form: NFKC, lower case, letters and digits only."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def fingerprint(facts: NominationFacts) -> MaterialFingerprint:
+    keys = {f"paper:{normalise_text(p.title)}" for p in facts.papers if normalise_text(p.title)}
+    keys |= {f"patent:{normalise_text(p.number)}" for p in facts.patents if normalise_text(p.number)}
+    return MaterialFingerprint(title_key=normalise_text(facts.title), material_keys=frozenset(keys))
+
+
+def build_context(
+    *,
+    society_allowed: bool = True,
+    society_suspended: bool = False,
+    cycle_contributors: Iterable[tuple[str, Iterable[str]]] = (),
+    past_winners: Iterable[tuple[str, int]] = (),
+    past_unsuccessful: Iterable[PastUnsuccessful] = (),
+) -> EligibilityContext:
+    """Index the cycle's other nominations (nomination id, contributor id numbers), past winners
+    (id number, year) and earlier unsuccessful nominations. The nomination under check may be
+    among them: the rules ignore its own id."""
+    by_person: dict[str, set[str]] = {}
+    for nomination_id, id_numbers in cycle_contributors:
+        for raw in id_numbers:
+            by_person.setdefault(normalise(raw), set()).add(nomination_id)
+    wins: dict[str, int] = {}
+    for raw, year in past_winners:
+        number = normalise(raw)
+        wins[number] = max(year, wins.get(number, year))
+    by_title: dict[str, list[PastUnsuccessful]] = {}
+    by_material: dict[str, list[PastUnsuccessful]] = {}
+    for past in past_unsuccessful:
+        if past.fingerprint.title_key:
+            by_title.setdefault(past.fingerprint.title_key, []).append(past)
+        for key in past.fingerprint.material_keys:
+            by_material.setdefault(key, []).append(past)
+    return EligibilityContext(
+        society_allowed=society_allowed,
+        society_suspended=society_suspended,
+        contributor_nominations={k: frozenset(v) for k, v in by_person.items()},
+        past_wins=wins,
+        unsuccessful_by_title={k: tuple(v) for k, v in by_title.items()},
+        unsuccessful_by_material={k: tuple(v) for k, v in by_material.items()},
+    )
+
+
+Rule = Callable[[NominationFacts, CycleConfig, EligibilityContext], list[Reason]]
+
+
+def missing(field_name: str, zh: str, en: str) -> Reason:
+    return Reason(INCOMPLETE, f"请填写{zh}", f"please give {en}", field_name)

@@ -1,0 +1,146 @@
+"""Rules on the people and the history: identity-card numbers, one person in one nomination per
+cycle, recent winners barred, repeat losers barred when the material repeats.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from nominations.rules.cycle import CycleConfig
+from nominations.rules.eligibility_facts import (
+    EligibilityContext,
+    NominationFacts,
+    PastUnsuccessful,
+    fingerprint,
+    missing,
+)
+from xuehui.errors import Reason
+from xuehui.idcard import IdCard, normalise, parse
+
+
+def _identities(facts: NominationFacts, cycle: CycleConfig) -> list[tuple[int, str | Reason | None]]:
+    """Per contributor: the key that identifies the person (the normalised number), the reason the
+    identity-card number is invalid, or None when it is missing. Categories exempt from the
+    identity-card check (foreign candidates) use the document number as given."""
+    exempt = facts.category in cycle.eligibility.id_card_exempt_categories
+    result: list[tuple[int, str | Reason | None]] = []
+    for i, person in enumerate(facts.contributors):
+        if not person.id_number.strip():
+            result.append((i, None))
+        elif exempt:
+            result.append((i, normalise(person.id_number)))
+        else:
+            card = parse(person.id_number, f"contributors[{i}].id_number")
+            result.append((i, card.number if isinstance(card, IdCard) else card))
+    return result
+
+
+def rule_contributor_ids(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[Reason]:
+    reasons: list[Reason] = []
+    seen: dict[str, int] = {}
+    for i, person in enumerate(facts.contributors):
+        if not person.name.strip():
+            reasons.append(missing(f"contributors[{i}].name", "完成人姓名", "the contributor's name"))
+    for i, key in _identities(facts, cycle):
+        field_name = f"contributors[{i}].id_number"
+        if key is None:
+            reasons.append(missing(field_name, "身份证号码", "the identity-card number"))
+        elif isinstance(key, Reason):
+            reasons.append(key)
+        elif key in seen:
+            reasons.append(
+                Reason(
+                    "eligibility.contributor_duplicate",
+                    f"与第{seen[key] + 1}位完成人身份证号码相同",
+                    f"same identity-card number as contributor {seen[key] + 1}",
+                    field_name,
+                )
+            )
+        else:
+            seen[key] = i
+    return reasons
+
+
+def rule_one_nomination_per_person(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[Reason]:
+    if not cycle.eligibility.one_nomination_per_person:
+        return []
+    reasons = []
+    for i, key in _identities(facts, cycle):
+        if not isinstance(key, str):
+            continue
+        others = ctx.contributor_nominations.get(key, frozenset()) - {facts.nomination_id or ""}
+        if others:
+            reasons.append(
+                Reason(
+                    "eligibility.contributor_in_other_nomination",
+                    f"完成人{facts.contributors[i].name}已是本周期其他提名项目的完成人",
+                    f"contributor {facts.contributors[i].name} is already a contributor of another nomination "
+                    "in this cycle",
+                    f"contributors[{i}].id_number",
+                )
+            )
+    return reasons
+
+
+def rule_recent_winner(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[Reason]:
+    bar_years = cycle.eligibility.winner_bar_cycles * cycle.years_per_cycle
+    reasons = []
+    for i, key in _identities(facts, cycle):
+        if not isinstance(key, str) or key not in ctx.past_wins:
+            continue
+        won = ctx.past_wins[key]
+        if 0 < cycle.year - won <= bar_years:
+            reasons.append(
+                Reason(
+                    "eligibility.recent_winner",
+                    f"完成人{facts.contributors[i].name}于{won}年获奖，{cycle.eligibility.winner_bar_cycles}"
+                    "届内不得再作为完成人",
+                    f"contributor {facts.contributors[i].name} won in {won} and may not be a contributor for "
+                    f"{cycle.eligibility.winner_bar_cycles} cycles",
+                    f"contributors[{i}].id_number",
+                )
+            )
+    return reasons
+
+
+def _repeats(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[PastUnsuccessful]:
+    """Earlier unsuccessful nominations in the look-back whose material this one repeats."""
+    params = cycle.eligibility
+    oldest = cycle.year - params.repeat_lookback_cycles * cycle.years_per_cycle
+    own = fingerprint(facts)
+    found: dict[str, PastUnsuccessful] = {}
+    if own.title_key:
+        for past in ctx.unsuccessful_by_title.get(own.title_key, ()):
+            found[past.nomination_id] = past
+    shared: Counter[str] = Counter()
+    by_id: dict[str, PastUnsuccessful] = {}
+    for key in own.material_keys:
+        for past in ctx.unsuccessful_by_material.get(key, ()):
+            shared[past.nomination_id] += 1
+            by_id[past.nomination_id] = past
+    # exact arithmetic: 7 of 10 items must meet a 0.7 threshold (0.7 * 10 > 7 in floats)
+    needed = Fraction(str(params.repeat_material_threshold)) * len(own.material_keys)
+    for nomination_id, count in shared.items():
+        if count >= needed:
+            found[nomination_id] = by_id[nomination_id]
+    return [p for p in found.values() if oldest <= p.year < cycle.year and p.nomination_id != facts.nomination_id]
+
+
+def rule_repeat_unsuccessful(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[Reason]:
+    params = cycle.eligibility
+    if params.repeat_min_unsuccessful == 0:
+        return []  # 0 switches the rule off
+    years = sorted({p.year for p in _repeats(facts, cycle, ctx)})
+    if len(years) < params.repeat_min_unsuccessful:
+        return []
+    listed = "、".join(str(y) for y in years)
+    return [
+        Reason(
+            "eligibility.repeat_unsuccessful",
+            f"本项目材料与{listed}年未获奖的提名重复，不得再次提名",
+            f"the material repeats unsuccessful nominations of {', '.join(str(y) for y in years)}; "
+            "it may not be nominated again",
+            "title",
+        )
+    ]

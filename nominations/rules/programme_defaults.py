@@ -1,0 +1,122 @@
+"""The proposed programme of an edition (award_domain.md §4-6; sources in `programme`'s docstring):
+the association confirms the values, `unsourced` names those no source backs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from nominations.rules.programme_model import (
+    AcademicianRules,
+    Academy,
+    DayKind,
+    ExclusionCategory,
+    NoticeWindow,
+    Programme,
+    ProgrammeKind,
+    ReviewStage,
+    WorkerRules,
+    YouthRules,
+)
+
+_MAJORITY = Fraction(1, 2)
+
+
+def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
+    """The proposed programme for an edition, following award_domain.md §4-6 (see module docstring)."""
+    year_end = dt.date(edition_year, 12, 31)
+    if kind is ProgrammeKind.YOUTH_AWARD:
+        # Counting ages on 31 December makes "<= 40" equal to "born on or after 1 January of
+        # year - 40", the form of the Shandong 2024 [S8] and national 2019 [S45] notices.
+        return Programme(
+            kind=kind,
+            edition_year=edition_year,
+            window_opens=dt.date(edition_year, 3, 1),
+            window_closes=dt.date(edition_year, 4, 30),
+            age_cutoff=year_end,
+            quota_per_society=1,
+            materials=("nomination_form", "opinion_form"),
+            rules=YouthRules(max_age_male=40, max_age_female=45),
+            stages=(
+                ReviewStage("formal_review"),
+                ReviewStage("expert_review"),
+                ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
+                ReviewStage("public_notice"),
+            ),
+            notice=NoticeWindow(7, DayKind.CALENDAR),
+            unsourced=(
+                "window_opens",
+                "window_closes",
+                "rules.max_age_male",
+                "rules.max_age_female",
+                "stages.committee_vote.approval",
+            ),
+        )
+    if kind is ProgrammeKind.ACADEMICIAN:
+        # CAE takes materials from 1 January to 31 March [S38x]; the provincial window must
+        # close earlier, by a date the association sets.
+        return Programme(
+            kind=kind,
+            edition_year=edition_year,
+            window_opens=dt.date(edition_year, 1, 1),
+            window_closes=dt.date(edition_year, 3, 31),
+            age_cutoff=year_end,
+            quota_per_society=1,
+            materials=("nomination_form",),
+            rules=AcademicianRules(
+                allowed_academies=frozenset({Academy.CAE}),
+                normal_age_limit=65,
+                extended_min_nominators=6,
+                extended_min_same_division=4,
+                once_only_above_age=70,
+                single_channel=True,
+            ),
+            stages=(
+                ReviewStage("formal_review"),
+                ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
+                ReviewStage("public_notice"),
+            ),
+            notice=NoticeWindow(5, DayKind.CALENDAR),
+            unsourced=(
+                "window_opens",
+                "window_closes",
+                "age_cutoff",
+                "quota_per_society",
+                "materials",
+                "rules.single_channel",
+                "stages.committee_vote.approval",
+                "notice.day_kind",
+            ),
+        )
+    # Shandong disclosures elsewhere run 5 working days [S8][S15]; no worker-specific period was found.
+    return Programme(
+        kind=kind,
+        edition_year=edition_year,
+        window_opens=dt.date(edition_year, 3, 1),
+        window_closes=dt.date(edition_year, 4, 30),
+        age_cutoff=year_end,
+        quota_per_society=1,
+        materials=("recommendation_form",),
+        rules=WorkerRules(
+            cycle_years=3,
+            excluded_categories=frozenset(ExclusionCategory),
+            per_unit_quota=1,
+        ),
+        stages=(
+            ReviewStage("formal_review"),
+            ReviewStage("expert_review"),
+            ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
+            ReviewStage("public_notice"),
+        ),
+        notice=NoticeWindow(5, DayKind.WORKING),
+        unsourced=(
+            "window_opens",
+            "window_closes",
+            "quota_per_society",
+            "materials",
+            "rules.excluded_categories",
+            "stages.committee_vote.approval",
+            "notice",
+        ),
+    )

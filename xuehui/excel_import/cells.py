@@ -1,0 +1,152 @@
+"""Cells, rows and tables as read from a sheet: each cell keeps its kind, each row its Excel number.
+
+Every ``.xlsx`` number is an IEEE double; a number with an integral value is reported as ``INT``,
+so a caller can tell an identity number typed as text from one stored as a number, whose digits
+Excel already lost (it keeps 15 significant digits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+
+_LETTERS = 26  # column letters A..Z, then AA
+_CODE_OF_A = ord("A")
+
+
+class CellKind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    DATE = "date"  # a date or a date-time
+    TIME = "time"  # a time of day or a duration
+    BOOL = "bool"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: CellValue
+    kind: CellKind
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in (CellKind.INT, CellKind.FLOAT)
+
+
+EMPTY_CELL = Cell(None, CellKind.EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One non-empty row: its 1-based Excel row number and its raw values from column A.
+
+    Cells are classified on access (`cell`, `kind`, `value`): building a `Cell` object for each of
+    800,000 cells up front cost 1.6 s on the 100k-row benchmark.
+    """
+
+    number: int
+    values: tuple[CellValue, ...]
+
+    def cell(self, column_index: int) -> Cell:
+        return _classify(self.values[column_index]) if column_index < len(self.values) else EMPTY_CELL
+
+    def kind(self, column_index: int) -> CellKind:
+        if column_index >= len(self.values):
+            return CellKind.EMPTY
+        value = self.values[column_index]
+        kind = _KIND_BY_TYPE.get(type(value))
+        if kind is None:
+            return _classify(value).kind
+        if kind is CellKind.FLOAT and value.is_integer():  # type: ignore[union-attr]
+            return CellKind.INT
+        if kind is CellKind.TEXT and value == "":
+            return CellKind.EMPTY
+        return kind
+
+    def value(self, column_index: int) -> CellValue:
+        """The value as `cell(i).value` would give it (None when empty, int for an integral number)."""
+        return self.cell(column_index).value
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return tuple(map(_classify, self.values))
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMap:
+    """Canonical field name -> 0-based column index, plus the header row's Excel number."""
+
+    row: int
+    columns: Mapping[str, int]
+    ignored: tuple[str, ...]  # header texts that matched no field
+
+    def letter(self, field: str) -> str:
+        return column_letter(self.columns[field])
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A sheet read as a header plus data rows (rows after the header, empty rows skipped)."""
+
+    sheet_name: str
+    header: HeaderMap
+    rows: tuple[SheetRow, ...]
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, _LETTERS)
+        letters = chr(_CODE_OF_A + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, AA -> 26."""
+    index = 0
+    for ch in letters:
+        index = index * _LETTERS + ord(ch) - _CODE_OF_A + 1
+    return index - 1
+
+
+_KIND_BY_TYPE: dict[type, CellKind] = {
+    str: CellKind.TEXT,
+    float: CellKind.FLOAT,
+    int: CellKind.INT,
+    bool: CellKind.BOOL,
+    dt.date: CellKind.DATE,
+    dt.datetime: CellKind.DATE,
+}
+
+
+def _classify(value: object) -> Cell:
+    # Order matters: bool is an int subclass, datetime is a date subclass.
+    if value is None or value == "":
+        return EMPTY_CELL
+    if isinstance(value, str):
+        return Cell(value, CellKind.TEXT)
+    if isinstance(value, bool):
+        return Cell(value, CellKind.BOOL)
+    if isinstance(value, int):
+        return Cell(value, CellKind.INT)
+    if isinstance(value, float):
+        if value.is_integer():
+            return Cell(int(value), CellKind.INT)
+        return Cell(value, CellKind.FLOAT)
+    if isinstance(value, dt.date):
+        return Cell(value, CellKind.DATE)
+    if isinstance(value, dt.time | dt.timedelta):
+        return Cell(value, CellKind.TIME)
+    return Cell(str(value), CellKind.TEXT)
+
+
+def cell_values(rows: Sequence[SheetRow], column: int) -> list[CellValue]:
+    """The raw values of one column (handy in tests and previews)."""
+    return [r.cell(column).value for r in rows]

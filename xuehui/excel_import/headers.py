@@ -1,0 +1,69 @@
+"""Headers: fold the usual variants of a header text together and map a header row to fields."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
+
+from xuehui.errors import InvalidInput, Reason
+from xuehui.excel_import.cells import CellKind, HeaderMap, SheetRow, column_letter
+
+_ALIASES_SHOWN = 3  # accepted header texts named in a "missing column" refusal
+
+
+def normalise_header(text: str) -> str:
+    """Fold the usual header variants together: full-width forms, case, spaces, _ and -, a trailing * or (必填)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"\((必填|选填|required|optional)\)$", "", folded.strip())
+    return re.sub(r"[\s_\-*:：]+", "", folded)
+
+
+def map_header(
+    header: SheetRow,
+    aliases: Mapping[str, Iterable[str]],
+    required: Collection[str] = (),
+) -> HeaderMap:
+    """Map a header row to canonical field names by their aliases; raise `InvalidInput` listing every problem."""
+    lookup: dict[str, str] = {}
+    for field, names in aliases.items():
+        for name in (field, *names):
+            lookup[normalise_header(name)] = field
+    columns: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[Reason] = []
+    for index, cell in enumerate(header.cells):
+        if cell.kind is CellKind.EMPTY:
+            continue
+        text = str(cell.value)
+        found = lookup.get(normalise_header(text))
+        if found is None:
+            ignored.append(text)
+        elif found in columns:
+            problems.append(
+                Reason(
+                    "excel.duplicate_header",
+                    f"表头“{text}”与第{column_letter(columns[found])}列重复",
+                    f"header {text!r} repeats column {column_letter(columns[found])}",
+                    field=found,
+                    row=header.number,
+                    column=column_letter(index),
+                )
+            )
+        else:
+            columns[found] = index
+    for field in required:
+        if field not in columns:
+            names = "、".join(list(aliases.get(field, ()))[:_ALIASES_SHOWN]) or field
+            problems.append(
+                Reason(
+                    "excel.missing_header",
+                    f"缺少必填列：{names}",
+                    f"required column missing: {field} (accepted headers: {names})",
+                    field=field,
+                    row=header.number,
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return HeaderMap(row=header.number, columns=columns, ignored=tuple(ignored))
