@@ -69,8 +69,6 @@ from exams.services.scores import (
 from exams.services.seating import allocate_seats, move_candidate, room_sheet, seat_one
 from exams.services.violations import record_violation, violations_of_registration
 
-# The score table, as `services.Score` (the hostile-input tests count its rows through it).
-from exams.tables import Score
 
 __all__ = [
     "FEE_ALIASES",
@@ -78,7 +76,6 @@ __all__ = [
     "PROOF",
     "ROOM_MODES",
     "STAFF_ROLES",
-    "Score",
     "_read_fee_table",
     "add_room",
     "add_subject",

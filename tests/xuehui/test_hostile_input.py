@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from piccolo.querystring import QueryString
 
 from exams import services as exams
-from exams.tables import Registration
+from exams.tables import Registration, Score
 from nominations import services as nominations
 from tests.exams.exam_support import PNG, exam_society, person, plan_in, registered, score_sheet
 from tests.nominations.support import demo_nomination, nominating_society
@@ -339,7 +339,7 @@ async def test_a_formula_in_the_score_column_is_named_by_row_and_column_and_no_s
         ("2", "E", "该单元格是公式，请粘贴为数值后重新上传"),
         ("3", "E", "该单元格是公式，请粘贴为数值后重新上传"),
     ]
-    assert await exams.Score.count() == 0
+    assert await Score.count() == 0
 
 
 # --------------------------------------------------------------------------- oversized bodies
