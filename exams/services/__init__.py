@@ -69,7 +69,6 @@ from exams.services.scores import (
 from exams.services.seating import allocate_seats, move_candidate, room_sheet, seat_one
 from exams.services.violations import record_violation, violations_of_registration
 
-
 __all__ = [
     "FEE_ALIASES",
     "PHOTO",
