@@ -37,6 +37,7 @@ def _entry(view: dict[str, Any], society: str) -> dict[str, Any]:
 
 
 MAX_TITLE_LENGTH = 200
+TALENT_NOTICE = "talent"  # the kind of a notice of proposed people
 
 
 def _check_title(title: str) -> None:
@@ -64,22 +65,8 @@ async def publish_notice(
         raise Conflict(Reason("notice.empty", "没有可以公示的推荐项目", "there is nothing to put under notice"))
     names = await societies.society_names()
     entries = [_entry(v, names.get(v["society_id"], "")) for v in views]
-    async with write_transaction():
-        notice = Notice(
-            cycle=cycle_id,
-            kind=kind,
-            title=title.strip(),
-            starts_on=start,
-            ends_on=ends_on,
-            entries=json.dumps(entries, ensure_ascii=False),
-            published_by=actor.user_id,
-            published_at=now(),
-        )
-        await notice.save()
-        await audit(
-            actor, "notice.published", "notice", notice.id, {"kind": kind, "entries": len(entries), "ends_on": ends_on}
-        )
-    return int(notice.id)
+    where = {"cycle": cycle_id, "kind": kind}
+    return await _publish(actor, where, title, (start, ends_on), entries, {"kind": kind, "ends_on": ends_on})
 
 
 async def public_notices(current_only: bool = False) -> list[dict[str, Any]]:
@@ -146,20 +133,29 @@ async def publish_talent_notice(actor: Actor, programme_id: int, title: str, sta
     names = await societies.society_names()
     entries = [_talent_entry(v, names.get(v["society_id"], "")) for v in views]
     start, ends = notice_end(cfg, starts_on)
+    where = {"cycle": None, "programme": programme_id, "kind": TALENT_NOTICE}
+    return await _publish(actor, where, title, (start, ends), entries, {"programme": programme_id})
+
+
+async def _publish(
+    actor: Actor,
+    where: dict[str, Any],
+    title: str,
+    window: tuple[dt.date, dt.date],
+    entries: list[dict[str, Any]],
+    details: dict[str, Any],
+) -> int:
+    """Publish one notice (of a cycle's nominations or a programme's people) and audit it."""
     async with write_transaction():
         notice = Notice(
-            cycle=None,
-            programme=programme_id,
-            kind="talent",
+            **where,
             title=title.strip(),
-            starts_on=start,
-            ends_on=ends,
+            starts_on=window[0],
+            ends_on=window[1],
             entries=json.dumps(entries, ensure_ascii=False),
             published_by=actor.user_id,
             published_at=now(),
         )
         await notice.save()
-        await audit(
-            actor, "notice.published", "notice", notice.id, {"programme": programme_id, "entries": len(entries)}
-        )
+        await audit(actor, "notice.published", "notice", notice.id, {**details, "entries": len(entries)})
     return int(notice.id)

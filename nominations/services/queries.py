@@ -1,8 +1,11 @@
-"""queries"""
+"""Reads of nominations and recommendations, each narrowed to what the actor may see (writes
+live in the use-case modules)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from piccolo.query import Select
 
 from accounts.rules import Actor
 from nominations.schemas import NominationBody, RecommendationIn
@@ -41,20 +44,34 @@ async def list_nominations(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    query = Nomination.select(*_columns()).order_by(Nomination.id, ascending=False)
+    query = _within_reach(Nomination.select(*_columns()), Nomination, actor, society_id, status)
+    if query is None:
+        return []
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    if not actor.is_admin:
-        if actor.society_id is None or actor.role != "society":
-            return []
-        query = query.where(Nomination.society_id == actor.society_id)
-    elif society_id is not None:
-        query = query.where(Nomination.society_id == society_id)
     if cycle_id is not None:
         query = query.where(Nomination.cycle == cycle_id)
-    if status:
-        query = query.where(Nomination.status == status)
     return [_view(row) for row in await query]
+
+
+def _within_reach(
+    query: Select[Any],
+    table: type[Nomination] | type[Recommendation],
+    actor: Actor,
+    society_id: int | None,
+    status: str,
+) -> Select[Any] | None:
+    """`query` narrowed to what `actor` may see (a society its own records, admins all or the
+    society asked for) and to `status`, newest first; None when the actor may see none."""
+    if not actor.is_admin:
+        if actor.society_id is None or actor.role != "society":
+            return None
+        query = query.where(table.society_id == actor.society_id)
+    elif society_id is not None:
+        query = query.where(table.society_id == society_id)
+    if status:
+        query = query.where(table.status == status)
+    return query.order_by(table.id, ascending=False)
 
 
 def _rec_columns() -> list[Any]:
@@ -79,15 +96,9 @@ async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, 
 async def list_recommendations(
     actor: Actor, programme_id: int | None = None, status: str = "", society_id: int | None = None
 ) -> list[dict[str, Any]]:
-    query = Recommendation.select(*_rec_columns()).order_by(Recommendation.id, ascending=False)
-    if not actor.is_admin:
-        if actor.society_id is None or actor.role != "society":
-            return []
-        query = query.where(Recommendation.society_id == actor.society_id)
-    elif society_id is not None:
-        query = query.where(Recommendation.society_id == society_id)
+    query = _within_reach(Recommendation.select(*_rec_columns()), Recommendation, actor, society_id, status)
+    if query is None:
+        return []
     if programme_id is not None:
         query = query.where(Recommendation.programme == programme_id)
-    if status:
-        query = query.where(Recommendation.status == status)
     return [_rec_view(row) for row in await query]
