@@ -14,4 +14,4 @@ Rooms:
 
 # The vocabularies register their labels on import, so the audit view and exports can label
 # this package's codes without importing it by name.
-from nominations.rules import actions, lifecycles  # noqa: F401
+from nominations.rules import actions, lifecycles, vocabulary  # noqa: F401

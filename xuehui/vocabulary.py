@@ -8,8 +8,9 @@ its label instead. Domain packages define their vocabularies as `Labelled` enums
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Self, cast
 
 from xuehui.i18n import pick
 
@@ -85,3 +86,13 @@ def action_label(code: str) -> str:
             if member is not None:
                 return member.label()
     return code
+
+
+def labels_vocabulary(name: str, labels: Mapping[str, tuple[str, str]]) -> type[Labelled]:
+    """A registered vocabulary made from an existing table of labels (code → (zh, en)), for codes
+    whose one definition is already such a table (award categories, materials ...)."""
+    members = [(code.upper(), (code, zh, en)) for code, (zh, en) in labels.items()]
+    # The functional Enum API: mypy cannot type a class made at run time.
+    made = cast(type[Labelled], Labelled(name.replace(".", "_").title(), members))  # type: ignore[arg-type]
+    _REGISTRY[name] = made
+    return made

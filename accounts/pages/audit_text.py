@@ -17,6 +17,7 @@ from xuehui.vocabulary import Labelled, action_label, registered
 
 AUDIT = "audit."
 AUDIT_OBJECT = "audit_object."
+AUDIT_FIELD = "audit_field."
 # A value that looks like a code (lower case, digits and underscores) may have a label.
 CODE = re.compile(r"[a-z][a-z0-9_]*")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -86,8 +87,15 @@ def _words(code: str) -> str:
 
 
 def field_name(key: str) -> str:
+    """A detail field in words: the common names here, then any package's `audit_field.<package>`
+    vocabulary, else the field's own words."""
     names = FIELD_NAMES.get(key)
-    return pick(*names) if names else _words(key)
+    if names:
+        return pick(*names)
+    for name, vocabulary in registered().items():
+        if name.startswith(AUDIT_FIELD) and (member := vocabulary.parse(key)) is not None:
+            return member.label()
+    return _words(key)
 
 
 def _yes_no(value: bool) -> str:
@@ -110,7 +118,7 @@ def _code_label(key: str, code: str, package: str, object_type: str) -> str:
         return role.label() if role is not None else code
     found: list[tuple[int, Labelled]] = []
     for name, vocabulary in registered().items():
-        if name.startswith((AUDIT, AUDIT_OBJECT)):
+        if name.startswith((AUDIT, AUDIT_OBJECT, AUDIT_FIELD)):
             continue
         member = vocabulary.parse(code)
         if member is None:

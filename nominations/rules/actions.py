@@ -50,3 +50,38 @@ class NominationAction(Labelled, vocabulary="audit.nominations"):
     TALENT_SENT = "talent.sent_to_review", "人才推荐提交专家评审", "Recommendations sent to expert review"
     TALENT_BALLOT = "talent.ballot", "记录推选委员会投票", "Selection committee ballot recorded"
     TALENT_FINAL_LIST = "talent.final_list", "确定人才推荐最终名单", "Final list of people settled"
+
+
+class NominationObject(Labelled, vocabulary="audit_object.nominations"):
+    AWARD_CYCLE = "award_cycle", "评审年度", "award cycle"
+    NOMINATION = "nomination", "推荐项目", "nomination"
+    RECOMMENDATION = "recommendation", "人才推荐", "recommendation"
+    TALENT_PROGRAMME = "talent_programme", "人才推荐项目", "talent programme"
+    ADJUSTMENT_RUN = "adjustment_run", "动态调整方案", "adjustment"
+    NOTICE = "notice", "公示", "notice"
+    OBJECTION = "objection", "异议", "objection"
+
+
+class NominationAuditField(Labelled, vocabulary="audit_field.nominations"):
+    """The detail fields this package's audit entries carry, named in words."""
+
+    CATEGORY = "category", "奖励类别", "award category"
+    MATERIAL = "material", "材料", "material"
+    QUOTA = "quota", "名额", "quota"
+    SOCIETY = "society", "学会", "society"
+    SOCIETIES = "societies", "学会数", "societies"
+    CYCLE = "cycle", "评审年度", "award cycle"
+    RUN = "run", "调整方案", "adjustment"
+    YEAR = "year", "年度", "year"
+    REASONS = "reasons", "理由", "reasons"
+    OUTCOME = "outcome", "处理结果", "outcome"
+    ENTRIES = "entries", "公示条目", "entries"
+    ENDS_ON = "ends_on", "截止日期", "ends on"
+    BATCH = "batch", "评审批次", "review batch"
+    PEOPLE = "people", "人数", "people"
+    SELECTED = "selected", "入选", "selected"
+    TIED = "tied", "票数相同", "tied"
+    BALLOT = "ballot", "投票", "ballot"
+    PROGRAMME = "programme", "人才推荐项目", "talent programme"
+    NOMINATION = "nomination", "推荐项目", "nomination"
+    RECOMMENDATION = "recommendation", "人才推荐", "recommendation"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.rules import Actor
-from nominations.rules.programme import ExclusionCategory, ProgrammeKind
+from nominations.rules.programme import ExclusionCategory
+from nominations.rules.vocabulary import PROGRAMME_KIND_NAMES
 from societies import services as societies
 from xuehui.errors import Conflict, Forbidden, NotFound, Reason, not_found
 
@@ -39,11 +40,7 @@ async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, 
     return actor.society_id, pilot
 
 
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    ProgrammeKind.YOUTH_AWARD.value: ("青年科技奖", "Youth science and technology award"),
-    ProgrammeKind.ACADEMICIAN.value: ("院士候选人推选", "Academician candidates"),
-    ProgrammeKind.OUTSTANDING_WORKER.value: ("优秀科技工作者", "Outstanding science and technology workers"),
-}
+KIND_NAMES = PROGRAMME_KIND_NAMES
 
 
 CATEGORY_LABELS: dict[str, tuple[str, str]] = {

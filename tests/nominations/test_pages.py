@@ -110,3 +110,17 @@ async def test_a_society_withdraws_from_the_page_only_after_confirming(client) -
     shown = await client.get(page)
     assert 'id="withdraw-form"' not in shown.text
     assert "已撤回" in shown.text
+
+
+async def test_the_audit_view_names_nomination_entries_and_their_codes_in_words(client) -> None:
+    cycle_id, _, nominator, _ = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await services.submit(nominator, nomination_id)
+    await login(client, "root-cmes")
+    page = (await client.get("/admin/audit")).text
+    rows = page.split('<table id="audit">')[1].split("<tr")
+    submitted = next(row for row in rows if "提交推荐项目" in row)
+    assert "推荐项目" in submitted
+    assert "奖励类别: 技术发明奖" in submitted
+    for code in ("nomination.submitted", "technological_invention", ">nomination "):
+        assert code not in submitted
