@@ -13,6 +13,7 @@ from accounts.rules import ROLE_NAMES
 from xuehui.clock import CHINA
 from xuehui.errors import Reason
 from xuehui.i18n import current_language, gettext, ngettext, pick
+from xuehui.vocabulary import label_by_topic
 from xuehui.web import csrf_input
 
 
@@ -63,6 +64,7 @@ def configure_environment(engine: Any) -> None:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         csrf_field=csrf_input,
+        label_by_topic=label_by_topic,
         pick=pick,
         role_name=role_name,
         reason_text=reason_text,

@@ -96,3 +96,16 @@ def labels_vocabulary(name: str, labels: Mapping[str, tuple[str, str]]) -> type[
     made = cast(type[Labelled], Labelled(name.replace(".", "_").title(), members))  # type: ignore[arg-type]
     _REGISTRY[name] = made
     return made
+
+
+def label_by_topic(code: str | None, topic: str) -> str:
+    """The label of `code` in any vocabulary about `topic` (named `topic` or `<package>.<topic>`),
+    for pages that show another package's codes (a review item's kind, category and grade)."""
+    if not code:
+        return ""
+    for name, found in _REGISTRY.items():
+        if name == topic or name.endswith(f".{topic}"):
+            member = found.parse(code)
+            if member is not None:
+                return member.label()
+    return code

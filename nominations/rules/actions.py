@@ -85,3 +85,10 @@ class NominationAuditField(Labelled, vocabulary="audit_field.nominations"):
     PROGRAMME = "programme", "人才推荐项目", "talent programme"
     NOMINATION = "nomination", "推荐项目", "nomination"
     RECOMMENDATION = "recommendation", "人才推荐", "recommendation"
+
+
+class ReviewItemKind(Labelled, vocabulary="nominations.review_item_kind"):
+    """What this package sends to the expert pool, as the pool's pages name it."""
+
+    NOMINATION = "nomination", "推荐项目", "Nomination"
+    RECOMMENDATION = "recommendation", "人才推荐", "Recommendation"

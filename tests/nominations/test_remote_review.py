@@ -90,3 +90,16 @@ async def test_passed_recommendations_go_to_expert_review_through_the_pool_avoid
     )
     scores = await services.recommendation_review_scores(nominator, [recommendation_id])
     assert scores[recommendation_id].raw_mean == 88.0
+
+
+async def test_the_batch_page_names_the_items_kind_category_and_grade_in_words(client) -> None:
+    cycle_id, admin, nominator, _ = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await services.submit(nominator, nomination_id)
+    await services.formal_review(admin, nomination_id, "pass", "")
+    batch_id = await services.send_to_remote_review(admin, cycle_id, "网络评审", required=1, max_load=1)
+    await login(client, "root-cmes")
+    page = (await client.get(f"/admin/review-batches/{batch_id}")).text
+    row = next(r for r in page.split("<tr") if "精密机床" in r)
+    assert "推荐项目" in row and "技术发明奖" in row
+    assert "technological_invention" not in row and "nomination" not in row
