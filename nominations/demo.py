@@ -10,8 +10,10 @@ import datetime as dt
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.rules.cycle import CycleConfig, CycleDates, NoticeWindowConfig, default_cycle
-from nominations.rules.programme import Programme, ProgrammeKind, default_programme
+from nominations.rules.cycle.defaults import default_cycle
+from nominations.rules.cycle.model import CycleConfig, CycleDates, NoticeWindowConfig
+from nominations.rules.programme.defaults import default_programme
+from nominations.rules.programme.model import Programme, ProgrammeKind
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, RecommendationIn, UnitIn
 from xuehui.clock import today
 from xuehui.idcard import make

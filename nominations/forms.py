@@ -10,7 +10,7 @@ from typing import Any
 from annotated_types import MaxLen
 from pydantic import BaseModel
 
-from nominations.rules.programme import ExclusionCategory
+from nominations.rules.programme.model import ExclusionCategory
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, RecommendationIn, UnitIn
 from xuehui.errors import Reason
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from nominations.rules import eligibility as rules
-from nominations.rules.cycle import Category, Grade
+from nominations.rules.cycle.model import Category, Grade
 from xuehui.openapi import Input
 
 

@@ -26,7 +26,7 @@ from piccolo.conf.apps import Finder
 from exams import services as exams
 from nominations import services as nominations
 from nominations.demo import open_programme
-from nominations.rules.programme import ProgrammeKind
+from nominations.rules.programme.model import ProgrammeKind
 from societies import services as pilots
 from societies.schemas import MeetingIn, PilotIn, ReportIn
 from societies.tables import PilotProject

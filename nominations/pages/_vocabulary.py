@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nominations import services
-from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES, Category
+from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES, Category
 from nominations.rules.lifecycles import (
     AdjustmentRunState,
     NominationState,
@@ -22,7 +22,7 @@ from nominations.rules.lifecycles import (
     ReviewStage,
     StageOutcome,
 )
-from nominations.rules.programme import MATERIAL_LABELS
+from nominations.rules.programme.model import MATERIAL_LABELS
 from societies import services as societies
 from xuehui.i18n import pick
 

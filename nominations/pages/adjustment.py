@@ -14,7 +14,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, admin_only
 from nominations.pages._vocabulary import vocabulary
-from nominations.rules.cycle import Category
+from nominations.rules.cycle.model import Category
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 

@@ -16,7 +16,7 @@ from nominations import services
 from nominations.forms import recommendation_from_form
 from nominations.pages._shared import SubmitForm, idempotency_key, int_field, nominators
 from nominations.pages._vocabulary import vocabulary
-from nominations.rules.programme import MATERIAL_LABELS
+from nominations.rules.programme.model import MATERIAL_LABELS
 from nominations.rules.talent import INCOMPLETE
 from nominations.schemas import RecommendationIn
 from xuehui.errors import DomainError, InvalidInput, Reason

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nominations.rules.cycle import CycleConfig
+from nominations.rules.cycle.model import CycleConfig
 from nominations.rules.eligibility_facts import (
     INCOMPLETE,
     ContributingUnit,

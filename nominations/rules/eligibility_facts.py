@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from nominations.rules.cycle import Category, CycleConfig, Grade
+from nominations.rules.cycle.model import Category, CycleConfig, Grade
 from xuehui.errors import Reason
 from xuehui.idcard import normalise
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
-from nominations.rules.cycle import CycleConfig
+from nominations.rules.cycle.model import CycleConfig
 from nominations.rules.eligibility_facts import (
     EligibilityContext,
     NominationFacts,

@@ -4,7 +4,7 @@ limits, the first unit's province, the application period and the representative
 
 from __future__ import annotations
 
-from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES, CycleConfig, add_years
+from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES, CycleConfig, add_years
 from nominations.rules.eligibility_facts import (
     EligibilityContext,
     NominationFacts,

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nominations.rules.cycle import HolidayCalendar, NoticeWindowConfig
+from nominations.rules.cycle.model import HolidayCalendar, NoticeWindowConfig
 from xuehui.errors import Reason
 from xuehui.idcard import parse
 

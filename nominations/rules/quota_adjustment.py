@@ -43,7 +43,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict
 
-from nominations.rules.cycle import CATEGORY_NAMES, Category, add_years
+from nominations.rules.cycle.model import CATEGORY_NAMES, Category, add_years
 from xuehui.errors import Reason
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES, Category, CycleConfig, Grade
+from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES, Category, CycleConfig, Grade
 from xuehui.errors import Reason
 
 

@@ -30,7 +30,7 @@ Every name stays importable from here.
 
 from __future__ import annotations
 
-from nominations.rules.programme import AcademicianRules, Programme, YouthRules
+from nominations.rules.programme.model import AcademicianRules, Programme, YouthRules
 from nominations.rules.talent_kinds import (
     check_academician,
     check_duplicate,

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nominations.rules.programme import (
-    AcademicianRules,
-    ExclusionCategory,
-    Programme,
-    WorkerRules,
-    YouthRules,
-)
+from nominations.rules.programme.model import AcademicianRules, ExclusionCategory, Programme, WorkerRules, YouthRules
 from nominations.rules.talent_person import (
     Identity,
     TalentContext,

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from nominations.rules.programme import (
+from nominations.rules.programme.model import (
     MATERIAL_LABELS,
     AcademicianRules,
     Academy,

@@ -4,8 +4,8 @@ exports can label them too."""
 
 from __future__ import annotations
 
-from nominations.rules.cycle import CATEGORY_NAMES, GRADE_NAMES
-from nominations.rules.programme import MATERIAL_LABELS, ProgrammeKind
+from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES
+from nominations.rules.programme.model import MATERIAL_LABELS, ProgrammeKind
 from xuehui.vocabulary import labels_vocabulary
 
 PROGRAMME_KIND_NAMES: dict[str, tuple[str, str]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.rules import Actor
-from nominations.rules.programme import ExclusionCategory
+from nominations.rules.programme.model import ExclusionCategory
 from nominations.rules.vocabulary import PROGRAMME_KIND_NAMES
 from societies import services as societies
 from xuehui.errors import Conflict, Forbidden, NotFound, Reason, not_found

@@ -9,7 +9,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.rules.cycle import Category
+from nominations.rules.cycle.model import Category
 from nominations.rules.lifecycles import ADJUSTMENT_RUN, NOMINATION_SUBMITTED
 from nominations.rules.lifecycles import AdjustmentRunState as A
 from nominations.rules.lifecycles import NominationState as N

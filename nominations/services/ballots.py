@@ -11,7 +11,7 @@ from accounts.services import audit
 from expert_pool.services import BallotRule, Tally, rank_within_quota, tally_ballots
 from nominations.rules.lifecycles import RECOMMENDATION, ReviewStage
 from nominations.rules.lifecycles import RecommendationState as R
-from nominations.rules.programme import Programme
+from nominations.rules.programme.model import Programme
 from nominations.services.kinds import TALENT
 from nominations.services.programmes import programme_config
 from nominations.services.queries import list_recommendations

@@ -10,7 +10,9 @@ from pydantic import ValidationError
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.rules.cycle import CycleConfig, default_cycle, load_cycle
+from nominations.rules.cycle.defaults import default_cycle
+from nominations.rules.cycle.model import CycleConfig
+from nominations.rules.cycle.validation import load_cycle
 from nominations.rules.notice import WorkingCalendar
 from nominations.rules.quota_adjustment import AdjustmentPolicy, validate_policy
 from nominations.tables import AwardCycle, CycleVersion

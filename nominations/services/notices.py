@@ -11,7 +11,7 @@ from accounts.services import audit
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.notice import WorkingCalendar, add_working_days
-from nominations.rules.programme import DayKind, Programme
+from nominations.rules.programme.model import DayKind, Programme
 from nominations.schemas import RecommendationIn
 from nominations.services.cycles import cycle_config
 from nominations.services.programmes import programme_config

@@ -8,14 +8,10 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.rules.programme import (
-    Programme,
-    ProgrammeKind,
-    default_programme,
-    programme_from_dict,
-    programme_to_dict,
-    validate_programme,
-)
+from nominations.rules.programme.defaults import default_programme
+from nominations.rules.programme.model import Programme, ProgrammeKind
+from nominations.rules.programme.storage import programme_from_dict, programme_to_dict
+from nominations.rules.programme.validation import validate_programme
 from nominations.tables import TalentProgramme, TalentQuota
 from societies import services as societies
 from xuehui.clock import now, today

@@ -8,7 +8,7 @@ from typing import Any
 
 from accounts.rules import Actor
 from nominations.rules import eligibility as rules
-from nominations.rules.cycle import CATEGORY_NAMES, Category, CycleConfig
+from nominations.rules.cycle.model import CATEGORY_NAMES, Category, CycleConfig
 from nominations.rules.lifecycles import NominationState as N
 from nominations.schemas import NominationIn
 from nominations.services._shared import _running_award_pilot

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.rules.cycle import Category
+from nominations.rules.cycle.model import Category
 from nominations.tables import Quota
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, NotFound, Reason

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
-from nominations.rules.cycle import Category, Grade
+from nominations.rules.cycle.model import Category, Grade
 from nominations.rules.lifecycles import LATER_STAGES, NOMINATION, RECOMMENDATION, ReviewStage, StageOutcome
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import ObjectionState as OS

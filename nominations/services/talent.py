@@ -10,7 +10,7 @@ from accounts.rules import Actor
 from accounts.services import audit
 from nominations.rules.lifecycles import RECOMMENDATION_LIVE
 from nominations.rules.lifecycles import RecommendationState as R
-from nominations.rules.programme import Academy, ExclusionCategory, Programme
+from nominations.rules.programme.model import Academy, ExclusionCategory, Programme
 from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
 from nominations.schemas import RecommendationIn
 from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts.rules import Actor
 from nominations import services
 from nominations.demo import demo_nomination, demo_person, open_cycle, open_programme
-from nominations.rules.programme import ProgrammeKind
+from nominations.rules.programme.model import ProgrammeKind
 from societies import services as pilots
 from societies.schemas import PilotIn
 from tests.support import make_society, make_user

@@ -8,17 +8,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.cycle import (
-    Category,
-    CombinedCap,
-    CycleConfig,
-    Grade,
-    HolidayCalendar,
-    add_years,
-    default_cycle,
-    load_cycle,
-    validate_cycle,
-)
+from nominations.rules.cycle.defaults import default_cycle
+from nominations.rules.cycle.model import Category, CombinedCap, CycleConfig, Grade, HolidayCalendar, add_years
+from nominations.rules.cycle.validation import load_cycle, validate_cycle
 from xuehui.errors import Reason
 
 

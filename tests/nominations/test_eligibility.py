@@ -9,7 +9,8 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.cycle import Category, CycleConfig, Grade, default_cycle
+from nominations.rules.cycle.defaults import default_cycle
+from nominations.rules.cycle.model import Category, CycleConfig, Grade
 from nominations.rules.eligibility import (
     INCOMPLETE,
     ContributingUnit,

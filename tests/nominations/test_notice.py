@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.cycle import HolidayCalendar, NoticeWindowConfig
+from nominations.rules.cycle.model import HolidayCalendar, NoticeWindowConfig
 from nominations.rules.notice import (
     NoticeWindow,
     Objection,

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.programme import (
-    SCHEMA_VERSION,
+from nominations.rules.programme.defaults import default_programme
+from nominations.rules.programme.model import (
     AcademicianRules,
     Academy,
     DayKind,
@@ -24,11 +24,9 @@ from nominations.rules.programme import (
     ReviewStage,
     WorkerRules,
     YouthRules,
-    default_programme,
-    programme_from_dict,
-    programme_to_dict,
-    validate_programme,
 )
+from nominations.rules.programme.storage import SCHEMA_VERSION, programme_from_dict, programme_to_dict
+from nominations.rules.programme.validation import validate_programme
 from xuehui.errors import InvalidInput, Reason
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.cycle import Category
+from nominations.rules.cycle.model import Category
 from nominations.rules.quota_adjustment import (
     AdjustmentPolicy,
     PilotEvaluation,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.cycle import Category, CombinedCap, Grade, default_cycle
+from nominations.rules.cycle.defaults import default_cycle
+from nominations.rules.cycle.model import Category, CombinedCap, Grade
 from nominations.rules.results import (
     FormalReview,
     Kpis,

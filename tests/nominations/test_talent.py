@@ -10,13 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nominations.rules.programme import (
-    Academy,
-    ExclusionCategory,
-    Programme,
-    ProgrammeKind,
-    default_programme,
-)
+from nominations.rules.programme.defaults import default_programme
+from nominations.rules.programme.model import Academy, ExclusionCategory, Programme, ProgrammeKind
 from nominations.rules.talent import (
     INCOMPLETE,
     REQUIRED,

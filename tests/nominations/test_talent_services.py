@@ -15,7 +15,7 @@ from accounts.tables import AuditEntry
 from expert_pool.rules.ballots import Tally
 from nominations import services
 from nominations.demo import open_programme
-from nominations.rules.programme import ProgrammeKind
+from nominations.rules.programme.model import ProgrammeKind
 from nominations.schemas import RecommendationIn
 from nominations.tables import AwardRecord, Notice, Recommendation, TalentQuota
 from tests.nominations.support import complete, demo_person, recommending_society

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from nominations.rules.cycle_model import (
+from nominations.rules.cycle.model import (
     Category,
     CategoryRule,
     CombinedCap,

@@ -20,53 +20,6 @@ Numbers the notes did NOT find (§10) are marked ``ASSUMED`` below: the contribu
 per (category, grade) (§1.5), the calendar dates (a template from another province, [S88]) and the
 correction deadline. Admins must check them against the year's official notice.
 
-The rooms: `cycle_model` (categories, grades, caps, dates, parameters and `CycleConfig`),
-`cycle_defaults` (`default_cycle`) and `cycle_validation` (`validate_cycle`, `load_cycle`). Every
-name stays importable from here.
+The rooms: `model` (categories, grades, caps, dates, parameters and `CycleConfig`), `defaults`
+(`default_cycle`) and `validation` (`validate_cycle`, `load_cycle`).
 """
-
-from __future__ import annotations
-
-from nominations.rules.cycle_defaults import (
-    default_cycle,
-)
-from nominations.rules.cycle_model import (
-    CATEGORY_NAMES,
-    GRADE_NAMES,
-    Category,
-    CategoryRule,
-    CombinedCap,
-    CycleConfig,
-    CycleDates,
-    EligibilityParams,
-    Grade,
-    GradeRule,
-    HolidayCalendar,
-    NoticeUnit,
-    NoticeWindowConfig,
-    add_years,
-)
-from nominations.rules.cycle_validation import (
-    load_cycle,
-    validate_cycle,
-)
-
-__all__ = [
-    "CATEGORY_NAMES",
-    "GRADE_NAMES",
-    "Category",
-    "CategoryRule",
-    "CombinedCap",
-    "CycleConfig",
-    "CycleDates",
-    "EligibilityParams",
-    "Grade",
-    "GradeRule",
-    "HolidayCalendar",
-    "NoticeUnit",
-    "NoticeWindowConfig",
-    "add_years",
-    "default_cycle",
-    "load_cycle",
-    "validate_cycle",
-]

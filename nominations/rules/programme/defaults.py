@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from nominations.rules.programme_model import (
+from nominations.rules.programme.model import (
     AcademicianRules,
     Academy,
     DayKind,

@@ -23,56 +23,7 @@ proposes values, `unsourced` names the ones no source backs for this award, and 
 confirms them before opening the edition. A programme is stored as JSON (`programme_to_dict`,
 `programme_from_dict`) with a schema version.
 
-The rooms: `programme_model` (the kinds, stages, rules per kind and `Programme`),
-`programme_defaults` (`default_programme`), `programme_validation` (`validate_programme`) and
-`programme_json` (`programme_to_dict`, `programme_from_dict`, `SCHEMA_VERSION`). Every name stays
-importable from here.
+The rooms: `model` (the kinds, stages, rules per kind and `Programme`), `defaults`
+(`default_programme`), `validation` (`validate_programme`) and `storage` (`programme_to_dict`,
+`programme_from_dict`, `SCHEMA_VERSION`).
 """
-
-from __future__ import annotations
-
-from nominations.rules.programme_defaults import (
-    default_programme,
-)
-from nominations.rules.programme_json import (
-    SCHEMA_VERSION,
-    programme_from_dict,
-    programme_to_dict,
-)
-from nominations.rules.programme_model import (
-    MATERIAL_LABELS,
-    AcademicianRules,
-    Academy,
-    DayKind,
-    ExclusionCategory,
-    KindRules,
-    NoticeWindow,
-    Programme,
-    ProgrammeKind,
-    ReviewStage,
-    WorkerRules,
-    YouthRules,
-)
-from nominations.rules.programme_validation import (
-    validate_programme,
-)
-
-__all__ = [
-    "MATERIAL_LABELS",
-    "SCHEMA_VERSION",
-    "AcademicianRules",
-    "Academy",
-    "DayKind",
-    "ExclusionCategory",
-    "KindRules",
-    "NoticeWindow",
-    "Programme",
-    "ProgrammeKind",
-    "ReviewStage",
-    "WorkerRules",
-    "YouthRules",
-    "default_programme",
-    "programme_from_dict",
-    "programme_to_dict",
-    "validate_programme",
-]

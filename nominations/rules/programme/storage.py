@@ -8,7 +8,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from nominations.rules.programme_model import (
+from nominations.rules.programme.model import (
     AcademicianRules,
     Academy,
     DayKind,

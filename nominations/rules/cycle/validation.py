@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from nominations.rules.cycle_model import (
+from nominations.rules.cycle.model import (
     CATEGORY_NAMES,
     GRADE_NAMES,
     Category,

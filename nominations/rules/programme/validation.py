@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from nominations.rules.programme_model import (
+from nominations.rules.programme.model import (
     AcademicianRules,
     Academy,
     KindRules,
