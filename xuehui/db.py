@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+from piccolo.columns import Column
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
+from piccolo.table import Table
 
 from xuehui.sqlite_engine import ReusingSQLiteEngine
 
@@ -167,3 +169,14 @@ def json_value(raw: Any) -> Any:
     """A JSON column's value as Python data: PostgreSQL's driver hands back text, SQLite's too,
     and a value built in this process may already be decoded."""
     return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+
+async def update_if_version(table: type[Table], record_id: int, version: int, values: Mapping[Column, Any]) -> bool:
+    """Write `values` and `version + 1` only while the record is still at `version` (optimistic
+    locking of settings edited in a form); False when someone saved meanwhile."""
+    record = table._meta.primary_key
+    stored = table._meta.get_column_by_name("version")
+    changes: dict[Column | str, Any] = dict(values.items())
+    changes[stored] = version + 1
+    done = await table.update(changes).where((record == record_id) & (stored == version)).returning(record)
+    return bool(done)

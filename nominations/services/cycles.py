@@ -17,7 +17,7 @@ from nominations.rules.notice import WorkingCalendar
 from nominations.rules.quota_adjustment import AdjustmentPolicy, validate_policy
 from nominations.tables import AwardCycle, CycleVersion
 from xuehui.clock import now
-from xuehui.db import json_value, write_transaction
+from xuehui.db import json_value, update_if_version, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 
 
@@ -122,19 +122,12 @@ async def save_cycle(
     version = int(current["version"]) + 1
     stored = loaded.model_copy(update={"version": version})
     async with write_transaction():
-        done = (
-            await AwardCycle.update(
-                {
-                    AwardCycle.config: json.dumps(stored.to_dict()),
-                    AwardCycle.policy: parsed_policy.model_dump_json(),
-                    AwardCycle.version: version,
-                    AwardCycle.updated_at: now(),
-                }
-            )
-            .where((AwardCycle.id == cycle_id) & (AwardCycle.version == current["version"]))
-            .returning(AwardCycle.id)
-        )
-        if not done:
+        values = {
+            AwardCycle.config: json.dumps(stored.to_dict()),
+            AwardCycle.policy: parsed_policy.model_dump_json(),
+            AwardCycle.updated_at: now(),
+        }
+        if not await update_if_version(AwardCycle, cycle_id, current["version"], values):
             raise Conflict(
                 Reason("cycle.changed", "设置已被他人修改，请刷新", "the settings changed meanwhile; reload them")
             )

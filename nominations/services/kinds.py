@@ -8,9 +8,7 @@ from typing import Any
 
 from nominations.rules.lifecycles import (
     NOMINATION,
-    NOMINATION_EDITABLE,
     RECOMMENDATION,
-    RECOMMENDATION_EDITABLE,
 )
 from nominations.rules.notice import WorkingCalendar, add_working_days
 from nominations.services.cycles import cycle_config, working_calendar
@@ -22,32 +20,15 @@ from xuehui.submission import SubmissionKind
 # Working days a returned recommendation has to be corrected in (the programmes set no other).
 TALENT_CORRECTION_WORKING_DAYS = 5
 
-PROJECT = SubmissionKind(
-    code="nomination",
-    subject="nomination",
-    noun_zh="推荐项目",
-    noun_en="nomination",
-    table=Nomination,
-    steps=ReviewStep,
-    step_owner="nomination",
-    quota_table="xh_quota",
-    lifecycle=NOMINATION,
-    editable=frozenset(NOMINATION_EDITABLE),
-    load=get_nomination,
-)
-
+PROJECT = SubmissionKind("nomination", "nomination", Nomination, ReviewStep, "xh_quota", NOMINATION, get_nomination)
 TALENT = SubmissionKind(
-    code="talent",
-    subject="recommendation",
-    noun_zh="推荐人选",
-    noun_en="recommendation",
-    table=Recommendation,
-    steps=RecommendationStep,
-    step_owner="recommendation",
-    quota_table="xh_talent_quota",
-    lifecycle=RECOMMENDATION,
-    editable=frozenset(RECOMMENDATION_EDITABLE),
-    load=get_recommendation,
+    "talent",
+    "recommendation",
+    Recommendation,
+    RecommendationStep,
+    "xh_talent_quota",
+    RECOMMENDATION,
+    get_recommendation,
 )
 
 

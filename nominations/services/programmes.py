@@ -15,7 +15,7 @@ from nominations.rules.programme.validation import validate_programme
 from nominations.tables import TalentProgramme, TalentQuota
 from societies import services as societies
 from xuehui.clock import now, today
-from xuehui.db import write_transaction
+from xuehui.db import update_if_version, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 
 
@@ -107,18 +107,11 @@ async def save_programme(actor: Actor, programme_id: int, config: dict[str, Any]
         raise InvalidInput(problems)
     version = int(current["version"]) + 1
     async with write_transaction():
-        done = (
-            await TalentProgramme.update(
-                {
-                    TalentProgramme.config: json.dumps(programme_to_dict(cfg), ensure_ascii=False),
-                    TalentProgramme.version: version,
-                    TalentProgramme.updated_at: now(),
-                }
-            )
-            .where((TalentProgramme.id == programme_id) & (TalentProgramme.version == current["version"]))
-            .returning(TalentProgramme.id)
-        )
-        if not done:
+        values = {
+            TalentProgramme.config: json.dumps(programme_to_dict(cfg), ensure_ascii=False),
+            TalentProgramme.updated_at: now(),
+        }
+        if not await update_if_version(TalentProgramme, programme_id, current["version"], values):
             raise Conflict(
                 Reason("programme.changed", "设置已被他人修改，请刷新", "the settings changed meanwhile; reload them")
             )

@@ -36,31 +36,33 @@ class SubmissionKind:
 
     `table` has the columns the workflow writes: status, society_id, quota, snapshot,
     idempotency_key, submitted_at, updated_at, return_reasons, correction_deadline. `steps` is
-    its history table with a foreign key `step_owner` to `table` and stage, outcome, note,
-    decided_by, decided_at. `load(actor, id)` reads one record as `actor` may see it (or raises
-    the kind's not-found). Codes of refusals and audit actions start with `code`."""
+    its history table with stage, outcome, note, decided_by, decided_at and a foreign key to
+    `table` named as the record is (`subject`, also the audit object type and the noun of
+    refusals). `load(actor, id)` reads one record as `actor` may see it (or raises the kind's
+    not-found). Codes of refusals and audit actions start with `code`; the editable states are
+    those from which the lifecycle allows a submission."""
 
     code: str
     subject: str
-    noun_zh: str
-    noun_en: str
     table: type[Table]
     steps: type[Table]
-    step_owner: str
     quota_table: str
     lifecycle: Lifecycle[Any]
-    editable: frozenset[str]
     load: Loader
+
+    @property
+    def editable(self) -> frozenset[str]:
+        return frozenset(self.lifecycle.sources(SubmissionState.SUBMITTED))
 
     def column(self, name: str) -> Column:
         return self.table._meta.get_column_by_name(name)
 
     def changed(self) -> Conflict:
         return Conflict(
-            Reason(f"{self.code}.changed", "推荐状态已变化，请刷新", f"the {self.noun_en} changed meanwhile; reload it")
+            Reason(f"{self.code}.changed", "推荐状态已变化，请刷新", f"the {self.subject} changed meanwhile; reload it")
         )
 
     def locked(self) -> Conflict:
         return Conflict(
-            Reason(f"{self.code}.locked", "已提交的推荐材料不能修改", f"a submitted {self.noun_en} cannot be changed")
+            Reason(f"{self.code}.locked", "已提交的推荐材料不能修改", f"a submitted {self.subject} cannot be changed")
         )

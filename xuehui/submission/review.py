@@ -44,7 +44,7 @@ WITHDRAWAL = "withdrawal"
 async def record_step(kind: SubmissionKind, actor: Actor, record_id: int, stage: str, outcome: str, note: str) -> None:
     """One line of the record's history; call inside the write transaction of the change."""
     step: dict[str, Any] = {
-        kind.step_owner: record_id,
+        kind.subject: record_id,
         "stage": stage,
         "outcome": outcome,
         "note": note,
@@ -56,7 +56,7 @@ async def record_step(kind: SubmissionKind, actor: Actor, record_id: int, stage:
 
 async def history(kind: SubmissionKind, actor: Actor, record_id: int) -> list[dict[str, Any]]:
     await kind.load(actor, record_id)
-    owner = kind.steps._meta.get_column_by_name(kind.step_owner)
+    owner = kind.steps._meta.get_column_by_name(kind.subject)
     order = kind.steps._meta.get_column_by_name("id")
     return await kind.steps.select().where(owner == record_id).order_by(order)
 
@@ -71,7 +71,7 @@ async def formal_review(
         raise InvalidInput(problems)
     current = await kind.load(actor, record_id)
     if current["status"] != SubmissionState.SUBMITTED:
-        raise Conflict(Reason("review.state", "只能审查已提交的推荐", f"only submitted {kind.noun_en}s are reviewed"))
+        raise Conflict(Reason("review.state", "只能审查已提交的推荐", f"only submitted {kind.subject}s are reviewed"))
     chosen = FormalDecision.parse(decision)
     if chosen is None:
         raise InvalidInput(Reason("review.decision", "请选择审查结论", "choose a decision", "decision"))

@@ -49,7 +49,7 @@ def _key_reused(kind: SubmissionKind) -> Conflict:
         Reason(
             "idempotency.reused",
             "该提交编号已用于其他推荐",
-            f"this idempotency key was used for another {kind.noun_en}",
+            f"this idempotency key was used for another {kind.subject}",
         )
     )
 
@@ -77,7 +77,7 @@ async def _submit(kind: SubmissionKind, actor: Actor, record_id: int, key: str |
     current = await kind.load(actor, record_id)
     if current["status"] not in kind.editable:
         raise Conflict(
-            Reason(f"{kind.code}.not_editable", "该推荐已提交", f"this {kind.noun_en} has been submitted already")
+            Reason(f"{kind.code}.not_editable", "该推荐已提交", f"this {kind.subject} has been submitted already")
         )
     kind.lifecycle.move(current["status"], SubmissionState.SUBMITTED, actor.role)
     deadline = current["correction_deadline"]
