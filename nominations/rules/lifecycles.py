@@ -4,11 +4,26 @@ through these tables (`Lifecycle.move`), and guard the write with `Lifecycle.sou
 
 from __future__ import annotations
 
-from xuehui.lifecycle import Lifecycle, move
+from xuehui.lifecycle import Lifecycle, Move, S, move
 from xuehui.vocabulary import Labelled
 
 ADMIN = "admin"
 SOCIETY = "society"
+
+
+def _submission_moves(states: type[S]) -> tuple[Move[S], ...]:
+    """Submission, formal review and withdrawal: the same moves for a nomination and a
+    recommendation, whose states share these codes."""
+    draft, submitted, returned, passed, rejected, withdrawn = (
+        states(code) for code in ("draft", "submitted", "returned", "passed", "rejected", "withdrawn")
+    )
+    return (
+        move([draft, returned], submitted, [SOCIETY, ADMIN], "submit"),
+        move(submitted, passed, ADMIN, "formal_pass"),
+        move(submitted, returned, ADMIN, "formal_return"),
+        move(submitted, rejected, ADMIN, "formal_reject"),
+        move(submitted, withdrawn, SOCIETY, "withdraw"),
+    )
 
 
 class NominationState(Labelled, vocabulary="nominations.nomination_state"):
@@ -28,11 +43,7 @@ NOMINATION = Lifecycle(
     "nomination",
     NominationState,
     (
-        move([N.DRAFT, N.RETURNED], N.SUBMITTED, [SOCIETY, ADMIN], "submit"),
-        move(N.SUBMITTED, N.PASSED, ADMIN, "formal_pass"),
-        move(N.SUBMITTED, N.RETURNED, ADMIN, "formal_return"),
-        move(N.SUBMITTED, N.REJECTED, ADMIN, "formal_reject"),
-        move(N.SUBMITTED, N.WITHDRAWN, SOCIETY, "withdraw"),
+        *_submission_moves(NominationState),
         # An upheld objection sends a nomination under notice back for correction.
         move([N.SUBMITTED, N.PASSED], N.RETURNED, ADMIN, "objection_send_back"),
         # An upheld objection or a sanction (false material, lobbying) disqualifies it.
@@ -66,11 +77,7 @@ RECOMMENDATION = Lifecycle(
     "talent",
     RecommendationState,
     (
-        move([R.DRAFT, R.RETURNED], R.SUBMITTED, [SOCIETY, ADMIN], "submit"),
-        move(R.SUBMITTED, R.PASSED, ADMIN, "formal_pass"),
-        move(R.SUBMITTED, R.RETURNED, ADMIN, "formal_return"),
-        move(R.SUBMITTED, R.REJECTED, ADMIN, "formal_reject"),
-        move(R.SUBMITTED, R.WITHDRAWN, SOCIETY, "withdraw"),
+        *_submission_moves(RecommendationState),
         # The committee's ballot ranks the passed (and re-balloted) recommendations.
         move(_BALLOTED, R.PROPOSED, ADMIN, "ballot"),
         move(_BALLOTED, R.TIED, ADMIN, "ballot"),

@@ -15,6 +15,7 @@ from nominations.rules.cycle.model import (
     EligibilityParams,
     Grade,
     GradeRule,
+    NoticeUnit,
     NoticeWindowConfig,
 )
 
@@ -25,6 +26,13 @@ INTERNATIONAL_COOPERATION_CAP = 5  # 国际合作奖 ≤5 [S5]
 YOUTH_SCIENCE_CAP = 10  # 科学技术青年奖 ≤10 [S5]
 PROJECTS_TOTAL_CAP = 300  # NS+TI+STP ≤300 per round [S5]
 FIRST_PRIZES_TOTAL_CAP = 35  # first prizes ≤35 in total (Shandong 2020, [S14])
+
+# The notices of a cycle: key, labels (zh, en), first day (month, day), length, unit of the length.
+_NOTICES: tuple[tuple[str, str, str, tuple[int, int], int, NoticeUnit], ...] = (
+    ("accepted", "受理项目公示", "accepted nominations", (6, 20), 5, "working_days"),
+    ("initial_review", "初评结果公示", "initial review results", (8, 20), 10, "calendar_days"),
+    ("proposed_awards", "建议授奖公示", "proposed awards", (9, 15), 30, "calendar_days"),
+)
 
 
 def _project_grades(persons: tuple[int, int, int], units: tuple[int, int, int]) -> dict[Grade, GradeRule]:
@@ -64,26 +72,9 @@ def default_cycle(year: int) -> CycleConfig:
             nomination_closes=closes,
             formal_review_starts=dt.date(year, 5, 6),
             formal_review_ends=dt.date(year, 6, 15),
-            notices=(
-                NoticeWindowConfig(
-                    key="accepted", zh="受理项目公示", en="accepted nominations", starts=dt.date(year, 6, 20), length=5
-                ),
-                NoticeWindowConfig(
-                    key="initial_review",
-                    zh="初评结果公示",
-                    en="initial review results",
-                    starts=dt.date(year, 8, 20),
-                    length=10,
-                    unit="calendar_days",
-                ),
-                NoticeWindowConfig(
-                    key="proposed_awards",
-                    zh="建议授奖公示",
-                    en="proposed awards",
-                    starts=dt.date(year, 9, 15),
-                    length=30,
-                    unit="calendar_days",
-                ),
+            notices=tuple(
+                NoticeWindowConfig(key=key, zh=zh, en=en, starts=dt.date(year, month, day), length=length, unit=unit)
+                for key, zh, en, (month, day), length, unit in _NOTICES
             ),
         ),
         eligibility=EligibilityParams(reference_date=closes),

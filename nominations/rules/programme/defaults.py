@@ -21,6 +21,13 @@ from nominations.rules.programme.model import (
 )
 
 _MAJORITY = Fraction(1, 2)
+# Formal review, expert review, the committee's majority vote and the public notice.
+_EXPERT_REVIEWED = (
+    ReviewStage("formal_review"),
+    ReviewStage("expert_review"),
+    ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
+    ReviewStage("public_notice"),
+)
 
 
 def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
@@ -38,12 +45,7 @@ def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
             quota_per_society=1,
             materials=("nomination_form", "opinion_form"),
             rules=YouthRules(max_age_male=40, max_age_female=45),
-            stages=(
-                ReviewStage("formal_review"),
-                ReviewStage("expert_review"),
-                ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
-                ReviewStage("public_notice"),
-            ),
+            stages=_EXPERT_REVIEWED,
             notice=NoticeWindow(7, DayKind.CALENDAR),
             unsourced=(
                 "window_opens",
@@ -103,12 +105,7 @@ def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
             excluded_categories=frozenset(ExclusionCategory),
             per_unit_quota=1,
         ),
-        stages=(
-            ReviewStage("formal_review"),
-            ReviewStage("expert_review"),
-            ReviewStage("committee_vote", _MAJORITY, approval_strict=True),
-            ReviewStage("public_notice"),
-        ),
+        stages=_EXPERT_REVIEWED,
         notice=NoticeWindow(5, DayKind.WORKING),
         unsourced=(
             "window_opens",
