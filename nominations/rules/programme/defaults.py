@@ -12,6 +12,7 @@ from nominations.rules.programme.model import (
     Academy,
     DayKind,
     ExclusionCategory,
+    KindRules,
     NoticeWindow,
     Programme,
     ProgrammeKind,
@@ -30,19 +31,19 @@ _EXPERT_REVIEWED = (
 )
 
 
+# (month, day) of the first and the last day materials are taken, in the edition's year.
+_SPRING_WINDOW = ((3, 1), (4, 30))
+
+
 def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
     """The proposed programme for an edition, following award_domain.md §4-6 (see module docstring)."""
-    year_end = dt.date(edition_year, 12, 31)
     if kind is ProgrammeKind.YOUTH_AWARD:
         # Counting ages on 31 December makes "<= 40" equal to "born on or after 1 January of
         # year - 40", the form of the Shandong 2024 [S8] and national 2019 [S45] notices.
-        return Programme(
-            kind=kind,
-            edition_year=edition_year,
-            window_opens=dt.date(edition_year, 3, 1),
-            window_closes=dt.date(edition_year, 4, 30),
-            age_cutoff=year_end,
-            quota_per_society=1,
+        return _edition(
+            kind,
+            edition_year,
+            window=_SPRING_WINDOW,
             materials=("nomination_form", "opinion_form"),
             rules=YouthRules(max_age_male=40, max_age_female=45),
             stages=_EXPERT_REVIEWED,
@@ -58,13 +59,10 @@ def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
     if kind is ProgrammeKind.ACADEMICIAN:
         # CAE takes materials from 1 January to 31 March [S38x]; the provincial window must
         # close earlier, by a date the association sets.
-        return Programme(
-            kind=kind,
-            edition_year=edition_year,
-            window_opens=dt.date(edition_year, 1, 1),
-            window_closes=dt.date(edition_year, 3, 31),
-            age_cutoff=year_end,
-            quota_per_society=1,
+        return _edition(
+            kind,
+            edition_year,
+            window=((1, 1), (3, 31)),
             materials=("nomination_form",),
             rules=AcademicianRules(
                 allowed_academies=frozenset({Academy.CAE}),
@@ -92,13 +90,10 @@ def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
             ),
         )
     # Shandong disclosures elsewhere run 5 working days [S8][S15]; no worker-specific period was found.
-    return Programme(
-        kind=kind,
-        edition_year=edition_year,
-        window_opens=dt.date(edition_year, 3, 1),
-        window_closes=dt.date(edition_year, 4, 30),
-        age_cutoff=year_end,
-        quota_per_society=1,
+    return _edition(
+        kind,
+        edition_year,
+        window=_SPRING_WINDOW,
         materials=("recommendation_form",),
         rules=WorkerRules(
             cycle_years=3,
@@ -116,4 +111,32 @@ def default_programme(kind: ProgrammeKind, edition_year: int) -> Programme:
             "stages.committee_vote.approval",
             "notice",
         ),
+    )
+
+
+def _edition(
+    kind: ProgrammeKind,
+    edition_year: int,
+    *,
+    window: tuple[tuple[int, int], tuple[int, int]],
+    materials: tuple[str, ...],
+    rules: KindRules,
+    stages: tuple[ReviewStage, ...],
+    notice: NoticeWindow,
+    unsourced: tuple[str, ...],
+) -> Programme:
+    """An edition whose ages count on 31 December and whose societies put forward one person each."""
+    (open_month, open_day), (close_month, close_day) = window
+    return Programme(
+        kind=kind,
+        edition_year=edition_year,
+        window_opens=dt.date(edition_year, open_month, open_day),
+        window_closes=dt.date(edition_year, close_month, close_day),
+        age_cutoff=dt.date(edition_year, 12, 31),
+        quota_per_society=1,
+        materials=materials,
+        rules=rules,
+        stages=stages,
+        notice=notice,
+        unsourced=unsourced,
     )
