@@ -3,6 +3,7 @@ submission, the association's cycles and formal review, and the public notices."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, TypeAlias
 
 from litestar import Controller, get, post, put
@@ -49,6 +50,17 @@ def _out(view: dict[str, object]) -> NominationOut:
     return NominationOut.model_validate(view)
 
 
+def _move(path: str, role: str, *codes: int) -> post:
+    """A POST that moves one nomination on (submission, withdrawal, a review decision)."""
+    return post(path, status_code=200, guards=[requires_role(role)], responses=errors(401, 403, 404, 409, *codes))
+
+
+async def _after(actor: Actor, nomination_id: int, step: Awaitable[object]) -> NominationOut:
+    """The nomination as it is once `step` is taken."""
+    await step
+    return _out(await services.get_nomination(actor, nomination_id))
+
+
 async def _cycle(year: int | None) -> int:
     return await services.find_cycle(year)
 
@@ -84,59 +96,40 @@ class NominationApi(Controller):
     async def update(
         self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[NominationIn]
     ) -> NominationOut:
-        await services.update_nomination(actor, nomination_id, data)
-        return _out(await services.get_nomination(actor, nomination_id))
+        return await _after(actor, nomination_id, services.update_nomination(actor, nomination_id, data))
 
     @post("/check", status_code=200, guards=[requires_role("society")], responses=errors(401, 403, 404, 413))
     async def check(self, actor: NamedDependency[Actor], data: JSONBody[NominationIn]) -> CheckOut:
         return _check_out(await services.check(actor, await _cycle(data.cycle_year), data))
 
-    @post(
-        "/{nomination_id:int}/submit",
-        status_code=200,
-        guards=[requires_role("society")],
-        responses=errors(401, 403, 404, 409, 413, 422),
-    )
+    @_move("/{nomination_id:int}/submit", "society", 413, 422)
     async def submit(
         self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[SubmitIn]
     ) -> NominationOut:
-        await services.submit(actor, nomination_id, data.idempotency_key)
-        return _out(await services.get_nomination(actor, nomination_id))
+        return await _after(actor, nomination_id, services.submit(actor, nomination_id, data.idempotency_key))
 
-    @post(
-        "/{nomination_id:int}/withdraw",
-        status_code=200,
-        guards=[requires_role("society")],
-        responses=errors(401, 403, 404, 409),
-    )
+    @_move("/{nomination_id:int}/withdraw", "society")
     async def withdraw(self, actor: NamedDependency[Actor], nomination_id: RowId) -> NominationOut:
         """Withdraw a submitted nomination where the cycle allows it; the quota place comes back."""
-        await services.withdraw(actor, nomination_id)
-        return _out(await services.get_nomination(actor, nomination_id))
+        return await _after(actor, nomination_id, services.withdraw(actor, nomination_id))
 
-    @post(
-        "/{nomination_id:int}/formal-review",
-        status_code=200,
-        guards=[requires_role("admin")],
-        responses=errors(401, 403, 404, 409, 413, 422),
-    )
+    @_move("/{nomination_id:int}/formal-review", "admin", 413, 422)
     async def formal_review(
         self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[FormalReviewIn]
     ) -> NominationOut:
-        await services.formal_review(actor, nomination_id, data.decision, data.reasons)
-        return _out(await services.get_nomination(actor, nomination_id))
+        return await _after(
+            actor, nomination_id, services.formal_review(actor, nomination_id, data.decision, data.reasons)
+        )
 
-    @post(
-        "/{nomination_id:int}/stages",
-        status_code=200,
-        guards=[requires_role("admin")],
-        responses=errors(401, 403, 404, 409, 413, 422),
-    )
+    @_move("/{nomination_id:int}/stages", "admin", 413, 422)
     async def record_stage(
         self, actor: NamedDependency[Actor], nomination_id: RowId, data: JSONBody[StageIn]
     ) -> NominationOut:
-        await services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note)
-        return _out(await services.get_nomination(actor, nomination_id))
+        return await _after(
+            actor,
+            nomination_id,
+            services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note),
+        )
 
 
 class CycleApi(Controller):

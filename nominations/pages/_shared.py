@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from nominations import services
+from nominations.pages._vocabulary import vocabulary
+from societies import services as societies
 from xuehui.db import json_value
 from xuehui.errors import InvalidInput, Reason
 from xuehui.web import requires_role
@@ -44,6 +46,12 @@ def int_field(form: Any, key: str) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
+def require_valid(problems: list[Reason]) -> None:
+    """Refuse a form whose fields could not be read, each message beside its field."""
+    if problems:
+        raise InvalidInput(problems)
+
+
 def json_document(raw: str, code: str) -> Any:
     """The JSON document an administrator typed into the settings box; a syntax error is a
     refusal naming the line and column, beside the `config` field."""
@@ -63,6 +71,22 @@ def json_document(raw: str, code: str) -> Any:
 def json_text(stored: Any) -> str:
     """A stored JSON column as the indented text the settings box shows."""
     return json.dumps(json_value(stored), ensure_ascii=False, indent=2)
+
+
+async def review_page_context(
+    key: str, record: dict[str, Any], snapshot: Any, steps: Any, objections: Any
+) -> dict[str, Any]:
+    """A submitted record as the association reviews it (a nomination, a recommendation): the
+    record under `key`, its snapshot, decisions, objections and the nominating society's name."""
+    society_id = record["society_id"]
+    return {
+        key: record,
+        "snapshot": snapshot,
+        "steps": steps,
+        "objections": objections,
+        "society": (await societies.society_names([society_id])).get(society_id, ""),
+        **vocabulary(),
+    }
 
 
 class SubmitForm(BaseModel):

@@ -3,7 +3,8 @@ policy, and a society's quota set by hand."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
@@ -26,6 +27,8 @@ CYCLE = "nominations/cycle.html"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Longest settings documents the boxes take: the cycle's rules, its adjustment policy.
 CONFIG_MAX, POLICY_MAX = 200_000, 50_000
+
+T = TypeVar("T")
 
 
 @get("/admin/award-cycles", include_in_schema=False, guards=admin_only)
@@ -57,6 +60,19 @@ async def cycle_context(cycle_id: int, refused_form: str = "settings") -> dict[s
         "refused_form": refused_form,
         **vocabulary(),
     }
+
+
+def on_cycle_page(
+    action: Callable[[], Awaitable[T]], cycle_id: int, form: str, success: str | Callable[[T], str] = ""
+) -> Awaitable[Redirect | Template]:
+    """A form of the cycle page: `action`, then `success` (by default the page saying `?done=<form>`),
+    or the page again with the refusal beside `form`."""
+    return form_action(
+        action,
+        success=success or f"/admin/award-cycles/{cycle_id}?done={form}",
+        template=CYCLE,
+        context=lambda: cycle_context(cycle_id, refused_form=form),
+    )
 
 
 @get("/admin/award-cycles/{cycle_id:int}", include_in_schema=False, guards=admin_only)
@@ -103,11 +119,8 @@ class QuotaForm(BaseModel):
 async def set_quota(
     actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[QuotaForm]
 ) -> Response[Any]:
-    return await form_action(
-        lambda: services.set_quota(actor, cycle_id, data.society_id, data.category, data.quota),
-        success=f"/admin/award-cycles/{cycle_id}?done=quota",
-        template=CYCLE,
-        context=lambda: cycle_context(cycle_id, refused_form="quota"),
+    return await on_cycle_page(
+        lambda: services.set_quota(actor, cycle_id, data.society_id, data.category, data.quota), cycle_id, "quota"
     )
 
 

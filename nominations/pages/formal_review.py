@@ -3,17 +3,18 @@ nomination's review page, the decision, and a sanction for misconduct."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.pages._shared import TEXT_MAX, ReviewForm, admin_only, cycle_id_for
+from nominations.pages._shared import TEXT_MAX, ReviewForm, admin_only, cycle_id_for, review_page_context
 from nominations.pages._vocabulary import vocabulary
 from societies import services as societies
 from xuehui.form_action import form_action
@@ -56,15 +57,13 @@ async def review_queue(
 
 async def review_context(actor: Actor, nomination_id: int) -> dict[str, Any]:
     """One nomination as the association reviews it: the snapshot, decisions and objections."""
-    nomination = await services.get_nomination(actor, nomination_id)
-    return {
-        "n": nomination,
-        "snapshot": await services.snapshot(actor, nomination_id),
-        "steps": await services.review_steps(actor, nomination_id),
-        "objections": await services.objections(actor, nomination_id),
-        "society": (await societies.society_names([nomination["society_id"]])).get(nomination["society_id"], ""),
-        **vocabulary(),
-    }
+    return await review_page_context(
+        "n",
+        await services.get_nomination(actor, nomination_id),
+        await services.snapshot(actor, nomination_id),
+        await services.review_steps(actor, nomination_id),
+        await services.objections(actor, nomination_id),
+    )
 
 
 @get("/admin/nominations/{nomination_id:int}", include_in_schema=False, guards=admin_only)
@@ -72,18 +71,28 @@ async def review_page(actor: NamedDependency[Actor], nomination_id: FromPath[int
     return Template(REVIEW, context=await review_context(actor, nomination_id))
 
 
+def on_review_page(
+    action: Callable[[], Awaitable[object]], actor: Actor, nomination_id: int, form: str, typed: dict[str, Any]
+) -> Awaitable[Redirect | Template]:
+    """A form of the review page: `action`, then the page again; refused, the page with the
+    refusal beside `form` and what was `typed` into it."""
+
+    async def as_typed() -> dict[str, Any]:
+        return {**await review_context(actor, nomination_id), "refused_form": form, **typed}
+
+    return form_action(action, success=f"/admin/nominations/{nomination_id}", template=REVIEW, context=as_typed)
+
+
 @post("/admin/nominations/{nomination_id:int}/review", include_in_schema=False, status_code=303, guards=admin_only)
 async def formal_review(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[ReviewForm]
 ) -> Response[Any]:
-    async def as_typed() -> dict[str, Any]:
-        return {**await review_context(actor, nomination_id), "refused_form": "review", "review_reasons": data.reasons}
-
-    return await form_action(
+    return await on_review_page(
         lambda: services.formal_review(actor, nomination_id, data.decision, data.reasons),
-        success=f"/admin/nominations/{nomination_id}",
-        template=REVIEW,
-        context=as_typed,
+        actor,
+        nomination_id,
+        "review",
+        {"review_reasons": data.reasons},
     )
 
 
@@ -97,14 +106,12 @@ class SanctionForm(BaseModel):
 async def sanction(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[SanctionForm]
 ) -> Response[Any]:
-    async def as_typed() -> dict[str, Any]:
-        return {**await review_context(actor, nomination_id), "refused_form": "sanction", "sanction": data}
-
-    return await form_action(
+    return await on_review_page(
         lambda: services.sanction_nomination(actor, nomination_id, data.kind, data.reason, data.months),
-        success=f"/admin/nominations/{nomination_id}",
-        template=REVIEW,
-        context=as_typed,
+        actor,
+        nomination_id,
+        "sanction",
+        {"sanction": data},
     )
 
 

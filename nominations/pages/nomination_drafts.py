@@ -13,11 +13,10 @@ from litestar.response import Template
 from accounts.rules import Actor
 from nominations import services
 from nominations.forms import BLANK_ROWS, nomination_from_form
-from nominations.pages._shared import cycle_id_for, idempotency_key, nominators
+from nominations.pages._shared import cycle_id_for, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import category_label, grade_label, status_label, vocabulary
 from nominations.schemas import NominationIn
 from societies import services as societies
-from xuehui.errors import InvalidInput
 from xuehui.excel_export import xlsx_response
 from xuehui.form_action import form_action
 from xuehui.i18n import gettext as _
@@ -72,17 +71,6 @@ async def export_nominations(
     )
 
 
-def stored_input(nomination: dict[str, Any]) -> NominationIn:
-    """The form's fields as the nomination has them saved."""
-    return NominationIn(
-        title=nomination["title"],
-        category=nomination["category"],
-        grade=nomination["grade"],
-        discipline_code=nomination["discipline_code"],
-        body=nomination["body"],
-    )
-
-
 async def form_context(
     actor: Actor, cycle_id: int, data: NominationIn, nomination: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -103,6 +91,12 @@ async def form_context(
     }
 
 
+async def saved_form(actor: Actor, nomination_id: int) -> dict[str, Any]:
+    """The form showing the nomination as it is saved."""
+    nomination = await services.get_nomination(actor, nomination_id)
+    return await form_context(actor, nomination["cycle"], services.stored_input(nomination), nomination)
+
+
 @get("/nominations/new", include_in_schema=False, guards=nominators)
 async def new_nomination(actor: NamedDependency[Actor], year: FromQuery[int] = 0) -> Template:
     cycle_id = await cycle_id_for(year)
@@ -117,8 +111,7 @@ async def create_nomination(actor: NamedDependency[Actor], request: Request[Any,
     cycle_id = await cycle_id_for(int(year) if year.isdigit() else 0)
 
     async def create() -> int:
-        if problems:
-            raise InvalidInput(problems)
+        require_valid(problems)
         return await services.create_nomination(actor, cycle_id, data)
 
     return await form_action(
@@ -133,10 +126,8 @@ async def create_nomination(actor: NamedDependency[Actor], request: Request[Any,
 async def nomination_page(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], done: FromQuery[str] = ""
 ) -> Template:
-    nomination = await services.get_nomination(actor, nomination_id)
     notices = {"saved": _("The draft was saved."), "submitted": _("The nomination was submitted.")}
-    context = await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
-    return Template(FORM, context={**context, "notice": notices.get(done, "")})
+    return Template(FORM, context={**await saved_form(actor, nomination_id), "notice": notices.get(done, "")})
 
 
 @post("/nominations/{nomination_id:int}", include_in_schema=False, status_code=303, guards=nominators)
@@ -147,8 +138,7 @@ async def save_nomination(
     data, problems = nomination_from_form(await request.form())
 
     async def save() -> None:
-        if problems:
-            raise InvalidInput(problems)
+        require_valid(problems)
         await services.update_nomination(actor, nomination_id, data)
 
     return await form_action(
@@ -164,8 +154,7 @@ async def live_check(actor: NamedDependency[Actor], request: Request[Any, Any, A
     """The rule results for what the form says now: an HTML fragment the page's script swaps in."""
     form = await request.form()
     data, problems = nomination_from_form(form)
-    raw_id = str(form.get("nomination_id", ""))
-    nomination_id = int(raw_id) if raw_id.isdigit() else None
+    nomination_id = int_field(form, "nomination_id") or None
     cycle_id = (await services.get_nomination(actor, nomination_id))["cycle"] if nomination_id else await cycle_id_for()
     check = await services.check(actor, cycle_id, data, nomination_id) if data.category else None
     return Template("nominations/_rules.html", context={"check": check, "form_problems": problems})

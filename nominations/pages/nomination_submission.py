@@ -8,14 +8,13 @@ from typing import Any
 from litestar import Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
-from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, SubmitForm, nominators
-from nominations.pages.nomination_drafts import FORM, form_context, mine_context, stored_input
-from xuehui.errors import DomainError, Forbidden, InvalidInput, NotFound, Reason
+from nominations.pages.nomination_drafts import FORM, mine_context, saved_form
+from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 from xuehui.templating import errors_by_field
 
@@ -26,17 +25,13 @@ async def submit_nomination(
 ) -> Response[Any]:
     # A refused submission shows the saved form with the reasons above it (not beside the
     # fields of the draft form, which this form did not send): its own error slot.
-    try:
-        await services.submit(actor, nomination_id, data.idempotency_key)
-    except DomainError as error:
-        nomination = await services.get_nomination(actor, nomination_id)
-        context = await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
-        return Template(
-            FORM,
-            context={**context, "submit_errors": errors_by_field(error.reasons)},
-            status_code=error.status,
-        )
-    return Redirect(f"/nominations/{nomination_id}?done=submitted", status_code=303)
+    return await form_action(
+        lambda: services.submit(actor, nomination_id, data.idempotency_key),
+        success=f"/nominations/{nomination_id}?done=submitted",
+        template=FORM,
+        context=lambda: saved_form(actor, nomination_id),
+        refusal=lambda error: {"submit_errors": errors_by_field(error.reasons)},
+    )
 
 
 class WithdrawForm(BaseModel):
@@ -55,19 +50,13 @@ async def withdraw_nomination(
             )
         await services.withdraw(actor, nomination_id)
 
-    async def again() -> dict[str, Any]:
-        nomination = await services.get_nomination(actor, nomination_id)
-        return await form_context(actor, nomination["cycle"], stored_input(nomination), nomination)
-
-    try:
-        await withdraw()
-    except (NotFound, Forbidden):
-        raise
-    except DomainError as error:
-        return Template(
-            FORM, context={**await again(), "withdraw_errors": errors_by_field(error.reasons)}, status_code=error.status
-        )
-    return Redirect(f"/nominations/{nomination_id}?done=withdrawn", status_code=303)
+    return await form_action(
+        withdraw,
+        success=f"/nominations/{nomination_id}?done=withdrawn",
+        template=FORM,
+        context=lambda: saved_form(actor, nomination_id),
+        refusal=lambda error: {"withdraw_errors": errors_by_field(error.reasons)},
+    )
 
 
 class ResponseForm(BaseModel):

@@ -13,14 +13,17 @@ from pydantic import BaseModel, Field
 from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TITLE_MAX, admin_only
-from nominations.pages.cycles import CYCLE, cycle_context
-from nominations.pages.talent_programmes import PROGRAMME, programme_context
-from xuehui.form_action import form_action
+from nominations.pages.cycles import on_cycle_page
+from nominations.pages.talent_programmes import on_programme_page
 
 # Experts who score each nomination, unless the form says otherwise; at most MAX_REQUIRED.
 DEFAULT_REQUIRED, MAX_REQUIRED = 5, 50
 # Nominations one expert scores at most, unless the form says otherwise; at most MAX_LOAD.
 DEFAULT_MAX_LOAD, MAX_LOAD = 10, 1000
+
+
+def _batch_page(batch_id: int) -> str:
+    return f"/admin/review-batches/{batch_id}"
 
 
 class RemoteReviewForm(BaseModel):
@@ -33,11 +36,11 @@ class RemoteReviewForm(BaseModel):
 async def send_to_remote_review(
     actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[RemoteReviewForm]
 ) -> Response[Any]:
-    return await form_action(
+    return await on_cycle_page(
         lambda: services.send_to_remote_review(actor, cycle_id, data.name, data.required, data.max_load),
-        success=lambda batch_id: f"/admin/review-batches/{batch_id}",
-        template=CYCLE,
-        context=lambda: cycle_context(cycle_id, refused_form="remote_review"),
+        cycle_id,
+        "remote_review",
+        success=_batch_page,
     )
 
 
@@ -45,11 +48,11 @@ async def send_to_remote_review(
 async def send_recommendations_to_review(
     actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[RemoteReviewForm]
 ) -> Response[Any]:
-    return await form_action(
+    return await on_programme_page(
         lambda: services.send_recommendations_to_review(actor, programme_id, data.name, data.required, data.max_load),
-        success=lambda batch_id: f"/admin/review-batches/{batch_id}",
-        template=PROGRAMME,
-        context=lambda: programme_context(actor, programme_id),
+        actor,
+        programme_id,
+        success=_batch_page,
     )
 
 

@@ -13,9 +13,8 @@ from pydantic import BaseModel, Field
 from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import NOTE_MAX, admin_only
-from nominations.pages.cycles import CYCLE, cycle_context
-from nominations.pages.formal_review import REVIEW, review_context
-from xuehui.form_action import form_action
+from nominations.pages.cycles import on_cycle_page
+from nominations.pages.formal_review import on_review_page
 
 
 class StageForm(BaseModel):
@@ -29,25 +28,18 @@ class StageForm(BaseModel):
 async def record_stage(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[StageForm]
 ) -> Response[Any]:
-    async def as_typed() -> dict[str, Any]:
-        return {**await review_context(actor, nomination_id), "refused_form": "stage", "stage": data}
-
-    return await form_action(
+    return await on_review_page(
         lambda: services.record_stage(actor, nomination_id, data.stage, data.outcome, data.grade, data.note),
-        success=f"/admin/nominations/{nomination_id}",
-        template=REVIEW,
-        context=as_typed,
+        actor,
+        nomination_id,
+        "stage",
+        {"stage": data},
     )
 
 
 @post("/admin/award-cycles/{cycle_id:int}/winners", include_in_schema=False, status_code=303, guards=admin_only)
 async def record_winners(actor: NamedDependency[Actor], cycle_id: FromPath[int]) -> Response[Any]:
-    return await form_action(
-        lambda: services.record_winners(actor, cycle_id),
-        success=f"/admin/award-cycles/{cycle_id}?done=winners",
-        template=CYCLE,
-        context=lambda: cycle_context(cycle_id, refused_form="winners"),
-    )
+    return await on_cycle_page(lambda: services.record_winners(actor, cycle_id), cycle_id, "winners")
 
 
 ROUTES = [record_winners, record_stage]

@@ -13,9 +13,8 @@ from accounts.rules import Actor
 from expert_pool.services import Tally
 from nominations import services
 from nominations.pages._shared import admin_only, int_field
-from nominations.pages.talent_programmes import PROGRAMME, programme_context
+from nominations.pages.talent_programmes import on_programme_page
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
 
 COUNTS = ("yes", "no", "abstain")
 
@@ -46,11 +45,8 @@ async def record_ballot(
         roll, present, places = (int_field(form, key) for key in ("roll", "present", "places"))
         await services.record_ballot(actor, programme_id, roll, present, places, tallies)
 
-    return await form_action(
-        record,
-        success=f"/admin/talent/{programme_id}?done=ballot#ballots",
-        template=PROGRAMME,
-        context=lambda: programme_context(actor, programme_id),
+    return await on_programme_page(
+        record, actor, programme_id, success=f"/admin/talent/{programme_id}?done=ballot#ballots"
     )
 
 

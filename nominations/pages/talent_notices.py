@@ -14,11 +14,10 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TITLE_MAX, admin_only
 from nominations.pages._vocabulary import sex_label
-from nominations.pages.talent_programmes import PROGRAMME, programme_context
+from nominations.pages.talent_programmes import on_programme_page
 from societies import services as societies
 from xuehui.clock import today
 from xuehui.excel_export import xlsx_response
-from xuehui.form_action import form_action
 from xuehui.i18n import gettext as _
 
 
@@ -35,22 +34,12 @@ async def publish_talent_notice(
         starts = societies.as_date(data.starts_on, "starts_on") or today()
         await services.publish_talent_notice(actor, programme_id, data.title, starts)
 
-    return await form_action(
-        publish,
-        success=f"/admin/talent/{programme_id}?done=notice",
-        template=PROGRAMME,
-        context=lambda: programme_context(actor, programme_id),
-    )
+    return await on_programme_page(publish, actor, programme_id, "notice")
 
 
 @post("/admin/talent/{programme_id:int}/final", include_in_schema=False, status_code=303, guards=admin_only)
 async def finalise_list(actor: NamedDependency[Actor], programme_id: FromPath[int]) -> Response[Any]:
-    return await form_action(
-        lambda: services.finalise_list(actor, programme_id),
-        success=f"/admin/talent/{programme_id}?done=final",
-        template=PROGRAMME,
-        context=lambda: programme_context(actor, programme_id),
-    )
+    return await on_programme_page(lambda: services.finalise_list(actor, programme_id), actor, programme_id, "final")
 
 
 @get("/admin/talent/{programme_id:int}/final.xlsx", include_in_schema=False, guards=admin_only)

@@ -3,7 +3,8 @@ versioned settings, and each society's quota."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
@@ -28,6 +29,8 @@ FIRST_EDITION, LAST_EDITION = 1989, 2200
 CONFIG_MAX = 100_000
 # Recommendation states the selection committee votes on: passed formal review, or tied last time.
 VOTING = ("passed", "tied")
+
+T = TypeVar("T")
 
 
 @get("/admin/talent", include_in_schema=False, guards=admin_only)
@@ -67,6 +70,23 @@ async def programme_context(actor: Actor, programme_id: int) -> dict[str, Any]:
         "today": today().isoformat(),
         **vocabulary(),
     }
+
+
+def on_programme_page(
+    action: Callable[[], Awaitable[T]],
+    actor: Actor,
+    programme_id: int,
+    done: str = "",
+    success: str | Callable[[T], str] = "",
+) -> Awaitable[Redirect | Template]:
+    """A form of an edition's page: `action`, then `success` (by default the page saying
+    `?done=<done>`), or the page again with the refusal at its top."""
+    return form_action(
+        action,
+        success=success or f"/admin/talent/{programme_id}?done={done}",
+        template=PROGRAMME,
+        context=lambda: programme_context(actor, programme_id),
+    )
 
 
 @get("/admin/talent/{programme_id:int}", include_in_schema=False, guards=admin_only)
@@ -118,11 +138,11 @@ class TalentQuotaForm(BaseModel):
 async def set_talent_quota(
     actor: NamedDependency[Actor], programme_id: FromPath[int], data: URLEncodedBody[TalentQuotaForm]
 ) -> Response[Any]:
-    return await form_action(
+    return await on_programme_page(
         lambda: services.set_talent_quota(actor, programme_id, data.society_id, data.quota),
-        success=f"/admin/talent/{programme_id}?done=quota",
-        template=PROGRAMME,
-        context=lambda: programme_context(actor, programme_id),
+        actor,
+        programme_id,
+        "quota",
     )
 
 

@@ -9,17 +9,17 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from accounts.rules import Actor
 from nominations import services
 from nominations.forms import recommendation_from_form
-from nominations.pages._shared import SubmitForm, idempotency_key, int_field, nominators
+from nominations.pages._shared import SubmitForm, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import vocabulary
 from nominations.rules.programme.model import MATERIAL_LABELS
 from nominations.rules.talent import INCOMPLETE
 from nominations.schemas import RecommendationIn
-from xuehui.errors import DomainError, InvalidInput, Reason
+from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
@@ -75,13 +75,18 @@ async def form_context(
     }
 
 
-async def _uploads(form: Any) -> list[tuple[str, str, bytes]]:
-    found = []
+async def _add_uploads(actor: Actor, recommendation_id: int, form: Any) -> None:
+    """Keep each material file the form carries with the recommendation."""
     for key in MATERIAL_LABELS:
         upload = form.get(f"material_{key}")
         if isinstance(upload, UploadFile) and upload.filename:
-            found.append((key, upload.filename, await upload.read()))
-    return found
+            await services.add_material(actor, recommendation_id, key, upload.filename, await upload.read())
+
+
+async def saved_form(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    """The person form showing the recommendation as it is saved."""
+    current = await services.get_recommendation(actor, recommendation_id)
+    return await form_context(actor, current["programme"], current["body"], current)
 
 
 @get("/talent/new", include_in_schema=False, guards=nominators)
@@ -104,12 +109,10 @@ async def create_recommendation(actor: NamedDependency[Actor], request: Request[
         raise InvalidInput(problems)  # no programme to show the form again for
 
     async def create() -> int:
-        if problems:
-            raise InvalidInput(problems)
+        require_valid(problems)
         await services.programme_row(programme_id)
         recommendation_id = await services.create_recommendation(actor, programme_id, data)
-        for material, filename, content in await _uploads(form):
-            await services.add_material(actor, recommendation_id, material, filename, content)
+        await _add_uploads(actor, recommendation_id, form)
         return recommendation_id
 
     return await form_action(
@@ -124,10 +127,8 @@ async def create_recommendation(actor: NamedDependency[Actor], request: Request[
 async def recommendation_page(
     actor: NamedDependency[Actor], recommendation_id: FromPath[int], done: FromQuery[str] = ""
 ) -> Template:
-    current = await services.get_recommendation(actor, recommendation_id)
     notices = {"saved": _("The draft was saved."), "submitted": _("The recommendation was submitted.")}
-    context = await form_context(actor, current["programme"], current["body"], current)
-    return Template(FORM, context={**context, "notice": notices.get(done, "")})
+    return Template(FORM, context={**await saved_form(actor, recommendation_id), "notice": notices.get(done, "")})
 
 
 @post(
@@ -145,11 +146,9 @@ async def save_recommendation(
     data, problems = recommendation_from_form(form)
 
     async def save() -> None:
-        if problems:
-            raise InvalidInput(problems)
+        require_valid(problems)
         await services.update_recommendation(actor, recommendation_id, data)
-        for material, filename, content in await _uploads(form):
-            await services.add_material(actor, recommendation_id, material, filename, content)
+        await _add_uploads(actor, recommendation_id, form)
 
     return await form_action(
         save,
@@ -164,8 +163,7 @@ async def talent_live_check(actor: NamedDependency[Actor], request: Request[Any,
     """The rule results for what the person form says now: a fragment the page's script swaps in."""
     form = await request.form()
     data, problems = recommendation_from_form(form)
-    raw_id = str(form.get("recommendation_id", ""))
-    recommendation_id = int(raw_id) if raw_id.isdigit() else None
+    recommendation_id = int_field(form, "recommendation_id") or None
     programme_id = int_field(form, "programme_id")
     # The script sends a chosen file as a non-empty text value: count it as about to be uploaded.
     chosen = frozenset(key for key in MATERIAL_LABELS if str(form.get(f"material_{key}", "")).strip())
@@ -179,17 +177,13 @@ async def submit_recommendation(
 ) -> Response[Any]:
     # A refused submission shows the saved form with each reason (and its code) above it: the
     # submit button's own error slot, not the draft form's fields.
-    try:
-        await services.submit_recommendation(actor, recommendation_id, data.idempotency_key)
-    except DomainError as error:
-        current = await services.get_recommendation(actor, recommendation_id)
-        context = await form_context(actor, current["programme"], current["body"], current)
-        return Template(
-            FORM,
-            context={**context, "submit_errors": errors_by_field(error.reasons), "submit_reasons": error.reasons},
-            status_code=error.status,
-        )
-    return Redirect(f"/talent/{recommendation_id}?done=submitted", status_code=303)
+    return await form_action(
+        lambda: services.submit_recommendation(actor, recommendation_id, data.idempotency_key),
+        success=f"/talent/{recommendation_id}?done=submitted",
+        template=FORM,
+        context=lambda: saved_form(actor, recommendation_id),
+        refusal=lambda error: {"submit_errors": errors_by_field(error.reasons), "submit_reasons": error.reasons},
+    )
 
 
 ROUTES = [

@@ -11,9 +11,7 @@ from litestar.response import Template
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.pages._shared import ReviewForm, admin_only
-from nominations.pages._vocabulary import vocabulary
-from societies import services as societies
+from nominations.pages._shared import ReviewForm, admin_only, review_page_context
 from xuehui.form_action import form_action
 
 REVIEW = "nominations/talent_review.html"
@@ -21,15 +19,13 @@ REVIEW = "nominations/talent_review.html"
 
 async def review_context(actor: Actor, recommendation_id: int) -> dict[str, Any]:
     """One recommendation as the association reviews it: the snapshot, decisions and objections."""
-    current = await services.get_recommendation(actor, recommendation_id)
-    return {
-        "r": current,
-        "snapshot": await services.recommendation_snapshot(actor, recommendation_id),
-        "steps": await services.recommendation_steps(actor, recommendation_id),
-        "objections": await services.objections(actor, recommendation_id=recommendation_id),
-        "society": (await societies.society_names([current["society_id"]])).get(current["society_id"], ""),
-        **vocabulary(),
-    }
+    return await review_page_context(
+        "r",
+        await services.get_recommendation(actor, recommendation_id),
+        await services.recommendation_snapshot(actor, recommendation_id),
+        await services.recommendation_steps(actor, recommendation_id),
+        await services.objections(actor, recommendation_id=recommendation_id),
+    )
 
 
 @get("/admin/talent/recommendations/{recommendation_id:int}", include_in_schema=False, guards=admin_only)

@@ -132,7 +132,8 @@ async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: 
     return rules.check_draft(data.facts(nomination_id), config, context)
 
 
-def _as_input(view: dict[str, Any]) -> NominationIn:
+def stored_input(view: dict[str, Any]) -> NominationIn:
+    """The form's fields as the nomination has them saved."""
     return NominationIn(
         title=view["title"],
         category=view["category"],
@@ -160,7 +161,7 @@ async def _prepare_submission(current: dict[str, Any]) -> submission.Prepared:
                 f"nominations are accepted from {dates.nomination_opens} to {dates.nomination_closes}",
             )
         )
-    data = _as_input(current)
+    data = stored_input(current)
     _, context = await _context(current["cycle"], current["society_id"], data, nomination_id)
     facts = data.facts(nomination_id)
     if problems := rules.check_nomination(facts, config, context):
