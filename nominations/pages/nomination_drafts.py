@@ -3,12 +3,13 @@ and the nomination form (new draft, save, the live rule check)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from accounts.rules import Actor
 from nominations import services
@@ -91,6 +92,23 @@ async def form_context(
     }
 
 
+def _saving(
+    action: Callable[[], Awaitable[int]],
+    actor: Actor,
+    cycle_id: int,
+    data: NominationIn,
+    nomination: dict[str, Any] | None,
+) -> Awaitable[Redirect | Template]:
+    """Save the form with `action` (answering the nomination's id) and show it saved; refused,
+    the form again as it was typed."""
+    return form_action(
+        action,
+        success=lambda saved_id: f"/nominations/{saved_id}?done=saved",
+        template=FORM,
+        context=lambda: form_context(actor, cycle_id, data, nomination),
+    )
+
+
 async def saved_form(actor: Actor, nomination_id: int) -> dict[str, Any]:
     """The form showing the nomination as it is saved."""
     nomination = await services.get_nomination(actor, nomination_id)
@@ -107,19 +125,13 @@ async def new_nomination(actor: NamedDependency[Actor], year: FromQuery[int] = 0
 async def create_nomination(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Response[Any]:
     form = await request.form()
     data, problems = nomination_from_form(form)
-    year = str(form.get("year", ""))
-    cycle_id = await cycle_id_for(int(year) if year.isdigit() else 0)
+    cycle_id = await cycle_id_for(int_field(form, "year"))
 
     async def create() -> int:
         require_valid(problems)
         return await services.create_nomination(actor, cycle_id, data)
 
-    return await form_action(
-        create,
-        success=lambda nomination_id: f"/nominations/{nomination_id}?done=saved",
-        template=FORM,
-        context=lambda: form_context(actor, cycle_id, data, None),
-    )
+    return await _saving(create, actor, cycle_id, data, None)
 
 
 @get("/nominations/{nomination_id:int}", include_in_schema=False, guards=nominators)
@@ -137,16 +149,12 @@ async def save_nomination(
     nomination = await services.get_nomination(actor, nomination_id)
     data, problems = nomination_from_form(await request.form())
 
-    async def save() -> None:
+    async def save() -> int:
         require_valid(problems)
         await services.update_nomination(actor, nomination_id, data)
+        return nomination_id
 
-    return await form_action(
-        save,
-        success=f"/nominations/{nomination_id}?done=saved",
-        template=FORM,
-        context=lambda: form_context(actor, nomination["cycle"], data, nomination),
-    )
+    return await _saving(save, actor, nomination["cycle"], data, nomination)
 
 
 @post("/nominations/check", include_in_schema=False, status_code=200, guards=nominators)

@@ -3,13 +3,14 @@ form with its materials (new draft, save, the live rule check) and submission.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from accounts.rules import Actor
 from nominations import services
@@ -83,6 +84,23 @@ async def _add_uploads(actor: Actor, recommendation_id: int, form: Any) -> None:
             await services.add_material(actor, recommendation_id, key, upload.filename, await upload.read())
 
 
+def _saving(
+    action: Callable[[], Awaitable[int]],
+    actor: Actor,
+    programme_id: int,
+    data: RecommendationIn,
+    recommendation: dict[str, Any] | None,
+) -> Awaitable[Redirect | Template]:
+    """Save the person form with `action` (answering the recommendation's id) and show it saved;
+    refused, the form again as it was typed."""
+    return form_action(
+        action,
+        success=lambda saved_id: f"/talent/{saved_id}?done=saved",
+        template=FORM,
+        context=lambda: form_context(actor, programme_id, data, recommendation),
+    )
+
+
 async def saved_form(actor: Actor, recommendation_id: int) -> dict[str, Any]:
     """The person form showing the recommendation as it is saved."""
     current = await services.get_recommendation(actor, recommendation_id)
@@ -115,12 +133,7 @@ async def create_recommendation(actor: NamedDependency[Actor], request: Request[
         await _add_uploads(actor, recommendation_id, form)
         return recommendation_id
 
-    return await form_action(
-        create,
-        success=lambda recommendation_id: f"/talent/{recommendation_id}?done=saved",
-        template=FORM,
-        context=lambda: form_context(actor, programme_id, data, None),
-    )
+    return await _saving(create, actor, programme_id, data, None)
 
 
 @get("/talent/{recommendation_id:int}", include_in_schema=False, guards=nominators)
@@ -145,17 +158,13 @@ async def save_recommendation(
     form = await request.form()
     data, problems = recommendation_from_form(form)
 
-    async def save() -> None:
+    async def save() -> int:
         require_valid(problems)
         await services.update_recommendation(actor, recommendation_id, data)
         await _add_uploads(actor, recommendation_id, form)
+        return recommendation_id
 
-    return await form_action(
-        save,
-        success=f"/talent/{recommendation_id}?done=saved",
-        template=FORM,
-        context=lambda: form_context(actor, current["programme"], data, current),
-    )
+    return await _saving(save, actor, current["programme"], data, current)
 
 
 @post("/talent/check", include_in_schema=False, status_code=200, guards=nominators)

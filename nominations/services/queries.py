@@ -3,6 +3,7 @@ live in the use-case modules)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from piccolo.query import Select
@@ -18,6 +19,7 @@ from nominations.tables import (
     Recommendation,
 )
 from xuehui.db import json_value
+from xuehui.errors import DomainError
 
 
 def _view(row: dict[str, Any], year: int | None = None) -> dict[str, Any]:
@@ -29,11 +31,22 @@ def _columns() -> list[Any]:
     return [*Nomination.all_columns(exclude=[Nomination.snapshot]), Nomination.cycle.year]
 
 
-async def get_nomination(actor: Actor, nomination_id: int) -> dict[str, Any]:
-    row = await Nomination.select(*_columns()).where(Nomination.id == nomination_id).first()
+async def _row_in_reach(
+    table: type[Nomination] | type[Recommendation],
+    columns: list[Any],
+    record_id: int,
+    actor: Actor,
+    missing: Callable[[], DomainError],
+) -> dict[str, Any]:
+    """One record `actor` may see; a record of another society is as missing as one that is not there."""
+    row = await table.select(*columns).where(table.id == record_id).first()
     if row is None or not actor.acts_for(row["society_id"]):
-        raise _not_found()
-    return _view(row)
+        raise missing()
+    return row
+
+
+async def get_nomination(actor: Actor, nomination_id: int) -> dict[str, Any]:
+    return _view(await _row_in_reach(Nomination, _columns(), nomination_id, actor, _not_found))
 
 
 async def list_nominations(
@@ -87,10 +100,7 @@ def _rec_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def get_recommendation(actor: Actor, recommendation_id: int) -> dict[str, Any]:
-    row = await Recommendation.select(*_rec_columns()).where(Recommendation.id == recommendation_id).first()
-    if row is None or not actor.acts_for(row["society_id"]):
-        raise _talent_not_found()
-    return _rec_view(row)
+    return _rec_view(await _row_in_reach(Recommendation, _rec_columns(), recommendation_id, actor, _talent_not_found))
 
 
 async def list_recommendations(
