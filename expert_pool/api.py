@@ -32,8 +32,9 @@ from expert_pool.schemas import (
     RunIn,
     RunOut,
     RunQueuedOut,
+    UnitDecisionIn,
 )
-from expert_pool.services import JOB_THRESHOLD_ITEMS
+from expert_pool.services import JOB_THRESHOLD_ITEMS, deadlines
 from xuehui.openapi import SIGNED_IN, QueryText, RowId, errors
 from xuehui.web import requires_role
 
@@ -70,6 +71,13 @@ class ExpertApi(Controller):
     @put("/{expert_id:int}", responses=errors(401, 403, 404, 409, 413, 422))
     async def update(self, actor: NamedDependency[Actor], expert_id: RowId, data: JSONBody[ExpertIn]) -> ExpertOut:
         await services.update_expert(actor, expert_id, data)
+        return ExpertOut(**await services.get_expert(actor, expert_id))
+
+    @post("/{expert_id:int}/unit-change", status_code=200, responses=errors(401, 403, 404, 409, 422))
+    async def decide_unit_change(
+        self, actor: NamedDependency[Actor], expert_id: RowId, data: JSONBody[UnitDecisionIn]
+    ) -> ExpertOut:
+        await services.decide_unit_change(actor, expert_id, data.decision == "confirm")
         return ExpertOut(**await services.get_expert(actor, expert_id))
 
 
@@ -155,6 +163,21 @@ class BatchApi(Controller):
         self, actor: NamedDependency[Actor], batch_id: RowId, data: JSONBody[ReminderIn]
     ) -> dict[str, int]:
         return {"id": await services.send_reminder(actor, batch_id, data.expert_id, data.message)}
+
+    @post("/{batch_id:int}/deadline-reminders", status_code=200, responses=errors(401, 403, 404, 422))
+    async def remind_outstanding(self, actor: NamedDependency[Actor], batch_id: RowId) -> dict[str, int]:
+        return {"sent": await deadlines.remind_batch_now(actor, batch_id)}
+
+    @post(
+        "/{batch_id:int}/assignments/{assignment_id:int}/withdraw-overdue",
+        status_code=200,
+        responses=errors(401, 403, 404, 409),
+    )
+    async def withdraw_overdue(
+        self, actor: NamedDependency[Actor], batch_id: RowId, assignment_id: RowId
+    ) -> dict[str, list[dict[str, object]]]:
+        problems = await deadlines.withdraw_overdue(actor, assignment_id, batch_id)
+        return {"replacement_problems": _reasons(problems)}
 
 
 class MyReviewApi(Controller):

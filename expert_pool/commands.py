@@ -1,4 +1,5 @@
-"""`xuehui assign`: expert assignment from openreview-matcher CSV files to a CSV file.
+"""`xuehui assign`: expert assignment from openreview-matcher CSV files to a CSV file;
+`xuehui remind-deadlines`: the sweep of reminders before review deadlines.
 
 S.csv rows `item,expert,score`; C.csv rows `item,expert,-1` (conflict) or `item,expert,1` (forced,
 a hard pin); A.csv rows `item,expert,score`. A header row is skipped when its score is not a number.
@@ -153,4 +154,19 @@ def assign_command(
     click.echo(f"time: {elapsed:.2f} s")
 
 
-COMMANDS = [assign_command]
+@click.command(
+    "remind-deadlines",
+    help="Remind each expert with an unsubmitted review in a batch due within --days days "
+    "(once per batch, expert and deadline, so it may run daily or more often, e.g. from cron).",
+)
+@click.option("--days", "days_before", type=click.IntRange(min=1, max=60), default=3, show_default=True)
+def remind_deadlines_command(days_before: int) -> None:
+    import asyncio
+
+    from expert_pool.services.deadlines import send_deadline_reminders
+
+    sent = asyncio.run(send_deadline_reminders(None, days_before=days_before))
+    click.echo(f"sent {sent} deadline reminder(s)")
+
+
+COMMANDS = [assign_command, remind_deadlines_command]

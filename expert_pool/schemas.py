@@ -58,6 +58,7 @@ class ExpertOut(BaseModel):
     rank: str
     unit: str
     unit_normalised: str
+    pending_unit: str  # a change the expert asked for, waiting for an admin
     in_province: bool
     primary_discipline: str
     secondary_disciplines: list[str]
@@ -146,6 +147,13 @@ class RunIn(Input):
     seed: int | None = Field(default=None, ge=0, lt=2**63)
 
 
+class UnitDecisionIn(Input):
+    """An admin's decision on the unit an expert asked to change to."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["confirm", "reject"]
+
+
 class RespondIn(Input):
     model_config = ConfigDict(extra="forbid")
     action: Literal["accept", "decline", "conflict"]
@@ -218,6 +226,7 @@ class MyAssignmentOut(BaseModel):
     kind: str
     title: str
     review_status: str
+    lateness: str  # open | on_time | submitted_late | overdue
 
 
 class ItemResultOut(BaseModel):

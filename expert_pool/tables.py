@@ -39,6 +39,10 @@ class Expert(Table, tablename="xh_expert"):
     rank = Varchar(length=20, default="")  # senior | associate_senior | intermediate
     unit = Varchar(length=200, default="")
     unit_normalised = Varchar(length=200, default="", index=True)
+    # A unit the expert entered themselves, waiting for an admin's confirmation; until then both
+    # units count for conflict detection (an expert cannot leave a conflict by editing the field).
+    pending_unit = Varchar(length=200, default="")
+    pending_unit_since = Timestamptz(null=True, default=None)
     in_province = Boolean(default=True)
     primary_discipline = Varchar(length=12, index=True)
     secondary_disciplines = JSON(default="[]")
@@ -159,9 +163,13 @@ class Review(Table, tablename="xh_review"):
 
 
 class Reminder(Table, tablename="xh_review_reminder"):
-    """A reminder is an audited record shown to the expert on their assignment list (no e-mail)."""
+    """A reminder is an audited record shown to the expert on their assignment list (no e-mail).
+    `kind` is `manual` (the admin's own words in `message`) or `deadline` (the automatic one
+    before the batch's deadline, at most one per batch, expert and deadline; worded on the page)."""
 
     id: Serial
+    kind = Varchar(length=20, default="manual")
+    deadline = Date(null=True, default=None)
     batch = ForeignKey(references=ReviewBatch, on_delete=OnDelete.restrict, null=False)
     expert = ForeignKey(references=Expert, on_delete=OnDelete.restrict, null=False)
     message = Text()

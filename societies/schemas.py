@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,8 @@ class SocietyIn(Input):
     discipline_field: str = Field(default="", max_length=100)
     registration_no: str = Field(default="", max_length=50)
     secretary_general: str = Field(default="", max_length=50)
+    president: str = Field(default="", max_length=50)
+    vice_presidents: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list, max_length=20)
 
 
 class SocietyOut(BaseModel):
@@ -29,6 +32,8 @@ class SocietyOut(BaseModel):
     discipline_field: str
     registration_no: str
     secretary_general: str
+    president: str
+    vice_presidents: list[str]
     status: str
 
 

@@ -26,6 +26,9 @@ class Society(Table, tablename="xh_society"):
     discipline_field = Varchar(length=100, default="")
     registration_no = Varchar(length=50, default="")
     secretary_general = Varchar(length=50, default="")
+    # The rest of the leadership the conflict rules need (理事长, 副理事长); names as recorded.
+    president = Varchar(length=50, default="")
+    vice_presidents = JSON(default="[]")
     status = Varchar(length=20, default="active", index=True)
     created_at = Timestamptz()
 

@@ -11,6 +11,7 @@ from litestar.response import Template
 from pydantic import ValidationError
 
 from expert_pool import disciplines
+from expert_pool.rules.deadlines import Lateness
 from expert_pool.rules.lifecycles import AssignmentStatus, BatchStatus, ConflictStatus, ExpertStatus, PanelStatus
 from expert_pool.rules.vocabulary import (
     AssignMode,
@@ -75,6 +76,7 @@ def vocabulary() -> dict[str, Any]:
         "PANEL_STATUSES": PanelStatus,
         "RECOMMENDATIONS": Recommendation,
         "WITHDRAW_REASONS": WithdrawReason,
+        "LATENESS": Lateness,
         "THRESHOLD_KINDS": THRESHOLD_KINDS,
         "BASES": BallotBase,
         "status_choices": choices(ExpertStatus),

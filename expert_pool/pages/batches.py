@@ -165,6 +165,18 @@ BATCH_NOTICES = {
     "item": ("评审项目已添加。", "The item was added."),
     "run": ("专家分配已完成。", "Experts were assigned."),
     "reminder": ("提醒已发送。", "The reminder was sent."),
+    "deadline-reminders": (
+        "截止提醒已发给尚未提交评审的专家（已提醒过的不再重复）。",
+        "Deadline reminders went to the experts whose reviews are not in (nobody is reminded twice).",
+    ),
+    "overdue": (
+        "逾期任务已撤换，已补充新的专家。",
+        "The overdue assignment was withdrawn and another expert assigned.",
+    ),
+    "overdue-short": (
+        "逾期任务已撤换，但暂无可替换的专家，该项目专家不足。",
+        "The overdue assignment was withdrawn, but no other expert can take it: the item is short.",
+    ),
     "job": (
         "专家分配已在后台运行，本页会自动刷新。",
         "The assignment runs in the background; this page refreshes itself.",

@@ -171,7 +171,8 @@ async def _profile_context(actor: Actor) -> dict[str, Any]:
     me = await services.my_expert(actor)
     return {
         "expert": me,
-        "form": form_of(me),
+        # The unit field shows what the expert asked for, so saving other fields keeps the request.
+        "form": {**form_of(me), "unit": me["pending_unit"] or me["unit"]},
         "relations": await services.list_relations(actor, me["id"]),
         "relation_form": {"relation": "collaborator"},
     }

@@ -78,7 +78,13 @@ EXPERT_NOTICES = {
     "created": ("专家已登记。", "The expert was registered."),
     "saved": ("已保存。", "Saved."),
     "alias": ("单位映射已添加。", "The unit mapping was added."),
+    "unit-confirmed": ("单位变更已确认。", "The change of unit was confirmed."),
+    "unit-rejected": ("单位变更已驳回。", "The change of unit was rejected."),
 }
+
+
+class UnitChangeForm(BaseModel):
+    decision: str = Field(default="", max_length=20)  # confirm | reject
 
 
 @get("/admin/experts", include_in_schema=False, guards=admin_only)
@@ -204,6 +210,29 @@ async def update_expert(
     )
 
 
+@post("/admin/experts/{expert_id:int}/unit-change", include_in_schema=False, status_code=303, guards=admin_only)
+async def decide_unit_change(
+    actor: NamedDependency[Actor], expert_id: FromPath[int], data: URLEncodedBody[UnitChangeForm]
+) -> Response[Any]:
+    async def decide() -> str:
+        if data.decision not in ("confirm", "reject"):
+            raise InvalidInput(
+                Reason("expert.unit_decision", "请选择确认或驳回", "choose confirm or reject", "decision")
+            )
+        await services.decide_unit_change(actor, expert_id, data.decision == "confirm")
+        return "unit-confirmed" if data.decision == "confirm" else "unit-rejected"
+
+    async def again() -> dict[str, Any]:
+        return with_vocabulary({**await _expert_context(actor, expert_id), "failed": "unit"})
+
+    return await form_action(
+        decide,
+        success=lambda done: f"/admin/experts/{expert_id}?done={done}",
+        template=template_name("expert.html"),
+        context=again,
+    )
+
+
 ROUTES = [
     experts_page,
     register_expert,
@@ -213,4 +242,5 @@ ROUTES = [
     add_alias,
     expert_page,
     update_expert,
+    decide_unit_change,
 ]

@@ -56,6 +56,8 @@ class ExpertRecord:
     person: Person
     unit: str | None = None
     collaborations: tuple[Collaboration, ...] = ()
+    # Units that count as well as `unit`: a change the expert asked for that no admin confirmed yet.
+    other_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +128,10 @@ def _conflicts_of(
                 f"专家与完成人同名（{person.name}），身份证号缺失，需人工确认",
                 f"the expert has the same name as contributor {person.name}; no identity number to confirm",
             )
-    if expert.unit:
-        mine = normalise_unit(expert.unit, aliases)
+    mine = {normalise_unit(unit, aliases) for unit in (expert.unit, *expert.other_units) if unit}
+    if mine:
         for unit in item.units:
-            if normalise_unit(unit, aliases) == mine:
+            if normalise_unit(unit, aliases) in mine:
                 add(
                     ConflictType.SAME_UNIT,
                     f"专家与完成单位同属“{unit}”",

@@ -55,12 +55,13 @@ class AssignmentStatus(Labelled, vocabulary="expert_pool.assignment_status"):
     DECLINED = "declined", "已谢绝", "Declined"
     CONFLICT = "conflict", "已回避", "Conflict declared"
     REPLACED = "replaced", "已调整", "Replaced"
+    OVERDUE = "overdue", "逾期撤换", "Withdrawn as overdue"
 
 
 # Statuses that hold a place on an item (and keep the item visible to its expert).
 HOLDING = frozenset({AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED})
 # Statuses after which the solver must never pick the same expert for the item again.
-WITHDRAWN = frozenset({AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT})
+WITHDRAWN = frozenset({AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT, AssignmentStatus.OVERDUE})
 
 ASSIGNMENT_LIFECYCLE = Lifecycle(
     "assignment",
@@ -70,6 +71,8 @@ ASSIGNMENT_LIFECYCLE = Lifecycle(
         move(HOLDING, AssignmentStatus.DECLINED, EXPERT, "decline"),
         # Declared by the expert, or a conflict the administrator confirmed or pinned.
         move(HOLDING, AssignmentStatus.CONFLICT, ANYONE, "conflict"),
+        # The administrator withdraws a review not submitted by the deadline, as a decline.
+        move(HOLDING, AssignmentStatus.OVERDUE, ADMIN, "withdraw_overdue"),
         # The replacement solver moves a not yet accepted expert to another item.
         move(AssignmentStatus.ASSIGNED, AssignmentStatus.REPLACED, ANYONE, "replace"),
         move(AssignmentStatus.REPLACED, AssignmentStatus.ASSIGNED, ANYONE, "reassign"),

@@ -87,6 +87,7 @@ class WithdrawReason(Labelled, vocabulary="expert_pool.withdraw_reason"):
     """A reason the system writes on an assignment it withdrew (people write their own)."""
 
     CONFLICT_CONFIRMED = "conflict confirmed", "回避已确认", "Conflict confirmed"
+    OVERDUE = "overdue", "评审逾期未提交", "Review not submitted by the deadline"
 
 
 class PoolAction(Labelled, vocabulary="audit.expert_pool"):
@@ -95,6 +96,9 @@ class PoolAction(Labelled, vocabulary="audit.expert_pool"):
     EXPERT_REGISTERED = "expert.registered", "登记专家", "Expert registered"
     EXPERT_UPDATED = "expert.updated", "修改专家信息", "Expert updated"
     EXPERT_PROFILE_UPDATED = "expert.profile_updated", "专家更新资料", "Expert profile updated"
+    UNIT_CHANGE_REQUESTED = "expert.unit_change_requested", "专家申请变更单位", "Unit change requested"
+    UNIT_CHANGE_CONFIRMED = "expert.unit_change_confirmed", "确认专家单位变更", "Unit change confirmed"
+    UNIT_CHANGE_REJECTED = "expert.unit_change_rejected", "驳回专家单位变更", "Unit change rejected"
     EXPERT_RELATION_DECLARED = "expert.relation_declared", "专家申报关系", "Relation declared"
     EXPERT_UNIT_ALIAS_ADDED = "expert.unit_alias_added", "添加单位映射", "Unit mapping added"
     EXPERT_IMPORTED = "expert.imported", "导入专家", "Experts imported"
@@ -116,6 +120,8 @@ class PoolAction(Labelled, vocabulary="audit.expert_pool"):
     REVIEW_DRAFT = "review.draft", "保存评审草稿", "Review draft saved"
     REVIEW_SUBMITTED = "review.submitted", "提交评审意见", "Review submitted"
     REMINDER_SENT = "review.reminder_sent", "发送提醒", "Reminder sent"
+    DEADLINE_REMINDERS_SENT = "review.deadline_reminders_sent", "发送截止提醒", "Deadline reminders sent"
+    ASSIGNMENT_OVERDUE = "review.assignment_overdue", "撤换逾期评审任务", "Overdue assignment withdrawn"
     PANEL_CREATED = "panel.created", "创建会评", "Panel meeting created"
     PANEL_ROLL = "panel.roll", "会评点名", "Panel roll recorded"
     PANEL_BALLOT_CAST = "panel.ballot_cast", "会评投票", "Panel ballot cast"

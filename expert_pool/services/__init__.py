@@ -4,6 +4,7 @@ one transaction with an audit entry, and raise domain errors with bilingual reas
 Rooms:
 
 * `registry` - validate, register, update and read experts; the expert's own profile; import commit;
+* `unit_changes` - an expert's change of unit, waiting for an admin's confirmation;
 * `relations` - relations an expert declares, the unit-alias map;
 * `credibility` - an expert's record of assignments, declines, punctuality, undeclared conflicts;
 * `conflict_detection` - find potential conflicts for items (through an index) and record them;
@@ -110,6 +111,7 @@ from expert_pool.services.results import (
     send_reminder,
 )
 from expert_pool.services.solver_input import BatchProblem, build_problem_of
+from expert_pool.services.unit_changes import decide_unit_change
 
 __all__ = [
     "CHUNK",
@@ -142,6 +144,7 @@ __all__ = [
     "create_panel",
     "credibility",
     "decide_conflicts",
+    "decide_unit_change",
     "detect",
     "detect_for_expert",
     "draft_batch",

@@ -41,7 +41,7 @@ def name_key(name: str) -> str:
 async def _expert_records(expert_ids: Iterable[int] | None = None) -> dict[int, ExpertRecord]:
     """Experts as the conflict rules see them, with their dated collaborations (declared, and
     co-contributions found in the review items on record)."""
-    query = Expert.select(Expert.id, Expert.name, Expert.id_number, Expert.unit)
+    query = Expert.select(Expert.id, Expert.name, Expert.id_number, Expert.unit, Expert.pending_unit)
     relation_query = ExpertRelation.select()
     if expert_ids is not None:
         wanted = list(expert_ids) or [0]
@@ -70,6 +70,7 @@ async def _expert_records(expert_ids: Iterable[int] | None = None) -> dict[int, 
             person=Person(e["name"], e["id_number"]),
             unit=e["unit"] or None,
             collaborations=tuple(collaborations.get(e["id"], ())),
+            other_units=(e["pending_unit"],) if e["pending_unit"] else (),
         )
         for e in experts
     }
@@ -122,8 +123,9 @@ def _conflict_index(records: dict[int, ExpertRecord], aliases: dict[str, str]) -
         index["N:" + name_key(record.person.name)].add(expert_id)
         if record.person.id_number:
             index["I:" + record.person.id_number].add(expert_id)
-        if record.unit:
-            index["U:" + normalise_unit(record.unit, aliases)].add(expert_id)
+        for unit in (record.unit, *record.other_units):
+            if unit:
+                index["U:" + normalise_unit(unit, aliases)].add(expert_id)
         for work in record.collaborations:
             index["C:" + name_key(work.partner.name)].add(expert_id)
     return index

@@ -30,10 +30,11 @@ from expert_pool.services._shared import (
     review_form,
 )
 from expert_pool.services.conflicts import record_conflict
+from expert_pool.services.deadlines import assignment_lateness
 from expert_pool.services.registry import my_expert
 from expert_pool.services.replacement import withdraw_and_replace
 from expert_pool.tables import ConflictRecord, Reminder, Review, ReviewAssignment, ReviewBatch, ReviewItem
-from xuehui.clock import now
+from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
 
@@ -70,11 +71,12 @@ async def my_assignments(actor: Actor) -> list[dict[str, Any]]:
         .order_by(ReviewAssignment.id)
     )
     reviews = {
-        r["assignment"]: r["status"]
-        for r in await Review.select(Review.assignment, Review.status).where(
+        r["assignment"]: r
+        for r in await Review.select(Review.assignment, Review.status, Review.submitted_at).where(
             Review.assignment.is_in([r["id"] for r in rows] or [0])
         )
     }
+    day = today()
     return [
         {
             "id": r["id"],
@@ -83,7 +85,8 @@ async def my_assignments(actor: Actor) -> list[dict[str, Any]]:
             "title": r["item.title"],
             "batch_name": r["item.batch.name"],
             "deadline": r["item.batch.deadline"],
-            "review_status": reviews.get(r["id"], ""),
+            "review_status": reviews[r["id"]]["status"] if r["id"] in reviews else "",
+            "lateness": assignment_lateness(r["item.batch.deadline"], reviews.get(r["id"]), day),
         }
         for r in rows
     ]
@@ -92,7 +95,9 @@ async def my_assignments(actor: Actor) -> list[dict[str, Any]]:
 async def my_reminders(actor: Actor) -> list[dict[str, Any]]:
     me = await my_expert(actor)
     rows = await (
-        Reminder.select(Reminder.id, Reminder.message, Reminder.sent_at, Reminder.batch.name)
+        Reminder.select(
+            Reminder.id, Reminder.kind, Reminder.deadline, Reminder.message, Reminder.sent_at, Reminder.batch.name
+        )
         .where(Reminder.expert == me["id"])
         .order_by(Reminder.id, ascending=False)
     )

@@ -18,6 +18,7 @@ from expert_pool.schemas import ExpertIn, ProfileIn
 from expert_pool.services import _peers
 from expert_pool.services._shared import CHUNK, dumps, expert_not_found, loads, unit_aliases
 from expert_pool.services.conflict_detection import detect_for_expert
+from expert_pool.services.unit_changes import asked_unit_columns
 from expert_pool.tables import Expert
 from xuehui import idcard
 from xuehui.clock import now
@@ -262,11 +263,17 @@ async def update_profile(actor: Actor, data: ProfileIn) -> None:
     if clean.problems:
         raise InvalidInput(clean.problems)
     stored = _stored(clean.values, await unit_aliases())
+    # The unit is not the expert's to change alone: it waits for an admin (unit_changes).
+    asked = stored.pop("unit")
+    del stored["unit_normalised"]
+    unit_columns = asked_unit_columns(me, asked)
     async with write_transaction():
-        await Expert.update({**{getattr(Expert, k): v for k, v in stored.items()}, Expert.updated_at: now()}).where(
-            Expert.id == me["id"]
-        )
+        await Expert.update(
+            {**{getattr(Expert, k): v for k, v in stored.items()}, **unit_columns, Expert.updated_at: now()}
+        ).where(Expert.id == me["id"])
         await audit(actor, PoolAction.EXPERT_PROFILE_UPDATED, "expert", me["id"], data.model_dump())
+        if unit_columns.get(Expert.pending_unit):
+            await audit(actor, PoolAction.UNIT_CHANGE_REQUESTED, "expert", me["id"], {"unit": [me["unit"], asked]})
     await detect_for_expert(me["id"])
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from expert_pool.rules.deadlines import Lateness
 from expert_pool.rules.lifecycles import HOLDING, WITHDRAWN, AssignmentStatus, BatchStatus, ReviewStatus
 from expert_pool.rules.scores import Review as ScoredReview
 from expert_pool.rules.scores import aggregate, rank_in_groups
@@ -17,8 +18,9 @@ from expert_pool.rules.vocabulary import PoolAction
 from expert_pool.schemas import ItemResultOut
 from expert_pool.services._shared import BLOCKING_CODES
 from expert_pool.services.batches import get_batch
+from expert_pool.services.deadlines import assignment_lateness
 from expert_pool.tables import ConflictRecord, Reminder, Review, ReviewAssignment, ReviewItem
-from xuehui.clock import now
+from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, Reason
 
@@ -45,7 +47,7 @@ async def batch_progress(actor: Actor, batch_id: int) -> dict[str, Any]:
     )
     reviews = {
         r["assignment"]: r
-        for r in await Review.select(Review.assignment, Review.status, Review.total).where(
+        for r in await Review.select(Review.assignment, Review.status, Review.total, Review.submitted_at).where(
             Review.assignment.is_in([r["id"] for r in rows] or [0])
         )
     }
@@ -54,6 +56,7 @@ async def batch_progress(actor: Actor, batch_id: int) -> dict[str, Any]:
         reminders[r["expert"]] += 1
     experts: dict[int, dict[str, Any]] = {}
     items: dict[int, dict[str, Any]] = {}
+    day = today()
     for item in (
         await ReviewItem.select(ReviewItem.id, ReviewItem.title)
         .where(ReviewItem.batch == batch_id)
@@ -71,6 +74,8 @@ async def batch_progress(actor: Actor, batch_id: int) -> dict[str, Any]:
                 "accepted": 0,
                 "declined": 0,
                 "conflict": 0,
+                "overdue": 0,
+                "late": 0,  # holding a review that is past the deadline and not submitted
                 "submitted": 0,
                 "reminders": reminders[r["expert"]],
             },
@@ -87,6 +92,10 @@ async def batch_progress(actor: Actor, batch_id: int) -> dict[str, Any]:
             items[r["item"]]["submitted"] += 1
         r["review_status"] = review["status"] if review else ""
         r["total"] = review["total"] if review else None
+        standing = assignment_lateness(batch["deadline"], review, day)
+        r["lateness"] = standing if r["status"] in HOLDING else ""
+        if r["lateness"] == Lateness.OVERDUE:
+            e["late"] += 1
     short = [i for i in items.values() if batch["status"] != BatchStatus.DRAFT and i["active"] < batch["required"]]
     return {
         "batch": batch,

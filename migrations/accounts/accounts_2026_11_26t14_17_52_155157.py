@@ -33,17 +33,11 @@ DESCRIPTION = "initial"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="accounts", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="accounts", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="AuditEntry", tablename="xh_audit", schema=None, columns=None
-    )
+    manager.add_table(class_name="AuditEntry", tablename="xh_audit", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="User", tablename="xh_user", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="xh_user", schema=None, columns=None)
 
     manager.add_table(
         class_name="LoginFailure",
@@ -52,13 +46,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="ApiToken", tablename="xh_api_token", schema=None, columns=None
-    )
+    manager.add_table(class_name="ApiToken", tablename="xh_api_token", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Session", tablename="xh_session", schema=None, columns=None
-    )
+    manager.add_table(class_name="Session", tablename="xh_session", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="AuditEntry",

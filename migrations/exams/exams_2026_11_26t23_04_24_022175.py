@@ -7,9 +7,7 @@ DESCRIPTION = "index on ticket_no: results and certificates are looked up by tic
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="exams", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="exams", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="Registration",

@@ -72,9 +72,7 @@ DESCRIPTION = "panels"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="expert_pool", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="expert_pool", description=DESCRIPTION)
 
     manager.add_table(
         class_name="PanelTally",

@@ -8,9 +8,7 @@ DESCRIPTION = "assign_job"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="expert_pool", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="expert_pool", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="ReviewBatch",

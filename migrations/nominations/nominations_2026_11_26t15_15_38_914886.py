@@ -88,9 +88,7 @@ DESCRIPTION = "initial"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="nominations", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="nominations", description=DESCRIPTION)
 
     manager.add_table(
         class_name="CycleVersion",
@@ -162,13 +160,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Quota", tablename="xh_quota", schema=None, columns=None
-    )
+    manager.add_table(class_name="Quota", tablename="xh_quota", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Notice", tablename="xh_notice", schema=None, columns=None
-    )
+    manager.add_table(class_name="Notice", tablename="xh_notice", schema=None, columns=None)
 
     manager.add_table(
         class_name="AwardRecord",

@@ -50,9 +50,7 @@ DESCRIPTION = "initial"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="societies", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="societies", description=DESCRIPTION)
 
     manager.add_table(
         class_name="ThirdPartyEvaluation",
@@ -96,9 +94,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Society", tablename="xh_society", schema=None, columns=None
-    )
+    manager.add_table(class_name="Society", tablename="xh_society", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="ThirdPartyEvaluation",

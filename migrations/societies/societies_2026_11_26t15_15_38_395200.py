@@ -33,13 +33,9 @@ DESCRIPTION = "sanctions"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="societies", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="societies", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Sanction", tablename="xh_sanction", schema=None, columns=None
-    )
+    manager.add_table(class_name="Sanction", tablename="xh_sanction", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Sanction",

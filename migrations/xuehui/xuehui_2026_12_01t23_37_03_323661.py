@@ -12,13 +12,9 @@ DESCRIPTION = "file store"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="xuehui", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="xuehui", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="StoredFile", tablename="xh_file", schema=None, columns=None
-    )
+    manager.add_table(class_name="StoredFile", tablename="xh_file", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="StoredFile",

@@ -3,6 +3,7 @@ status and staff accounts, and a society's own page for its staff."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Response, get, post
@@ -32,6 +33,8 @@ class SocietyForm(BaseModel):
     discipline_field: str = Field(default="", max_length=100)
     registration_no: str = Field(default="", max_length=50)
     secretary_general: str = Field(default="", max_length=50)
+    president: str = Field(default="", max_length=50)
+    vice_presidents: str = Field(default="", max_length=1000)  # names separated by 、 , ; or lines
 
 
 class StatusForm(BaseModel):
@@ -47,15 +50,30 @@ class StaffForm(BaseModel):
     password: str = Field(default="", max_length=500)
 
 
+NAME_SEPARATORS = re.compile(r"[、,，;；\n]+")
+MAX_VICE_PRESIDENTS = 20
+MAX_NAME = 50
+
+
 def _society_in(form: SocietyForm) -> SocietyIn:
-    if not form.code.strip() or not form.name_zh.strip():
-        problems = []
-        if not form.code.strip():
-            problems.append(Reason("society.code", "请填写学会代码", "the code is required", "code"))
-        if not form.name_zh.strip():
-            problems.append(Reason("society.name", "请填写学会中文名称", "the Chinese name is required", "name_zh"))
+    problems = []
+    if not form.code.strip():
+        problems.append(Reason("society.code", "请填写学会代码", "the code is required", "code"))
+    if not form.name_zh.strip():
+        problems.append(Reason("society.name", "请填写学会中文名称", "the Chinese name is required", "name_zh"))
+    vice_presidents = [name.strip() for name in NAME_SEPARATORS.split(form.vice_presidents) if name.strip()]
+    if len(vice_presidents) > MAX_VICE_PRESIDENTS or any(len(name) > MAX_NAME for name in vice_presidents):
+        problems.append(
+            Reason(
+                "society.vice_presidents",
+                f"副理事长至多{MAX_VICE_PRESIDENTS}位，每个姓名不超过{MAX_NAME}个字",
+                f"at most {MAX_VICE_PRESIDENTS} vice-presidents, each name at most {MAX_NAME} characters",
+                "vice_presidents",
+            )
+        )
+    if problems:
         raise InvalidInput(problems)
-    return SocietyIn(**form.model_dump())
+    return SocietyIn(**{**form.model_dump(), "vice_presidents": vice_presidents})
 
 
 @get("/admin/societies", include_in_schema=False, guards=admin_only)

@@ -3,6 +3,7 @@ plain look-ups other packages read societies through (names, leaders, profiles).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from accounts.rules import Actor, require_admin
@@ -12,7 +13,7 @@ from societies.schemas import SocietyIn
 from societies.services._shared import society_not_found
 from societies.tables import Society
 from xuehui.clock import now
-from xuehui.db import write_transaction
+from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
 from xuehui.text import require_clean
 
@@ -44,6 +45,16 @@ def _society_problems(data: SocietyIn) -> list[Reason]:
     return problems
 
 
+def _stored(data: SocietyIn, code: str) -> dict[str, Any]:
+    """The columns of a society as written: the code in capitals, each vice-president once."""
+    vice_presidents = list(dict.fromkeys(name.strip() for name in data.vice_presidents if name.strip()))
+    return {**data.model_dump(), "code": code, "president": data.president.strip(), "vice_presidents": vice_presidents}
+
+
+def _society_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "vice_presidents": json_value(row["vice_presidents"]) or []}
+
+
 def _code_taken() -> Conflict:
     return Conflict(Reason("society.code_taken", "学会代码已存在", "this society code exists already", "code"))
 
@@ -59,8 +70,11 @@ async def create_society(actor: Actor | None, data: SocietyIn) -> int:
     async with write_transaction():
         if await Society.exists().where(Society.code == code):
             raise _code_taken()
+        values = _stored(data, code)
         society = Society(
-            **{**data.model_dump(), "code": code}, status=SOCIETY_LIFECYCLE.initial.value, created_at=now()
+            **{**values, "vice_presidents": json.dumps(values["vice_presidents"], ensure_ascii=False)},
+            status=SOCIETY_LIFECYCLE.initial.value,
+            created_at=now(),
         )
         await society.save()
         await audit(
@@ -80,14 +94,16 @@ async def update_society(actor: Actor, society_id: int, data: SocietyIn) -> None
     if problems := _society_problems(data):
         raise InvalidInput(problems)
     async with write_transaction():
-        before = await Society.select().where(Society.id == society_id).first()
-        if before is None:
+        row = await Society.select().where(Society.id == society_id).first()
+        if row is None:
             raise society_not_found()
+        before = _society_view(row)
         code = data.code.strip().upper()
         if code != before["code"] and await Society.exists().where(Society.code == code):
             raise _code_taken()
-        after: dict[str, Any] = {**data.model_dump(), "code": code}
-        await Society.update({getattr(Society, k): v for k, v in after.items()}).where(Society.id == society_id)
+        after = _stored(data, code)
+        written = {**after, "vice_presidents": json.dumps(after["vice_presidents"], ensure_ascii=False)}
+        await Society.update({getattr(Society, k): v for k, v in written.items()}).where(Society.id == society_id)
         changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
         await audit(actor, SocietiesAudit.SOCIETY_UPDATED, SocietiesObject.SOCIETY, society_id, changes, society_id)
 
@@ -120,7 +136,7 @@ async def list_societies(actor: Actor) -> list[dict[str, Any]]:
         if actor.society_id is None:
             return []
         query = query.where(Society.id == actor.society_id)
-    return await query
+    return [_society_view(row) for row in await query]
 
 
 async def get_society(actor: Actor, society_id: int) -> dict[str, Any]:
@@ -129,7 +145,7 @@ async def get_society(actor: Actor, society_id: int) -> dict[str, Any]:
     row = await Society.select().where(Society.id == society_id).first()
     if row is None:
         raise society_not_found()
-    return row
+    return _society_view(row)
 
 
 async def society_choices() -> list[tuple[int, str]]:
@@ -160,12 +176,19 @@ async def society_profile(society_id: int) -> dict[str, Any] | None:
 
 
 async def leaders_of_societies(society_ids: list[int]) -> dict[int, list[str]]:
-    """Each society's leaders as recorded (today: the secretary-general's name), by id; a
-    society with none recorded maps to an empty list."""
-    rows = await Society.select(Society.id, Society.secretary_general).where(Society.id.is_in(society_ids or [-1]))
-    return {row["id"]: [row["secretary_general"]] if row["secretary_general"].strip() else [] for row in rows}
+    """Each society's leaders as recorded (president, vice-presidents, secretary-general: the
+    people the society-leadership conflict is about), each name once, by id; a society with none
+    recorded maps to an empty list."""
+    rows = await Society.select(
+        Society.id, Society.president, Society.vice_presidents, Society.secretary_general
+    ).where(Society.id.is_in(society_ids or [-1]))
+    leaders = {}
+    for row in rows:
+        names = [row["president"], *(json_value(row["vice_presidents"]) or []), row["secretary_general"]]
+        leaders[row["id"]] = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    return leaders
 
 
 async def society_leaders(society_id: int) -> list[str]:
-    """The society's leaders as recorded (today: the secretary-general's name)."""
+    """The society's leaders as recorded (president, vice-presidents, secretary-general)."""
     return (await leaders_of_societies([society_id])).get(society_id, [])

@@ -91,3 +91,20 @@ def test_conflicts_are_typed_with_evidence() -> None:
     assert found[4].evidence_en == "the expert worked with contributor 李四 on 2024-03-01: 项目"
     assert found[5].reason().code == "conflict_declared"
     assert found[5].reason().zh == "申报的回避关系：advisor 博士导师"
+
+
+def test_a_unit_change_waiting_for_confirmation_counts_beside_the_recorded_unit() -> None:
+    item = ItemParties("n1", people=(), units=("浙江大学医学院附属第一医院", "山东大学"))
+    experts = [
+        ExpertRecord("moving-out", Person("甲"), unit="山东大学", other_units=("复旦大学",)),
+        ExpertRecord("moving-in", Person("乙"), unit="复旦大学", other_units=("浙江大学",)),
+        ExpertRecord("unrelated", Person("丙"), unit="复旦大学", other_units=("南京大学",)),
+        ExpertRecord("asked-only", Person("丁"), other_units=("山东大学",)),
+    ]
+    aliases = {"浙江大学医学院附属第一医院": "浙江大学"}
+    found = detect_conflicts(item, experts, today=dt.date(2026, 12, 1), aliases=aliases)
+    assert [(c.expert_id, c.type) for c in found] == [
+        ("moving-out", ConflictType.SAME_UNIT),
+        ("moving-in", ConflictType.SAME_UNIT),
+        ("asked-only", ConflictType.SAME_UNIT),
+    ]

@@ -179,13 +179,16 @@ async def test_expert_keeps_their_profile_and_declares_relations(client, other_c
             "email": "",
         },
     )
+    # The unit waits for an admin's confirmation (both count for conflicts meanwhile).
     assert (
         updated.status_code,
         updated.json()["unit"],
+        updated.json()["pending_unit"],
         updated.json()["primary_discipline"],
         updated.json()["status"],
     ) == (
         200,
+        "单位1",
         "省农科院",
         "210",
         "active",
