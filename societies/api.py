@@ -15,6 +15,8 @@ from societies.schemas import (
     DecisionIn,
     EvaluationIn,
     EvaluationOut,
+    IntegrityViolationIn,
+    IntegrityViolationOut,
     KpiReadingIn,
     MeetingIn,
     MeetingOut,
@@ -59,6 +61,25 @@ class SocietyApi(Controller):
     ) -> SocietyOut:
         await services.update_society(actor, society_id, data)
         return SocietyOut(**await services.get_society(actor, society_id))
+
+    @get("/{society_id:int}/integrity-violations", guards=[requires_role("admin")], responses=errors(401, 403, 404))
+    async def list_violations(self, actor: NamedDependency[Actor], society_id: RowId) -> list[IntegrityViolationOut]:
+        await services.get_society(actor, society_id)
+        return [IntegrityViolationOut(**row) for row in await services.integrity_violations_of([society_id])]
+
+    @post(
+        "/{society_id:int}/integrity-violations",
+        status_code=201,
+        guards=[requires_role("admin")],
+        responses=errors(401, 403, 404, 409, 413, 422),
+    )
+    async def record_violation(
+        self, actor: NamedDependency[Actor], society_id: RowId, data: JSONBody[IntegrityViolationIn]
+    ) -> list[IntegrityViolationOut]:
+        await services.record_integrity_violation(
+            actor, society_id, data.kind, data.found_on, data.description, data.source
+        )
+        return [IntegrityViolationOut(**row) for row in await services.integrity_violations_of([society_id])]
 
 
 class PilotApi(Controller):

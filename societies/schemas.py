@@ -237,3 +237,22 @@ class PublicPilotOut(BaseModel):
     status: str
     current_stage: str | None
     reports: list[ReportOut]
+
+
+class IntegrityViolationIn(BaseModel):
+    """An integrity violation found against a society (kinds: societies.rules.IntegrityViolationKind)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(max_length=30)
+    found_on: dt.date
+    description: str = Field(max_length=2000)
+    source: str = Field(default="", max_length=200)
+
+
+class IntegrityViolationOut(BaseModel):
+    id: int
+    kind: str
+    found_on: dt.date
+    description: str
+    source: str

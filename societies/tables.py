@@ -124,3 +124,18 @@ class Sanction(Table, tablename="xh_sanction"):
     nomination_ref = Varchar(length=60, default="")
     recorded_by = Integer()
     recorded_at = Timestamptz()
+
+
+class IntegrityViolation(Table, tablename="xh_integrity_violation"):
+    """An integrity violation found against a society (false material, academic misconduct ...):
+    a finding kept for the five-year look-back of the eligibility adjustment, apart from any
+    sanction (a sanction is the penalty, with its own period)."""
+
+    id: Serial
+    society = ForeignKey(references=Society, on_delete=OnDelete.restrict, null=False)
+    kind = Varchar(length=30)
+    found_on = Date()
+    description = Text()
+    source = Varchar(length=200, default="")  # where it was found: a case number, a nomination ...
+    recorded_by = Integer()
+    recorded_at = Timestamptz()

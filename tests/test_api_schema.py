@@ -197,6 +197,7 @@ def test_api_conforms_to_its_schema(
 # entitled to read it besides the owner. Everyone else must be refused.
 OWNED_READS: dict[str, tuple[str, str, frozenset[str]]] = {
     "/api/societies/{society_id}": ("society_a", SOCIETY_A, frozenset({ADMIN})),
+    "/api/societies/{society_id}/integrity-violations": ("society_a", ADMIN, frozenset()),
     "/api/pilots/{project_id}": ("pilot_a", SOCIETY_A, frozenset({ADMIN})),
     "/api/nominations/{nomination_id}": ("nomination_a", SOCIETY_A, frozenset({ADMIN})),
     "/api/experts/{expert_id}": ("expert_a", ADMIN, frozenset()),

@@ -22,13 +22,17 @@ _PUTTING_FORWARD = {
 }
 
 
+# The pilot function under which a society puts projects and people forward.
+AWARD_PILOT = "award_nomination"
+
+
 async def _running_award_pilot(actor: Actor, kind: str) -> tuple[int, dict[str, Any]]:
     """(society id, pilot) of a society nominator whose society runs a signed award pilot:
     projects and people are put forward only under one."""
     prefix, zh, en, verb = _PUTTING_FORWARD[kind]
     if actor.role != "society" or actor.society_id is None:
         raise Forbidden(Reason(f"{prefix}.society_only", f"只有学会填报人可以{zh}", f"only society nominators {en}"))
-    pilot = await societies.active_pilot_of_type(actor.society_id, "award_nomination")
+    pilot = await societies.active_pilot_of_type(actor.society_id, AWARD_PILOT)
     if pilot is None:
         raise Conflict(
             Reason(

@@ -15,9 +15,10 @@ from nominations.rules.lifecycles import AdjustmentRunState as A
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.quota_adjustment import PilotEvaluation, SocietyStats, propose
 from nominations.rules.quota_adjustment import Sanction as SanctionFacts
+from nominations.services._shared import AWARD_PILOT
 from nominations.services.cycles import cycle_policy, cycle_row
 from nominations.services.quotas import _upsert_quota
-from nominations.tables import AdjustmentOverride, AdjustmentRun, AwardCycle, Nomination
+from nominations.tables import AdjustmentOverride, AdjustmentRun, AwardCycle, Nomination, Quota
 from societies import services as societies
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
@@ -25,8 +26,11 @@ from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 
 
 async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
+    """The record of every society that may nominate at all: active (not suspended) and running
+    a signed award-nomination pilot. Sanctions and integrity violations are read apart: a
+    sanction bars for its own period, a violation counts in the look-back from its finding."""
     year = (await cycle_row(cycle_id))["year"]
-    society_ids = await societies.active_society_ids()
+    society_ids = await societies.societies_running(AWARD_PILOT)
     previous = (
         await AwardCycle.select(AwardCycle.id)
         .where(AwardCycle.year < year)
@@ -45,9 +49,13 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
                 tally["passed"] += 1
             if row["status"] == N.AWARDED:
                 tally["awarded"] += 1
-    sanctions: dict[int, list[dict[str, Any]]] = {}
+    sanctions: dict[int, list[SanctionFacts]] = {}
     for sanction in await societies.sanctions_of(society_ids):
-        sanctions.setdefault(sanction["society"], []).append(sanction)
+        facts = SanctionFacts(sanction["kind"], sanction["starts_on"], sanction["ends_on"])
+        sanctions.setdefault(sanction["society"], []).append(facts)
+    violations: dict[int, list[dt.date]] = {}
+    for violation in await societies.integrity_violations_of(society_ids):
+        violations.setdefault(violation["society"], []).append(violation["found_on"])
     evaluations = await societies.evaluation_history(society_ids)
     return [
         SocietyStats(
@@ -55,8 +63,8 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
             submitted=counts[sid]["submitted"],
             passed_formal_review=counts[sid]["passed"],
             awarded=counts[sid]["awarded"],
-            violations=tuple(s["starts_on"] for s in sanctions.get(sid, [])),
-            sanctions=tuple(SanctionFacts(s["kind"], s["starts_on"], s["ends_on"]) for s in sanctions.get(sid, [])),
+            violations=tuple(violations.get(sid, [])),
+            sanctions=tuple(sanctions.get(sid, [])),
             evaluations=tuple(PilotEvaluation(d, g) for d, g in evaluations.get(sid, [])),
         )
         for sid in society_ids
@@ -91,6 +99,7 @@ async def run_adjustment(actor: Actor, cycle_id: int, as_of: dt.date | None = No
                 {"kind": x.kind, "starts": x.starts.isoformat(), "ends": x.ends.isoformat() if x.ends else None}
                 for x in s.sanctions
             ],
+            "violations": [day.isoformat() for day in s.violations],
             "evaluations": [{"on": e.evaluated_on.isoformat(), "grade": e.grade} for e in s.evaluations],
         }
         for s in stats
@@ -189,12 +198,17 @@ async def publish_adjustment(actor: Actor, run_id: int) -> None:
     run = await adjustment_table(run_id)
     if run["status"] != A.PROPOSED:
         raise Conflict(Reason("adjustment.published", "该调整结果已发布", "this adjustment has been published"))
+    proposed = {row["society_id"] for row in run["rows"]}
     async with write_transaction():
         for row in run["rows"]:
             for category in Category:
                 await _upsert_quota(
                     run["cycle"], row["society_id"], category.value, int(row["quota"].get(category.value, 0))
                 )
+        # A society left out of the run (suspended, or no running award pilot) keeps no quota.
+        await Quota.update({Quota.quota: 0}).where(
+            (Quota.cycle == run["cycle"]) & Quota.society_id.not_in(sorted(proposed) or [-1])
+        )
         await AdjustmentRun.update({AdjustmentRun.status: A.SUPERSEDED}).where(
             (AdjustmentRun.cycle == run["cycle"]) & (AdjustmentRun.status == A.PUBLISHED)
         )

@@ -9,6 +9,7 @@ from nominations.rules.lifecycles import NOMINATION_SUBMITTED
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.results import NominationRecord, compute_kpis
+from nominations.services._shared import AWARD_PILOT
 from nominations.tables import Nomination, Recommendation
 from societies.kpis import LiveKpi, percent
 
@@ -41,7 +42,7 @@ async def society_kpis(society_id: int) -> dict[str, Any]:
 
 async def pilot_kpis(society_id: int, function_type: str) -> list[LiveKpi]:
     """The award-nomination pilot's KPIs, computed live from the nomination records."""
-    if function_type != "award_nomination":
+    if function_type != AWARD_PILOT:
         return []
     kpis = await society_kpis(society_id)
 

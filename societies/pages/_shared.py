@@ -49,6 +49,9 @@ def vocabulary() -> dict[str, Any]:
         "REPORT_KINDS": rules.ReportKind,
         "AMENDMENT_STATUSES": rules.AmendmentStatus,
         "SOCIETY_STATUSES": rules.SocietyStatus,
+        "SANCTION_KINDS": rules.SanctionKind,
+        "VIOLATION_KINDS": rules.IntegrityViolationKind,
+        "violation_kinds": rules.IntegrityViolationKind.choices(),
         "ACTIONS": rules.PilotAction,
         "blank_rows": BLANK_ROWS,
     }

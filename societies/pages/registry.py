@@ -24,6 +24,7 @@ from xuehui.i18n import gettext as _
 from xuehui.web import requires_role
 
 STAFF_ROLES = ("society", "exam_admin")
+SOCIETY_TEMPLATE = "societies/society.html"
 
 
 class SocietyForm(BaseModel):
@@ -136,7 +137,7 @@ async def export_societies(actor: NamedDependency[Actor]) -> Response[bytes]:
     )
 
 
-async def _society_context(actor: Actor, society_id: int) -> dict[str, Any]:
+async def society_context(actor: Actor, society_id: int) -> dict[str, Any]:
     society = await services.get_society(actor, society_id)
     return {
         "society": society,
@@ -144,6 +145,8 @@ async def _society_context(actor: Actor, society_id: int) -> dict[str, Any]:
         "pilots": await services.list_pilots(actor, society_id=society_id)
         if actor.is_admin
         else await services.list_pilots(actor),
+        "sanctions": await services.sanctions_of([society_id]) if actor.is_admin else [],
+        "violations": await services.integrity_violations_of([society_id]) if actor.is_admin else [],
         **vocabulary(),
     }
 
@@ -155,11 +158,10 @@ async def society_page(actor: NamedDependency[Actor], society_id: FromPath[int],
         "saved": _("Saved."),
         "staff": _("The staff account was created."),
         "status": _("The status was changed."),
+        "violation": _("The integrity violation was recorded."),
     }
-    context = await _society_context(actor, society_id)
-    return Template(
-        "societies/society.html", context={**context, "form": context["society"], "notice": notices.get(done, "")}
-    )
+    context = await society_context(actor, society_id)
+    return Template(SOCIETY_TEMPLATE, context={**context, "form": context["society"], "notice": notices.get(done, "")})
 
 
 @post("/admin/societies/{society_id:int}", include_in_schema=False, status_code=303, guards=admin_only)
@@ -167,12 +169,12 @@ async def update_society(
     actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[SocietyForm]
 ) -> Response[Any]:
     async def again() -> dict[str, Any]:
-        return {**await _society_context(actor, society_id), "form": data.model_dump()}
+        return {**await society_context(actor, society_id), "form": data.model_dump()}
 
     return await form_action(
         lambda: services.update_society(actor, society_id, _society_in(data)),
         success=f"/admin/societies/{society_id}?done=saved",
-        template="societies/society.html",
+        template=SOCIETY_TEMPLATE,
         context=again,
     )
 
@@ -182,13 +184,13 @@ async def society_status(
     actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[StatusForm]
 ) -> Response[Any]:
     async def again() -> dict[str, Any]:
-        context = await _society_context(actor, society_id)
+        context = await society_context(actor, society_id)
         return {**context, "form": context["society"], "failed": "status"}
 
     return await form_action(
         lambda: services.set_society_status(actor, society_id, data.status, data.reason),
         success=f"/admin/societies/{society_id}?done=status",
-        template="societies/society.html",
+        template=SOCIETY_TEMPLATE,
         context=again,
     )
 
@@ -212,12 +214,12 @@ async def add_staff(
         )
 
     async def again() -> dict[str, Any]:
-        context = await _society_context(actor, society_id)
+        context = await society_context(actor, society_id)
         staff_form = data.model_dump(exclude={"password"})
         return {**context, "form": context["society"], "staff_form": staff_form, "failed": "staff"}
 
     return await form_action(
-        create, success=f"/admin/societies/{society_id}?done=staff", template="societies/society.html", context=again
+        create, success=f"/admin/societies/{society_id}?done=staff", template=SOCIETY_TEMPLATE, context=again
     )
 
 
@@ -225,7 +227,7 @@ async def add_staff(
 async def my_society(actor: NamedDependency[Actor]) -> Template:
     if actor.society_id is None:
         raise InvalidInput(Reason("society.none", "您的账号未关联学会", "your account belongs to no society"))
-    return Template("societies/my_society.html", context=await _society_context(actor, actor.society_id))
+    return Template("societies/my_society.html", context=await society_context(actor, actor.society_id))
 
 
 ROUTES = [

@@ -12,6 +12,7 @@ class SocietiesAudit(Labelled, vocabulary="audit.societies"):
     SOCIETY_ACTIVE = "society.active", "恢复学会", "Society reactivated"
     SOCIETY_SUSPENDED = "society.suspended", "暂停学会", "Society suspended"
     SOCIETY_SANCTIONED = "society.sanctioned", "处理学会违规", "Society sanctioned"
+    VIOLATION_RECORDED = "society.violation_recorded", "记录违规失信行为", "Integrity violation recorded"
     PILOT_CREATED = "pilot.created", "创建试点项目", "Pilot project created"
     PILOT_UPDATED = "pilot.updated", "修改任务书草稿", "Agreement draft changed"
     PILOT_SUBMIT = "pilot.submit", "提交任务书", "Agreement submitted"

@@ -60,6 +60,15 @@ class SanctionKind(Labelled, vocabulary="societies.sanction_kind"):
     OTHER = "other", "其他违规", "Other misconduct"
 
 
+class IntegrityViolationKind(Labelled, vocabulary="societies.integrity_violation_kind"):
+    """Findings that count as integrity violations (违规失信) in the five-year look-back."""
+
+    FALSE_MATERIAL = "false_material", "提供虚假材料", "False material"
+    ACADEMIC_MISCONDUCT = "academic_misconduct", "学术不端", "Academic misconduct"
+    ADVERSE_IMPACT = "adverse_impact", "造成不良社会影响", "Adverse social impact"
+    OTHER = "other", "其他失信行为", "Other breach of integrity"
+
+
 class SigningParty(Labelled, vocabulary="societies.signing_party"):
     """The three parties that sign a task agreement; the last signature completes it."""
 

@@ -6,7 +6,8 @@ actor may see, and every change is checked by the rules, written in one transact
 - `amendments`: amendments of a signed agreement and their decision;
 - `records`: progress reports, meetings, third-party evaluations and KPI readings of a project;
 - `disclosure`: what the public sees of signed projects;
-- `sanctions`: sanctions on a society and whether its nominating is suspended.
+- `sanctions`: sanctions on a society and whether its nominating is suspended;
+- `integrity`: integrity violations found against a society (the adjustment's look-back).
 
 Everything public is importable from `societies.services` itself.
 """
@@ -14,12 +15,14 @@ Everything public is importable from `societies.services` itself.
 from societies.services._shared import as_date
 from societies.services.amendments import decide_amendment, list_amendments, propose_amendment
 from societies.services.disclosure import PUBLIC_STATUSES, public_pilot, public_pilots
+from societies.services.integrity import integrity_violations_of, record_integrity_violation
 from societies.services.pilots import (
     act,
     active_pilot_of_type,
     create_pilot,
     get_pilot,
     list_pilots,
+    societies_running,
     submission_problems,
     update_pilot,
 )
@@ -77,6 +80,7 @@ __all__ = [
     "evaluation_history",
     "get_pilot",
     "get_society",
+    "integrity_violations_of",
     "kpi_table",
     "latest_evaluation_grade",
     "leaders_of_societies",
@@ -88,11 +92,13 @@ __all__ = [
     "propose_amendment",
     "public_pilot",
     "public_pilots",
+    "record_integrity_violation",
     "record_sanction",
     "sanction_active",
     "sanctions_of",
     "set_report_published",
     "set_society_status",
+    "societies_running",
     "society_choices",
     "society_leaders",
     "society_names",

@@ -161,7 +161,9 @@ async def society_names(society_ids: list[int] | None = None) -> dict[int, str]:
 
 
 async def active_society_ids() -> list[int]:
-    return [row["id"] for row in await Society.select(Society.id).order_by(Society.code)]
+    """The societies not suspended, in register order."""
+    query = Society.select(Society.id).where(Society.status == SocietyStatus.ACTIVE).order_by(Society.code)
+    return [row["id"] for row in await query]
 
 
 async def society_profiles(society_ids: list[int]) -> dict[int, dict[str, Any]]:

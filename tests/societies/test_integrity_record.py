@@ -1,0 +1,46 @@
+"""Recording an integrity violation against a society through its admin page and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from accounts.tables import AuditEntry
+from societies import services
+from tests.support import api, login, make_society, make_user, post_form
+from xuehui.clock import today
+
+
+async def test_the_page_refuses_without_confirmation_keeps_the_input_and_then_records(client) -> None:
+    society_id = await make_society()
+    await make_user("root", "admin")
+    await login(client, "root")
+    page = f"/admin/societies/{society_id}"
+    found = (today() - dt.timedelta(days=30)).isoformat()
+    form = {"kind": "false_material", "found_on": found, "description": "申报材料中论文系伪造", "source": "案件2026-7"}
+    refused = await post_form(client, f"{page}/integrity-violations", form, page)
+    assert refused.status_code == 422
+    section = refused.text.split('id="violation-form"', 1)[1]
+    assert "请勾选确认后再记录" in section
+    assert "申报材料中论文系伪造" in section
+    assert await services.integrity_violations_of([society_id]) == []
+    done = await post_form(client, f"{page}/integrity-violations", {**form, "confirm": "1"}, page)
+    assert (done.status_code, done.headers["location"]) == (303, f"{page}?done=violation#integrity")
+    shown = (await client.get(page)).text.split('id="violations"', 1)[1].split("</table>", 1)[0]
+    assert "提供虚假材料" in shown and "申报材料中论文系伪造" in shown and "false_material" not in shown
+    audited = await AuditEntry.select(AuditEntry.action).where(AuditEntry.action == "society.violation_recorded")
+    assert len(audited) == 1
+
+
+async def test_a_finding_in_the_future_or_without_a_kind_is_refused_beside_each_field(client) -> None:
+    society_id = await make_society()
+    await make_user("root", "admin")
+    await login(client, "root")
+    body = {"kind": "gossip", "found_on": (today() + dt.timedelta(days=1)).isoformat(), "description": " "}
+    refused = await api(client, "POST", f"/api/societies/{society_id}/integrity-violations", body)
+    assert refused.status_code == 422
+    fields = sorted(e["field"] for e in refused.json()["errors"])
+    assert fields == ["description", "found_on", "kind"]
+    ok = {"kind": "academic_misconduct", "found_on": "2025-03-01", "description": "论文抄袭"}
+    recorded = await api(client, "POST", f"/api/societies/{society_id}/integrity-violations", ok)
+    assert recorded.status_code == 201
+    assert [(v["kind"], v["found_on"]) for v in recorded.json()] == [("academic_misconduct", "2025-03-01")]
