@@ -24,12 +24,14 @@ be submitted either.
 Cross-nomination checks are dict look-ups in an `EligibilityContext` built once per cycle with
 `build_context` (the bench target is 20 ms per check with 5,000 nominations in context).
 
-Repeat-material similarity (explainable on purpose): an earlier unsuccessful nomination repeats
-this one when their normalised titles are equal, or when at least ``repeat_material_threshold``
-of this nomination's supporting items (representative papers by normalised title, patents by
-normalised number) appear in it. A project is barred when it repeats earlier unsuccessful
-nominations in at least ``repeat_min_unsuccessful`` distinct cycles of the last
-``repeat_lookback_cycles``.
+Repeat-loser similarity (explainable on purpose): an earlier nomination that went to review and
+was not awarded (by any society: the rule follows the project, not its nominator; a formal-review
+rejection is not a loss) is the same project when two of its title, first unit and first
+contributor's identity number agree with this one's (normalised), or when at least
+``repeat_material_threshold`` of this nomination's supporting items (representative papers by
+normalised title, patents by normalised number) appear in it. A project is barred when it
+repeats earlier unsuccessful nominations in at least ``repeat_min_unsuccessful`` distinct cycles
+of the last ``repeat_lookback_cycles``.
 
 The rooms: `eligibility_facts` (the facts, the cycle context, fingerprints, `build_context`),
 `eligibility_project` (rules on the project) and `eligibility_people` (rules on the people and

@@ -65,10 +65,33 @@ class NominationFacts:
 
 @dataclass(frozen=True, slots=True)
 class MaterialFingerprint:
-    """What the repeat rule compares; store it with each nomination (`fingerprint`)."""
+    """What the repeat rule compares; store it with each nomination (`fingerprint`).
+
+    `identity_keys` name the project whoever nominates it: its title, its first unit and its
+    first contributor's identity number (prefixed ``title:``, ``unit:``, ``person:``)."""
 
     title_key: str
     material_keys: frozenset[str]
+    identity_keys: frozenset[str] = frozenset()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "title_key": self.title_key,
+            "material_keys": sorted(self.material_keys),
+            "identity_keys": sorted(self.identity_keys),
+        }
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, object] | None) -> MaterialFingerprint:
+        stored = stored or {}
+        title_key = str(stored.get("title_key", ""))
+        material = stored.get("material_keys")
+        identity = stored.get("identity_keys") or ([f"title:{title_key}"] if title_key else [])
+        return cls(
+            title_key,
+            frozenset(str(k) for k in material) if isinstance(material, list) else frozenset(),
+            frozenset(str(k) for k in identity) if isinstance(identity, list) else frozenset(),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +109,7 @@ class EligibilityContext:
     society_suspended: bool = False
     contributor_nominations: Mapping[str, frozenset[str]] = field(default_factory=dict)  # id number -> nominations
     past_wins: Mapping[str, int] = field(default_factory=dict)  # id number -> latest year won
-    unsuccessful_by_title: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
+    unsuccessful_by_identity: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
     unsuccessful_by_material: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
 
 
@@ -99,7 +122,13 @@ def normalise_text(text: str) -> str:
 def fingerprint(facts: NominationFacts) -> MaterialFingerprint:
     keys = {f"paper:{normalise_text(p.title)}" for p in facts.papers if normalise_text(p.title)}
     keys |= {f"patent:{normalise_text(p.number)}" for p in facts.patents if normalise_text(p.number)}
-    return MaterialFingerprint(title_key=normalise_text(facts.title), material_keys=frozenset(keys))
+    title_key = normalise_text(facts.title)
+    identity = {f"title:{title_key}"} if title_key else set()
+    if facts.units and normalise_text(facts.units[0].name):
+        identity.add(f"unit:{normalise_text(facts.units[0].name)}")
+    if facts.contributors and facts.contributors[0].id_number.strip():
+        identity.add(f"person:{normalise(facts.contributors[0].id_number)}")
+    return MaterialFingerprint(title_key, frozenset(keys), frozenset(identity))
 
 
 def build_context(
@@ -121,11 +150,11 @@ def build_context(
     for raw, year in past_winners:
         number = normalise(raw)
         wins[number] = max(year, wins.get(number, year))
-    by_title: dict[str, list[PastUnsuccessful]] = {}
+    by_identity: dict[str, list[PastUnsuccessful]] = {}
     by_material: dict[str, list[PastUnsuccessful]] = {}
     for past in past_unsuccessful:
-        if past.fingerprint.title_key:
-            by_title.setdefault(past.fingerprint.title_key, []).append(past)
+        for key in past.fingerprint.identity_keys:
+            by_identity.setdefault(key, []).append(past)
         for key in past.fingerprint.material_keys:
             by_material.setdefault(key, []).append(past)
     return EligibilityContext(
@@ -133,7 +162,7 @@ def build_context(
         society_suspended=society_suspended,
         contributor_nominations={k: frozenset(v) for k, v in by_person.items()},
         past_wins=wins,
-        unsuccessful_by_title={k: tuple(v) for k, v in by_title.items()},
+        unsuccessful_by_identity={k: tuple(v) for k, v in by_identity.items()},
         unsuccessful_by_material={k: tuple(v) for k, v in by_material.items()},
     )
 

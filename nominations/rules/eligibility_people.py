@@ -104,15 +104,24 @@ def rule_recent_winner(facts: NominationFacts, cycle: CycleConfig, ctx: Eligibil
     return reasons
 
 
+# Of a project's title, first unit and first contributor, how many must agree for an earlier
+# nomination (by any society) to be the same project: a renamed project, or one put forward by
+# another unit or under another lead, is still caught; a new project of the same person is not.
+IDENTITY_AGREEMENT = 2
+
+
 def _repeats(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[PastUnsuccessful]:
     """Earlier unsuccessful nominations in the look-back whose material this one repeats."""
     params = cycle.eligibility
     oldest = cycle.year - params.repeat_lookback_cycles * cycle.years_per_cycle
     own = fingerprint(facts)
     found: dict[str, PastUnsuccessful] = {}
-    if own.title_key:
-        for past in ctx.unsuccessful_by_title.get(own.title_key, ()):
-            found[past.nomination_id] = past
+    agreeing: Counter[str] = Counter()
+    for key in own.identity_keys:
+        for past in ctx.unsuccessful_by_identity.get(key, ()):
+            agreeing[past.nomination_id] += 1
+            if agreeing[past.nomination_id] >= IDENTITY_AGREEMENT:
+                found[past.nomination_id] = past
     shared: Counter[str] = Counter()
     by_id: dict[str, PastUnsuccessful] = {}
     for key in own.material_keys:
@@ -138,8 +147,8 @@ def rule_repeat_unsuccessful(facts: NominationFacts, cycle: CycleConfig, ctx: El
     return [
         Reason(
             "eligibility.repeat_unsuccessful",
-            f"本项目材料与{listed}年未获奖的提名重复，不得再次提名",
-            f"the material repeats unsuccessful nominations of {', '.join(str(y) for y in years)}; "
+            f"本项目与{listed}年提名未获奖的项目相同或材料重复，不得再次提名",
+            f"the project, or its material, was nominated without an award in {', '.join(str(y) for y in years)}; "
             "it may not be nominated again",
             "title",
         )

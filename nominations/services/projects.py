@@ -87,10 +87,9 @@ async def _context(
             (NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids)
         ),
         AwardRecord.select(AwardRecord.id_number, AwardRecord.year).where(AwardRecord.id_number.is_in(ids)),
+        # Losses of the same project under any society; a formal-review rejection is no loss.
         Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
-            (Nomination.society_id == society_id)
-            & Nomination.status.is_in([N.REJECTED, N.NOT_AWARDED])
-            & (Nomination.cycle != cycle_id)
+            (Nomination.status == N.NOT_AWARDED) & (Nomination.cycle != cycle_id)
         ),
         Quota.select(Quota.quota)
         .where((Quota.cycle == cycle_id) & (Quota.society_id == society_id) & (Quota.category == data.category))
@@ -106,8 +105,7 @@ async def _context(
     for row in past:
         if not lookback <= row["cycle.year"] < config.year:
             continue
-        fp = json_value(row["fingerprint"]) or {}
-        key = rules.MaterialFingerprint(fp.get("title_key", ""), frozenset(fp.get("material_keys", [])))
+        key = rules.MaterialFingerprint.from_json(json_value(row["fingerprint"]))
         unsuccessful.append(rules.PastUnsuccessful(str(row["id"]), row["cycle.year"], key))
     context = rules.build_context(
         society_allowed=bool(quota and quota["quota"] > 0),
@@ -201,7 +199,7 @@ async def _prepare_submission(current: dict[str, Any]) -> submission.Prepared:
         ),
         snapshot=data.model_dump(mode="json"),
         details={"category": data.category, "grade": data.grade},
-        values={"fingerprint": json.dumps({"title_key": fp.title_key, "material_keys": sorted(fp.material_keys)})},
+        values={"fingerprint": json.dumps(fp.as_json(), ensure_ascii=False)},
         write=index_contributors,
     )
 

@@ -17,6 +17,7 @@ from nominations.rules.eligibility import (
     Contributor,
     DraftCheck,
     EligibilityContext,
+    MaterialFingerprint,
     NominationFacts,
     Paper,
     PastUnsuccessful,
@@ -373,8 +374,8 @@ def test_repeat_loser_needs_two_cycles_in_the_lookback() -> None:
     assert reasons == [
         Reason(
             "eligibility.repeat_unsuccessful",
-            "本项目材料与2024、2025年未获奖的提名重复，不得再次提名",
-            "the material repeats unsuccessful nominations of 2024, 2025; it may not be nominated again",
+            "本项目与2024、2025年提名未获奖的项目相同或材料重复，不得再次提名",
+            "the project, or its material, was nominated without an award in 2024, 2025; it may not be nominated again",
             "title",
         )
     ]
@@ -384,11 +385,35 @@ def test_repeat_loser_needs_two_cycles_in_the_lookback() -> None:
     assert check_nomination(facts, CYCLE, same_year_twice) == []
 
 
+def test_the_same_project_is_known_by_two_of_title_first_unit_and_first_contributor() -> None:
+    facts = progress()
+    lead = facts.contributors[0]
+    renamed = replace(facts, title="换了名字的项目", patents=())
+    other_lead = replace(facts, contributors=(replace(lead, id_number=person_id(77)), *facts.contributors[1:]))
+    other_lead = replace(other_lead, patents=())
+    moved = replace(facts, units=(ContributingUnit("另一单位", "370000"),), patents=())
+    new_work = replace(renamed, units=(ContributingUnit("另一单位", "370000"),))
+    for earlier, caught in ((renamed, True), (other_lead, True), (moved, True), (new_work, False)):
+        ctx = build_context(past_unsuccessful=[past("a", 2025, earlier), past("b", 2024, earlier)])
+        assert (codes(check_nomination(facts, CYCLE, ctx)) == ["eligibility.repeat_unsuccessful"]) is caught
+
+
+def test_a_fingerprint_stored_before_identity_keys_still_matches_by_material() -> None:
+    stored = {"title_key": "智能电网调度系统", "material_keys": ["patent:zl202010000001x"]}
+    assert MaterialFingerprint.from_json(stored) == MaterialFingerprint(
+        "智能电网调度系统", frozenset({"patent:zl202010000001x"}), frozenset({"title:智能电网调度系统"})
+    )
+    fresh = fingerprint(progress())
+    assert MaterialFingerprint.from_json(fresh.as_json()) == fresh
+
+
 def test_material_overlap_threshold() -> None:
     patents = tuple(Patent(f"ZL20201000000{i}") for i in range(4))
     facts = replace(progress(), title="本年题目", patents=patents)
-    half = replace(facts, title="旧题目一", patents=(*patents[:2], Patent("OTHER")))
-    under_half = replace(facts, title="旧题目二", patents=patents[:1])
+    # Earlier projects of other units and people: only the shared material can make them repeats.
+    other = replace(facts, contributors=people(3, start=50), units=(ContributingUnit("另一大学", "370000"),))
+    half = replace(other, title="旧题目一", patents=(*patents[:2], Patent("OTHER")))
+    under_half = replace(other, title="旧题目二", patents=patents[:1])
     ctx = build_context(past_unsuccessful=[past("a", 2025, half), past("b", 2024, half)])
     assert codes(check_nomination(facts, CYCLE, ctx)) == ["eligibility.repeat_unsuccessful"]
     ctx = build_context(past_unsuccessful=[past("a", 2025, half), past("b", 2024, under_half)])
@@ -506,8 +531,10 @@ def test_material_threshold_uses_exact_arithmetic() -> None:
     cycle = CYCLE.model_copy(update={"eligibility": params})
     patents = tuple(Patent(f"ZL{i}") for i in range(10))
     facts = replace(progress(), title="新题目", patents=patents)
-    seven = replace(facts, title="旧题目", patents=patents[:7])
-    six = replace(facts, title="旧题目", patents=patents[:6])
+    # another unit's project under another lead: only the material can make it a repeat
+    other = replace(facts, title="旧题目", contributors=people(3, start=50), units=(ContributingUnit("另一大学"),))
+    seven = replace(other, patents=patents[:7])
+    six = replace(other, patents=patents[:6])
     repeated = build_context(past_unsuccessful=[past("a", 2025, seven), past("b", 2024, seven)])
     assert codes(check_nomination(facts, cycle, repeated)) == ["eligibility.repeat_unsuccessful"]
     not_repeated = build_context(past_unsuccessful=[past("a", 2025, seven), past("b", 2024, six)])
