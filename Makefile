@@ -21,11 +21,15 @@ run: install
 	$(BIN)/xuehui demo
 	$(BIN)/xuehui serve --host 127.0.0.1 --port 8000
 
-## Debian's Chromium for the browser tests (Playwright never downloads a browser here)
+## Debian's Chromium for the browser tests (Playwright never downloads a browser here), and the
+## CJK fonts without which every Chinese page, screenshot and printed document shows boxes
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@test -d /usr/share/fonts/opentype/noto || { \
+	  echo "installing Debian's Noto CJK fonts"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; }
 
 ## Debian's wrk for the load test's /health figures (make stress)
 wrk:

@@ -67,6 +67,7 @@ class AdjustmentRun(Table, tablename="xh_adjustment_run"):
     run_at = Timestamptz()
     published_by = Integer(null=True, default=None)
     published_at = Timestamptz(null=True, default=None)
+    objections_close_on = Date(null=True, default=None)  # the last day a society may object
 
 
 class AdjustmentOverride(Table, tablename="xh_adjustment_override"):
@@ -78,6 +79,21 @@ class AdjustmentOverride(Table, tablename="xh_adjustment_override"):
     reason = Text()
     by = Integer()
     at = Timestamptz()
+
+
+class AdjustmentObjection(Table, tablename="xh_adjustment_objection"):
+    """A society's objection to its row of a published adjustment, and the answer on the record."""
+
+    id: Serial
+    run = ForeignKey(references=AdjustmentRun, on_delete=OnDelete.restrict, null=False)
+    society_id = Integer(index=True)
+    grounds = Text()
+    state = Varchar(length=20, default="received")  # rules.lifecycles.AdjustmentObjectionState
+    answer = Text(default="")
+    lodged_by = Integer()
+    lodged_at = Timestamptz()
+    answered_by = Integer(null=True, default=None)
+    answered_at = Timestamptz(null=True, default=None)
 
 
 class Nomination(Table, tablename="xh_nomination"):

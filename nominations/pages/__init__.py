@@ -5,6 +5,8 @@
 - `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
   remote review, the eligibility adjustment, and notices with their objections.
+- `adjustment_objections`: a society's own row of the published adjustment, its objection,
+  and the association's answer.
 - `public`: notices and the objection form, and the published quotas, for anyone.
 - `talent_recommendations`: the society's talent recommendations; `talent_programmes`,
   `talent_review`, `talent_ballots`, `talent_notices`: the association's programmes and quotas,
@@ -17,6 +19,7 @@ The frame mounts `ROUTES`.
 
 from nominations.pages import (
     adjustment,
+    adjustment_objections,
     cycles,
     formal_review,
     nomination_drafts,
@@ -40,6 +43,7 @@ ROUTES = [
     *remote_review.ROUTES,
     *formal_review.ROUTES,
     *adjustment.ROUTES,
+    *adjustment_objections.ROUTES,
     *notices.ROUTES,
     *public.ROUTES,
     *talent_recommendations.ROUTES,

@@ -15,6 +15,7 @@ from nominations import services
 from nominations.pages._shared import TEXT_MAX, admin_only
 from nominations.pages._vocabulary import vocabulary
 from nominations.rules.cycle.model import Category
+from nominations.rules.lifecycles import AdjustmentObjectionState
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 
@@ -22,20 +23,24 @@ ADJUSTMENT = "nominations/adjustment.html"
 
 
 async def adjustment_context(cycle_id: int, run: int = 0) -> dict[str, Any]:
-    """A cycle's adjustment runs with the table of `run` (the latest when 0)."""
+    """A cycle's adjustment runs with the table of `run` (the latest when 0) and the societies'
+    objections to it."""
     runs = await services.adjustment_runs(cycle_id)
     chosen = run or (runs[0]["id"] if runs else 0)
+    table = await services.adjustment_table(chosen) if chosen else None
     return {
         "cycle": await services.cycle_row(cycle_id),
         "runs": runs,
-        "table": await services.adjustment_table(chosen) if chosen else None,
+        "table": table,
+        "objections": await services.adjustment_objections(chosen) if chosen else [],
+        "ADJUSTMENT_OBJECTION_STATES": AdjustmentObjectionState.labels(),
         **vocabulary(),
     }
 
 
-async def _run_context(run_id: int) -> dict[str, Any]:
+async def run_context(run_id: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     table = await services.adjustment_table(run_id)
-    return await adjustment_context(table["cycle"], run_id)
+    return {**await adjustment_context(table["cycle"], run_id), **(extra or {})}
 
 
 async def _run_page(run_id: int) -> str:
@@ -62,7 +67,7 @@ async def run_adjustment(actor: NamedDependency[Actor], cycle_id: FromPath[int])
     )
 
 
-def _override_quotas(form: Any) -> dict[str, int]:
+def override_quotas(form: Any) -> dict[str, int]:
     quotas: dict[str, int] = {}
     for category in Category:
         raw = str(form.get(f"quota_{category.value}", "0")).strip() or "0"
@@ -86,7 +91,7 @@ async def override(
     form = await request.form()
 
     async def override_row() -> str:
-        quotas = _override_quotas(form)
+        quotas = override_quotas(form)
         society_raw = str(form.get("society_id", ""))
         if not society_raw.isdigit():
             raise InvalidInput(Reason("adjustment.society", "学会无效", "unknown society", "society_id"))
@@ -95,12 +100,20 @@ async def override(
         await services.override_row(actor, run_id, int(society_raw), may_nominate, quotas, reason)
         return await _run_page(run_id)
 
-    return await form_action(override_row, success=_to, template=ADJUSTMENT, context=lambda: _run_context(run_id))
+    return await form_action(override_row, success=_to, template=ADJUSTMENT, context=lambda: run_context(run_id))
 
 
 @post("/admin/adjustment/runs/{run_id:int}/publish", include_in_schema=False, status_code=303, guards=admin_only)
-async def publish_adjustment(actor: NamedDependency[Actor], run_id: FromPath[int]) -> Response[Any]:
+async def publish_adjustment(
+    actor: NamedDependency[Actor], run_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await request.form()
+
     async def publish() -> str:
+        if form.get("confirm") != "1":
+            raise InvalidInput(
+                Reason("adjustment.confirm", "请勾选确认后再发布", "tick the confirmation to publish", "confirm")
+            )
         await services.publish_adjustment(actor, run_id)
         return await _run_page(run_id)
 
@@ -108,7 +121,7 @@ async def publish_adjustment(actor: NamedDependency[Actor], run_id: FromPath[int
         publish,
         success=_to,
         template=ADJUSTMENT,
-        context=lambda: _run_context(run_id),
+        context=lambda: run_context(run_id),
     )
 
 

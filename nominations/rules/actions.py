@@ -30,6 +30,16 @@ class NominationAction(Labelled, vocabulary="audit.nominations"):
     ADJUSTMENT_RUN = "adjustment.run", "生成动态调整方案", "Eligibility adjustment proposed"
     ADJUSTMENT_OVERRIDE = "adjustment.override", "调整方案人工修改", "Adjustment row changed by hand"
     ADJUSTMENT_PUBLISHED = "adjustment.published", "发布动态调整结果", "Eligibility adjustment published"
+    ADJUSTMENT_OBJECTION_LODGED = (
+        "adjustment.objection_lodged",
+        "学会对调整结果提出异议",
+        "Society objected to its adjustment result",
+    )
+    ADJUSTMENT_OBJECTION_ANSWERED = (
+        "adjustment.objection_answered",
+        "答复学会对调整结果的异议",
+        "Society's objection to its adjustment result answered",
+    )
     NOTICE_PUBLISHED = "notice.published", "发布公示", "Notice published"
     OBJECTION_RECEIVED = "objection.received", "收到异议", "Objection received"
     OBJECTION_ANSWERED = "objection.answered", "学会答复异议", "Objection answered by the society"
@@ -75,6 +85,7 @@ class NominationAuditField(Labelled, vocabulary="audit_field.nominations"):
     YEAR = "year", "年度", "year"
     REASONS = "reasons", "理由", "reasons"
     OUTCOME = "outcome", "处理结果", "outcome"
+    OBJECTION = "objection", "异议", "objection"
     ENTRIES = "entries", "公示条目", "entries"
     ENDS_ON = "ends_on", "截止日期", "ends on"
     BATCH = "batch", "评审批次", "review batch"

@@ -130,6 +130,26 @@ ADJUSTMENT_RUN = Lifecycle(
 )
 
 
+class AdjustmentObjectionState(Labelled, vocabulary="nominations.adjustment_objection_state"):
+    """A society's objection to its row of a published adjustment, answered on the record."""
+
+    RECEIVED = "received", "已受理，待答复", "Received, awaiting an answer"
+    MAINTAINED = "maintained", "维持原结果", "Result maintained"
+    CORRECTED = "corrected", "已更正", "Result corrected"
+
+
+AOS = AdjustmentObjectionState
+ADJUSTMENT_OBJECTION = Lifecycle(
+    "adjustment_objection",
+    AdjustmentObjectionState,
+    (
+        move(AOS.RECEIVED, AOS.MAINTAINED, ADMIN, "maintain"),
+        move(AOS.RECEIVED, AOS.CORRECTED, ADMIN, "correct"),
+    ),
+    initial=AOS.RECEIVED,
+)
+
+
 class ReviewStage(Labelled, vocabulary="nominations.review_stage"):
     FORMAL_REVIEW = "formal_review", "形式审查", "Formal review"
     OBJECTION = "objection", "异议处理", "Objection"

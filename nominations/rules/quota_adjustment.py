@@ -73,6 +73,9 @@ class AdjustmentPolicy(BaseModel):
     recent_sanction_penalty: int = 1
     evaluation_delta: dict[str, int] = {"excellent": 1, "good": 0, "qualified": 0, "unqualified": -1}
     evaluation_max_age_years: int = 3
+    # Days after publication in which a society may object to its row (a 7-day notice, as the
+    # award notices use; an assumed default, set per cycle).
+    objection_days: int = 7
 
 
 def validate_policy(policy: AdjustmentPolicy) -> list[Reason]:
@@ -102,6 +105,7 @@ def validate_policy(policy: AdjustmentPolicy) -> list[Reason]:
                 "recent_sanction_years",
                 "recent_sanction_penalty",
                 "evaluation_max_age_years",
+                "objection_days",
             )
         },
     }

@@ -1,6 +1,7 @@
 """Award-nomination and talent-recommendation use cases, one module per area:
 - `_shared`: what several use cases share: labels, not-found answers, the running-pilot check.
 - `adjustment`: The dynamic eligibility adjustment (遴选和动态调整): runs, overrides, publication.
+- `adjustment_objections`: a society's own row, its objection in the window, the answer on the record.
 - `ballots`: The selection committee's anonymous ballot on recommendations.
 - `cycles`: Award cycles (评审年度): their configuration, policy and versions.
 - `kpis`: Live KPIs of a society's award-nomination pilot.
@@ -31,6 +32,12 @@ from nominations.services.adjustment import (
     publish_adjustment,
     published_adjustment,
     run_adjustment,
+)
+from nominations.services.adjustment_objections import (
+    adjustment_objections,
+    answer_adjustment_objection,
+    lodge_adjustment_objection,
+    own_adjustment,
 )
 from nominations.services.ballots import (
     ballot_rule,
@@ -138,8 +145,10 @@ __all__ = [
     "KIND_NAMES",
     "add_material",
     "add_years_months",
+    "adjustment_objections",
     "adjustment_runs",
     "adjustment_table",
+    "answer_adjustment_objection",
     "ballot_rule",
     "ballots",
     "check",
@@ -164,10 +173,12 @@ __all__ = [
     "latest_cycle_id",
     "list_nominations",
     "list_recommendations",
+    "lodge_adjustment_objection",
     "notice_end",
     "objections",
     "open_programmes",
     "override_row",
+    "own_adjustment",
     "pilot_kpis",
     "programme_config",
     "programme_row",

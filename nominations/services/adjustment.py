@@ -13,7 +13,7 @@ from nominations.rules.cycle.model import Category
 from nominations.rules.lifecycles import ADJUSTMENT_RUN, NOMINATION_SUBMITTED
 from nominations.rules.lifecycles import AdjustmentRunState as A
 from nominations.rules.lifecycles import NominationState as N
-from nominations.rules.quota_adjustment import PilotEvaluation, SocietyStats, propose
+from nominations.rules.quota_adjustment import AdjustmentPolicy, PilotEvaluation, SocietyStats, propose
 from nominations.rules.quota_adjustment import Sanction as SanctionFacts
 from nominations.services._shared import AWARD_PILOT
 from nominations.services.cycles import cycle_policy, cycle_row
@@ -144,6 +144,49 @@ async def adjustment_table(run_id: int) -> dict[str, Any]:
     return {**run, "rows": rows}
 
 
+def clean_quotas(may_nominate: bool, quotas: dict[str, int]) -> dict[str, int]:
+    """The quotas of an override by category (all 0 when the society may not nominate)."""
+    clean: dict[str, int] = {}
+    for category, value in quotas.items():
+        if category not in set(Category) or value < 0:
+            raise InvalidInput(
+                Reason(
+                    "adjustment.quota",
+                    "名额须为非负整数",
+                    "quotas must be whole numbers of zero or more",
+                    f"quota.{category}",
+                )
+            )
+        clean[category] = 0 if not may_nominate else value
+    return clean
+
+
+async def record_override(
+    actor: Actor, run_id: int, society_id: int, may_nominate: bool, clean: dict[str, int], reason: str
+) -> None:
+    """Write one override of a society's row with its reason (inside the caller's transaction)."""
+    await AdjustmentOverride.insert(
+        AdjustmentOverride(
+            run=run_id,
+            society_id=society_id,
+            may_nominate=may_nominate,
+            quotas=json.dumps(clean),
+            reason=reason.strip(),
+            by=actor.user_id,
+            at=now(),
+        )
+    )
+    await audit(
+        actor,
+        "adjustment.override",
+        "adjustment_run",
+        run_id,
+        {"society": society_id, "quotas": clean},
+        society_id,
+        reason,
+    )
+
+
 async def override_row(
     actor: Actor, run_id: int, society_id: int, may_nominate: bool, quotas: dict[str, int], reason: str
 ) -> None:
@@ -157,39 +200,9 @@ async def override_row(
         raise InvalidInput(
             Reason("adjustment.reason", "调整须写明理由", "give a written reason for the override", "reason")
         )
-    clean: dict[str, int] = {}
-    for category, value in quotas.items():
-        if category not in set(Category) or value < 0:
-            raise InvalidInput(
-                Reason(
-                    "adjustment.quota",
-                    "名额须为非负整数",
-                    "quotas must be whole numbers of zero or more",
-                    f"quota.{category}",
-                )
-            )
-        clean[category] = 0 if not may_nominate else value
+    clean = clean_quotas(may_nominate, quotas)
     async with write_transaction():
-        await AdjustmentOverride.insert(
-            AdjustmentOverride(
-                run=run_id,
-                society_id=society_id,
-                may_nominate=may_nominate,
-                quotas=json.dumps(clean),
-                reason=reason.strip(),
-                by=actor.user_id,
-                at=now(),
-            )
-        )
-        await audit(
-            actor,
-            "adjustment.override",
-            "adjustment_run",
-            run_id,
-            {"society": society_id, "quotas": clean},
-            society_id,
-            reason,
-        )
+        await record_override(actor, run_id, society_id, may_nominate, clean, reason)
 
 
 async def publish_adjustment(actor: Actor, run_id: int) -> None:
@@ -212,11 +225,13 @@ async def publish_adjustment(actor: Actor, run_id: int) -> None:
         await AdjustmentRun.update({AdjustmentRun.status: A.SUPERSEDED}).where(
             (AdjustmentRun.cycle == run["cycle"]) & (AdjustmentRun.status == A.PUBLISHED)
         )
+        objection_days = AdjustmentPolicy.model_validate(json_value(run["policy"])).objection_days
         await AdjustmentRun.update(
             {
                 AdjustmentRun.status: ADJUSTMENT_RUN.move(run["status"], A.PUBLISHED, actor.role),
                 AdjustmentRun.published_by: actor.user_id,
                 AdjustmentRun.published_at: now(),
+                AdjustmentRun.objections_close_on: today() + dt.timedelta(days=objection_days),
             }
         ).where(AdjustmentRun.id == run_id)
         await audit(actor, "adjustment.published", "adjustment_run", run_id, {"cycle": run["cycle"]})
@@ -230,6 +245,7 @@ async def adjustment_runs(cycle_id: int) -> list[dict[str, Any]]:
             AdjustmentRun.status,
             AdjustmentRun.run_at,
             AdjustmentRun.published_at,
+            AdjustmentRun.objections_close_on,
         )
         .where(AdjustmentRun.cycle == cycle_id)
         .order_by(AdjustmentRun.id, ascending=False)

@@ -54,8 +54,8 @@ async def test_adjustment_runs_show_their_state_by_its_label(client) -> None:
     run_id = await services.run_adjustment(admin, cycle_id)
     await login(client, "root-cmes")
     text = (await client.get(f"/admin/adjustment/{cycle_id}?run={run_id}")).text
-    assert f"#{run_id} · 待发布的调整方案" in text
-    assert "· proposed" not in text
+    assert "待发布的调整方案" in text.split("<h2>", 1)[1].split("</h2>", 1)[0]
+    assert ("· proposed" in text, f"#{run_id}" in text) == (False, False)
 
 
 async def test_a_refused_formal_review_keeps_the_page_and_says_why(client) -> None:
