@@ -119,6 +119,23 @@ class Nomination(Table, tablename="xh_nomination"):
     updated_at = Timestamptz()
 
 
+class OfficialResult(Table, tablename="xh_official_result"):
+    """One row of the provincial system's official results of a cycle, as imported (the whole
+    list of a cycle is replaced by each import), linked to our nomination where it is one."""
+
+    id: Serial
+    cycle = ForeignKey(references=AwardCycle, on_delete=OnDelete.restrict, null=False)
+    row_no = Integer()  # the row in the imported file
+    title = Varchar(length=200)
+    category = Varchar(length=40)
+    grade = Varchar(length=20, default="")
+    outcome = Varchar(length=20)  # rules.official_results.OfficialOutcome
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.restrict, null=True, default=None)
+    society_id = Integer(null=True, default=None)
+    imported_by = Integer()
+    imported_at = Timestamptz()
+
+
 class NominationContributor(Table, tablename="xh_nomination_contributor"):
     id: Serial
     nomination = ForeignKey(references=Nomination, on_delete=OnDelete.cascade, null=False)

@@ -5,6 +5,7 @@
 - `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
   remote review, the eligibility adjustment, and notices with their objections.
+- `official_results`: the provincial official results of a cycle, their template, preview and import.
 - `adjustment_objections`: a society's own row of the published adjustment, its objection,
   and the association's answer.
 - `public`: notices and the objection form, and the published quotas, for anyone.
@@ -25,6 +26,7 @@ from nominations.pages import (
     nomination_drafts,
     nomination_submission,
     notices,
+    official_results,
     public,
     remote_review,
     results,
@@ -44,6 +46,7 @@ ROUTES = [
     *formal_review.ROUTES,
     *adjustment.ROUTES,
     *adjustment_objections.ROUTES,
+    *official_results.ROUTES,
     *notices.ROUTES,
     *public.ROUTES,
     *talent_recommendations.ROUTES,

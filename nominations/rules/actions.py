@@ -27,6 +27,7 @@ class NominationAction(Labelled, vocabulary="audit.nominations"):
     PANEL_REVIEW = "nomination.panel_review", "记录会议评审结果", "Panel review result recorded"
     AWARD_COMMITTEE = "nomination.award_committee", "记录奖励委员会审定结果", "Award committee result recorded"
     WINNERS_RECORDED = "results.winners_recorded", "登记获奖人员", "Winners entered in the register"
+    OFFICIAL_IMPORTED = "results.official_imported", "导入省级评审结果", "Official results imported"
     ADJUSTMENT_RUN = "adjustment.run", "生成动态调整方案", "Eligibility adjustment proposed"
     ADJUSTMENT_OVERRIDE = "adjustment.override", "调整方案人工修改", "Adjustment row changed by hand"
     ADJUSTMENT_PUBLISHED = "adjustment.published", "发布动态调整结果", "Eligibility adjustment published"
@@ -70,6 +71,8 @@ class NominationObject(Labelled, vocabulary="audit_object.nominations"):
     ADJUSTMENT_RUN = "adjustment_run", "动态调整方案", "adjustment"
     NOTICE = "notice", "公示", "notice"
     OBJECTION = "objection", "异议", "objection"
+    ROWS = "rows", "行数", "rows"
+    MATCHED = "matched", "匹配本系统推荐项目", "matched to our nominations"
 
 
 class NominationAuditField(Labelled, vocabulary="audit_field.nominations"):

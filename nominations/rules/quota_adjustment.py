@@ -15,7 +15,8 @@ The formula, for each society, evaluated ``as_of`` a date:
       ``(as_of - violation_lookback_years, as_of]``.
 2. Otherwise an adjustment ``delta`` (the same for every category) is summed from:
    a. record of the last cycle, only when ``submitted >= min_submitted_for_rates`` (else 0, "no
-      record"): pass rate = passed formal review / submitted; award rate = awarded / submitted;
+      record"), passed and awarded counted from the official results where imported:
+      pass rate = passed formal review / submitted; award rate = awarded / submitted;
       the average award rate is pooled over every society given with a record
       (Σ awarded / Σ submitted). ``-pass_rate_penalty`` if the pass rate is below
       ``pass_rate_threshold``; ``-award_rate_penalty`` if the award rate is below the average;
@@ -139,6 +140,7 @@ class SocietyStats:
     violations: tuple[dt.date, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
     evaluations: tuple[PilotEvaluation, ...] = ()
+    official: bool = False  # passed and awarded counted from the provincial official results
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,15 @@ def _record_delta(policy: AdjustmentPolicy, s: SocietyStats, average: Fraction |
             )
         ]
     delta, reasons = 0, []
+    if s.official:
+        reasons.append(
+            Reason(
+                "adjustment.official_results",
+                "通过率和获奖率依据省级评审结果计算",
+                "pass and award rates are counted from the provincial official results",
+                "quota",
+            )
+        )
     pass_rate = Fraction(s.passed_formal_review, s.submitted)
     award_rate = Fraction(s.awarded, s.submitted)
     threshold = Fraction(str(policy.pass_rate_threshold))

@@ -1,6 +1,7 @@
 """Award-nomination and talent-recommendation use cases, one module per area:
 - `_shared`: what several use cases share: labels, not-found answers, the running-pilot check.
 - `adjustment`: The dynamic eligibility adjustment (遴选和动态调整): runs, overrides, publication.
+- `official_results`: the provincial official results of a cycle, previewed and imported from .xlsx.
 - `adjustment_objections`: a society's own row, its objection in the window, the answer on the record.
 - `ballots`: The selection committee's anonymous ballot on recommendations.
 - `cycles`: Award cycles (评审年度): their configuration, policy and versions.
@@ -77,6 +78,12 @@ from nominations.services.objections import (
     file_objection,
     objections,
     respond_to_objection,
+)
+from nominations.services.official_results import (
+    import_official_results,
+    official_results,
+    preview_official_results,
+    preview_stored_results,
 )
 from nominations.services.programmes import (
     ensure_programme,
@@ -170,16 +177,20 @@ __all__ = [
     "formal_review",
     "get_nomination",
     "get_recommendation",
+    "import_official_results",
     "latest_cycle_id",
     "list_nominations",
     "list_recommendations",
     "lodge_adjustment_objection",
     "notice_end",
     "objections",
+    "official_results",
     "open_programmes",
     "override_row",
     "own_adjustment",
     "pilot_kpis",
+    "preview_official_results",
+    "preview_stored_results",
     "programme_config",
     "programme_row",
     "programmes",

@@ -17,6 +17,7 @@ from nominations.rules.quota_adjustment import AdjustmentPolicy, PilotEvaluation
 from nominations.rules.quota_adjustment import Sanction as SanctionFacts
 from nominations.services._shared import AWARD_PILOT
 from nominations.services.cycles import cycle_policy, cycle_row
+from nominations.services.official_results import official_record
 from nominations.services.quotas import _upsert_quota
 from nominations.tables import AdjustmentOverride, AdjustmentRun, AwardCycle, Nomination, Quota
 from societies import services as societies
@@ -38,6 +39,7 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
         .first()
     )
     counts: dict[int, Counter[str]] = {sid: Counter() for sid in society_ids}
+    official = await official_record(previous["id"]) if previous is not None else None
     if previous is not None:
         for row in await Nomination.select(Nomination.society_id, Nomination.status).where(
             Nomination.cycle == previous["id"]
@@ -45,10 +47,13 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
             tally = counts.setdefault(row["society_id"], Counter())
             if row["status"] in NOMINATION_SUBMITTED:
                 tally["submitted"] += 1
-            if row["status"] in (N.PASSED, N.AWARDED, N.NOT_AWARDED):
+            if official is None and row["status"] in (N.PASSED, N.AWARDED, N.NOT_AWARDED):
                 tally["passed"] += 1
-            if row["status"] == N.AWARDED:
+            if official is None and row["status"] == N.AWARDED:
                 tally["awarded"] += 1
+    # The provincial system's own results, where imported, decide what passed and what won.
+    for sid, tally in (official or {}).items():
+        counts.setdefault(sid, Counter()).update(tally)
     sanctions: dict[int, list[SanctionFacts]] = {}
     for sanction in await societies.sanctions_of(society_ids):
         facts = SanctionFacts(sanction["kind"], sanction["starts_on"], sanction["ends_on"])
@@ -66,6 +71,7 @@ async def _society_stats(cycle_id: int, as_of: dt.date) -> list[SocietyStats]:
             violations=tuple(violations.get(sid, [])),
             sanctions=tuple(sanctions.get(sid, [])),
             evaluations=tuple(PilotEvaluation(d, g) for d, g in evaluations.get(sid, [])),
+            official=official is not None,
         )
         for sid in society_ids
     ]
@@ -100,6 +106,7 @@ async def run_adjustment(actor: Actor, cycle_id: int, as_of: dt.date | None = No
                 for x in s.sanctions
             ],
             "violations": [day.isoformat() for day in s.violations],
+            "official_results": s.official,
             "evaluations": [{"on": e.evaluated_on.isoformat(), "grade": e.grade} for e in s.evaluations],
         }
         for s in stats
