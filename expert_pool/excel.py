@@ -16,8 +16,7 @@ from expert_pool.services import _peers
 from xuehui import idcard
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
-from xuehui.excel_import import CellKind, ExcelLimits, Table, column_letter, read_table
-from xuehui.settings import get_settings
+from xuehui.excel_import import CellKind, Table, column_letter, read_table, upload_limits
 
 # field -> accepted headers (the first Chinese one is written in exports and the template)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -97,11 +96,7 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
 
 def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
     """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
-    settings = get_settings()
-    limits = ExcelLimits(
-        max_file_bytes=settings.max_upload_bytes, max_uncompressed_bytes=settings.max_upload_uncompressed_bytes
-    )
-    table = read_table(data, ALIASES, required=REQUIRED, limits=limits)
+    table = read_table(data, ALIASES, required=REQUIRED, limits=upload_limits())
     rows: list[dict[str, Any]] = []
     usernames: list[str] = []
     problems: list[Reason] = []

@@ -21,8 +21,6 @@ from exams.tables import ExamPlan, ExamRoom, ExamSubject, Registration
 from xuehui.clock import aware
 from xuehui.db import engine, is_sqlite, json_value
 from xuehui.errors import NotFound, Reason
-from xuehui.excel_import import ExcelLimits
-from xuehui.settings import get_settings
 
 STAFF_ROLES = STAFF
 PLAN_JSON_COLUMNS = ("eligibility", "exemptions", "rolling")
@@ -53,13 +51,6 @@ def may_run(actor: Actor | None, plan: dict[str, Any]) -> bool:
 
 def qs(template: str, *args: Any) -> QueryString:
     return QueryString(template, *args)
-
-
-def excel_limits() -> ExcelLimits:
-    settings = get_settings()
-    return ExcelLimits(
-        max_file_bytes=settings.max_upload_bytes, max_uncompressed_bytes=settings.max_upload_uncompressed_bytes
-    )
 
 
 # --- plans, subjects, rooms --------------------------------------------------------------------

@@ -7,13 +7,13 @@ from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import RegistrationStatus
-from exams.services._shared import excel_limits, plan_for_staff, require_staff
+from exams.services._shared import plan_for_staff, require_staff
 from exams.tables import Registration
 from xuehui import idcard, jobs
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, Reason
-from xuehui.excel_import import ExcelLimits, read_table
+from xuehui.excel_import import ExcelLimits, read_table, upload_limits
 
 FEE_ALIASES = {
     "id_number": ("身份证号", "身份证号码", "证件号码", "id number", "identity number"),
@@ -29,7 +29,7 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     """Every identity number in the sheet must be an approved registration of the plan; all or none."""
     require_staff(actor)
     plan = await plan_for_staff(actor, plan_id)
-    table = await jobs.run_in_process(_read_fee_table, data, excel_limits())
+    table = await jobs.run_in_process(_read_fee_table, data, upload_limits())
     if table and isinstance(table[0], Reason):
         raise InvalidInput(table)
     rows = await Registration.select(Registration.id, Registration.id_number, Registration.status).where(

@@ -16,14 +16,14 @@ from accounts.services import audit
 from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import IMPORT_RUNNING, SCORE_IMPORT, ImportState, role_of
 from exams.score_work import validate_score_file, validated_at_preview
-from exams.services._shared import excel_limits, plain, plan_for_staff, require_staff, subjects_of
+from exams.services._shared import plain, plan_for_staff, require_staff, subjects_of
 from exams.services.score_writing import has_current_scores, replace_refusal, write_scores
 from exams.tables import Registration, ScoreImport
 from xuehui import files, jobs
 from xuehui.clock import now
 from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
-from xuehui.excel_import import check_archive
+from xuehui.excel_import import check_archive, upload_limits
 
 # The import record keeps the uploaded name up to its column's length.
 FILENAME_MAX = 200
@@ -104,7 +104,7 @@ async def start_score_import(actor: Actor | None, plan_id: int, filename: str, d
     plan = await plan_for_staff(actor, plan_id)
     # The archive checks (size, ratio, macros, forged sizes, DTDs) need no parsing and refuse a
     # hostile file at once, before anything is stored; the cell reading runs in the job.
-    await anyio.to_thread.run_sync(check_archive, data, excel_limits())
+    await anyio.to_thread.run_sync(check_archive, data, upload_limits())
     async with write_transaction():
         sha = await files.store(data, files.XLSX)
         record = ScoreImport(
@@ -150,7 +150,7 @@ async def start_score_import(actor: Actor | None, plan_id: int, filename: str, d
         data,
         candidates,
         subjects,
-        excel_limits(),
+        upload_limits(),
         commit=store_preview,
         society_id=plan["society_id"],
     )
@@ -232,7 +232,7 @@ async def commit_score_import(actor: Actor | None, import_id: int, confirm_repla
     args: tuple[Any, ...]
     on_done: Callable[[Any], Awaitable[dict[str, Any]]]
     if previewed is None:
-        work, args, on_done = validate_score_file, (stored[0], candidates, subjects, excel_limits()), commit
+        work, args, on_done = validate_score_file, (stored[0], candidates, subjects, upload_limits()), commit
     else:
         work, args, on_done = validated_at_preview, (), lambda _: commit(previewed)
     job_id = await jobs.start_job(
@@ -246,7 +246,7 @@ async def commit_score_import(actor: Actor | None, import_id: int, confirm_repla
 async def import_scores_now(plan: dict[str, Any], data: bytes, dry_run: bool, confirm_replace: bool) -> dict[str, Any]:
     """The command line's import: validate in this process, then commit in one transaction unless dry."""
     candidates, subjects = await score_context(plan["id"])
-    outcome = validate_score_file(data, candidates, subjects, excel_limits())
+    outcome = validate_score_file(data, candidates, subjects, upload_limits())
     summary = _summary(outcome)
     if outcome["problems"] or dry_run:
         return summary

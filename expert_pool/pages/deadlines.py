@@ -14,8 +14,8 @@ from accounts.rules import Actor
 from expert_pool.pages._shared import admin_only
 from expert_pool.pages.batches import on_batch_page
 from expert_pool.services import deadlines
-from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.errors import Reason
+from xuehui.form_action import form_action, require_ticked
 
 
 class ConfirmForm(BaseModel):
@@ -49,10 +49,7 @@ async def withdraw_overdue(
     data: URLEncodedBody[ConfirmForm],
 ) -> Response[Any]:
     async def withdraw() -> list[Reason]:
-        if data.confirm != "1":  # the step cannot be undone: the box asks once more
-            raise InvalidInput(
-                Reason("overdue.confirm", "请勾选确认撤换", "tick the box to confirm the withdrawal", "confirm")
-            )
+        require_ticked(data.confirm, "overdue.confirm", "请勾选确认撤换", "tick the box to confirm the withdrawal")
         return await deadlines.withdraw_overdue(actor, assignment_id, batch_id)
 
     return await form_action(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Template
@@ -18,7 +17,7 @@ from expert_pool.pages._shared import admin_only, notice, page, pydantic_reasons
 from expert_pool.schemas import ExpertIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import XLSX_MEDIA_TYPE, xlsx_response
-from xuehui.form_action import form_action
+from xuehui.form_action import WorkbookForm, form_action, uploaded_workbook
 from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
 
@@ -128,11 +127,6 @@ async def expert_template(actor: NamedDependency[Actor]) -> Response[bytes]:
     )
 
 
-class ImportForm(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    file: UploadFile | None = None
-
-
 @post(
     "/admin/experts/import",
     include_in_schema=False,
@@ -140,13 +134,9 @@ class ImportForm(BaseModel):
     guards=admin_only,
     request_max_body_size=get_settings().max_upload_bytes,
 )
-async def import_experts(actor: NamedDependency[Actor], data: MultipartBody[ImportForm]) -> Response[Any]:
+async def import_experts(actor: NamedDependency[Actor], data: MultipartBody[WorkbookForm]) -> Response[Any]:
     async def run() -> tuple[int, int]:
-        if data.file is None:
-            raise InvalidInput(
-                Reason("import.file", "请选择要上传的 .xlsx 文件", "choose an .xlsx file to upload", "file")
-            )
-        return await excel.import_experts(actor, await data.file.read())
+        return await excel.import_experts(actor, await uploaded_workbook(data))
 
     async def again() -> dict[str, Any]:
         return with_vocabulary({**await _experts_context(actor), "failed": "import"})

@@ -17,7 +17,7 @@ from nominations.pages._vocabulary import vocabulary
 from nominations.rules.cycle.model import Category
 from nominations.rules.lifecycles import AdjustmentObjectionState
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import form_action, require_ticked
 
 ADJUSTMENT = "nominations/adjustment.html"
 
@@ -110,10 +110,9 @@ async def publish_adjustment(
     form = await request.form()
 
     async def publish() -> str:
-        if form.get("confirm") != "1":
-            raise InvalidInput(
-                Reason("adjustment.confirm", "请勾选确认后再发布", "tick the confirmation to publish", "confirm")
-            )
+        require_ticked(
+            form.get("confirm"), "adjustment.confirm", "请勾选确认后再发布", "tick the confirmation to publish"
+        )
         await services.publish_adjustment(actor, run_id)
         return await _run_page(run_id)
 

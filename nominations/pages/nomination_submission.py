@@ -14,8 +14,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, SubmitForm, nominators
 from nominations.pages.nomination_drafts import FORM, mine_context, saved_form
-from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import form_action, require_ticked
 from xuehui.templating import errors_by_field
 
 
@@ -43,11 +42,7 @@ async def withdraw_nomination(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[WithdrawForm]
 ) -> Response[Any]:
     async def withdraw() -> None:
-        # Asked once more without JavaScript: the box must be ticked, or nothing happens.
-        if data.confirm != "1":
-            raise InvalidInput(
-                Reason("withdraw.confirm", "请勾选确认撤回", "tick the box to confirm the withdrawal", "confirm")
-            )
+        require_ticked(data.confirm, "withdraw.confirm", "请勾选确认撤回", "tick the box to confirm the withdrawal")
         await services.withdraw(actor, nomination_id)
 
     return await form_action(

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Template
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
 from nominations import services
@@ -19,9 +18,8 @@ from nominations.pages._vocabulary import label, vocabulary
 from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES
 from nominations.rules.official_results import TEMPLATE_HEADERS, OfficialOutcome
 from societies import services as societies
-from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
-from xuehui.form_action import form_action
+from xuehui.form_action import WorkbookForm, form_action, require_ticked, uploaded_workbook
 from xuehui.settings import get_settings
 
 PAGE = "nominations/official_results.html"
@@ -72,11 +70,6 @@ async def results_template() -> Response[bytes]:
     return xlsx_response("省级评审结果模板.xlsx", "评审结果", TEMPLATE_HEADERS, example)
 
 
-class UploadForm(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    file: UploadFile | None = None
-
-
 @post(
     "/admin/award-cycles/{cycle_id:int}/official-results/preview",
     include_in_schema=False,
@@ -85,14 +78,10 @@ class UploadForm(BaseModel):
     request_max_body_size=get_settings().max_upload_bytes,
 )
 async def preview_results(
-    actor: NamedDependency[Actor], cycle_id: FromPath[int], data: MultipartBody[UploadForm]
+    actor: NamedDependency[Actor], cycle_id: FromPath[int], data: MultipartBody[WorkbookForm]
 ) -> Response[Any]:
     async def preview() -> str:
-        if data.file is None:
-            raise InvalidInput(
-                Reason("import.file", "请选择要上传的 .xlsx 文件", "choose an .xlsx file to upload", "file")
-            )
-        previewed = await services.preview_official_results(actor, cycle_id, await data.file.read())
+        previewed = await services.preview_official_results(actor, cycle_id, await uploaded_workbook(data))
         return f"/admin/award-cycles/{cycle_id}/official-results?file={previewed['sha']}#preview"
 
     return await form_action(preview, success=lambda url: url, template=PAGE, context=lambda: results_context(cycle_id))
@@ -113,10 +102,9 @@ async def import_results(
     actor: NamedDependency[Actor], cycle_id: FromPath[int], data: URLEncodedBody[ImportForm]
 ) -> Response[Any]:
     async def run() -> int:
-        if data.confirm != "1":
-            raise InvalidInput(
-                Reason("official_results.confirm", "请勾选确认后再导入", "tick the confirmation to import", "confirm")
-            )
+        require_ticked(
+            data.confirm, "official_results.confirm", "请勾选确认后再导入", "tick the confirmation to import"
+        )
         return await services.import_official_results(actor, cycle_id, data.sha)
 
     async def again() -> dict[str, Any]:

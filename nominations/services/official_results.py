@@ -24,19 +24,12 @@ from xuehui import files, jobs
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, NotFound, Reason
-from xuehui.excel_import import CellKind, ExcelLimits, column_letter, read_table
+from xuehui.excel_import import CellKind, ExcelLimits, column_letter, read_table, upload_limits
 from xuehui.settings import get_settings
 
 
 def _upload() -> files.Purpose:
     return files.Purpose("official_results", frozenset({files.XLSX}), get_settings().max_upload_bytes)
-
-
-def _limits() -> ExcelLimits:
-    settings = get_settings()
-    return ExcelLimits(
-        max_file_bytes=settings.max_upload_bytes, max_uncompressed_bytes=settings.max_upload_uncompressed_bytes
-    )
 
 
 def _read(data: bytes, limits: ExcelLimits) -> tuple[str, list[RawRow]] | list[Reason]:
@@ -57,7 +50,7 @@ def _read(data: bytes, limits: ExcelLimits) -> tuple[str, list[RawRow]] | list[R
 
 
 async def _parsed(data: bytes) -> tuple[str, list[OfficialRow]]:
-    read = await jobs.run_in_process(_read, data, _limits())
+    read = await jobs.run_in_process(_read, data, upload_limits())
     if isinstance(read, list):
         raise InvalidInput(read)
     sheet, raws = read

@@ -14,8 +14,7 @@ from accounts.rules import Actor
 from societies import services
 from societies.pages._shared import admin_only
 from societies.pages.registry import SOCIETY_TEMPLATE, society_context
-from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import form_action, require_ticked
 
 
 class ViolationForm(BaseModel):
@@ -36,10 +35,7 @@ async def record_violation(
     actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[ViolationForm]
 ) -> Response[Any]:
     async def record() -> int:
-        if data.confirm != "1":
-            raise InvalidInput(
-                Reason("violation.confirm", "请勾选确认后再记录", "tick the confirmation to record it", "confirm")
-            )
+        require_ticked(data.confirm, "violation.confirm", "请勾选确认后再记录", "tick the confirmation to record it")
         found_on = services.as_date(data.found_on, "found_on")
         return await services.record_integrity_violation(
             actor, society_id, data.kind, found_on, data.description, data.source

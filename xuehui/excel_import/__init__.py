@@ -32,7 +32,7 @@ from xuehui.excel_import.cells import (
 )
 from xuehui.excel_import.formulas import find_formula_cells
 from xuehui.excel_import.headers import map_header, normalise_header
-from xuehui.excel_import.limits import ExcelLimits
+from xuehui.excel_import.limits import ExcelLimits, upload_limits
 from xuehui.excel_import.reading import HEADER_SEARCH_ROWS, read_rows, read_table
 
 __all__ = [
@@ -54,4 +54,5 @@ __all__ = [
     "normalise_header",
     "read_rows",
     "read_table",
+    "upload_limits",
 ]

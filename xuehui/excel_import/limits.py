@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass
 
 from xuehui.errors import InvalidInput, Reason
+from xuehui.settings import get_settings
 
 SCAN_CHUNK = 1 << 20  # stream parts in 1 MiB pieces: bounded memory, few Python-level iterations
 CHUNK_OVERLAP = 64  # bytes kept from the previous piece, so a tag or reference split across two is seen whole
@@ -23,6 +24,14 @@ class ExcelLimits:
     max_compression_ratio: float = 100.0
     max_rows: int = 200_000
     max_columns: int = 64
+
+
+def upload_limits() -> ExcelLimits:
+    """The limits the app's settings give an uploaded workbook (every importer uses these)."""
+    settings = get_settings()
+    return ExcelLimits(
+        max_file_bytes=settings.max_upload_bytes, max_uncompressed_bytes=settings.max_upload_uncompressed_bytes
+    )
 
 
 def reject(code: str, zh: str, en: str, *, row: int | None = None, column: str | None = None) -> InvalidInput:
