@@ -239,7 +239,7 @@ class PublicPilotOut(BaseModel):
     reports: list[ReportOut]
 
 
-class IntegrityViolationIn(BaseModel):
+class IntegrityViolationIn(Input):
     """An integrity violation found against a society (kinds: societies.rules.IntegrityViolationKind)."""
 
     model_config = ConfigDict(extra="forbid")

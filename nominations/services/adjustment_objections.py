@@ -16,23 +16,18 @@ from nominations.tables import AdjustmentObjection
 from xuehui.clock import now, today
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import Conflict, Forbidden, InvalidInput, NotFound, Reason
+from xuehui.text import free_text_problems
 
 # The longest grounds and answer kept.
 TEXT_LIMIT = 2000
 
 
 def _text(value: str, field: str, zh: str, en: str) -> str:
+    """Typed text that must be given, under the project's one rule for typed text."""
     if not value.strip():
         raise InvalidInput(Reason(f"adjustment_objection.{field}", zh, en, field))
-    if len(value) > TEXT_LIMIT:
-        raise InvalidInput(
-            Reason(
-                f"adjustment_objection.{field}",
-                f"不超过{TEXT_LIMIT}字",
-                f"at most {TEXT_LIMIT} characters",
-                field,
-            )
-        )
+    if problems := free_text_problems({field: value}, TEXT_LIMIT):
+        raise InvalidInput(problems)
     return value.strip()
 
 

@@ -15,6 +15,7 @@ from societies.tables import IntegrityViolation
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, Reason
+from xuehui.text import free_text_problems, line_problems
 
 # The longest description and source the record keeps.
 DESCRIPTION_MAX = 2000
@@ -34,19 +35,9 @@ def violation_problems(kind: str, found_on: dt.date | None, description: str, so
         )
     if not description.strip():
         problems.append(Reason("violation.description", "请写明查实的事实", "describe what was found", "description"))
-    elif len(description) > DESCRIPTION_MAX:
-        problems.append(
-            Reason(
-                "violation.description",
-                f"事实说明不超过{DESCRIPTION_MAX}字",
-                f"at most {DESCRIPTION_MAX} characters",
-                "description",
-            )
-        )
-    if len(source) > SOURCE_MAX:
-        problems.append(
-            Reason("violation.source", f"来源不超过{SOURCE_MAX}字", f"at most {SOURCE_MAX} characters", "source")
-        )
+    # The one rule for typed text: its length and the characters it may hold.
+    problems += free_text_problems({"description": description}, DESCRIPTION_MAX)
+    problems += line_problems({"source": source}, SOURCE_MAX)
     return problems
 
 

@@ -75,3 +75,12 @@ async def test_after_the_window_no_objection_is_taken() -> None:
     with pytest.raises(Conflict) as refused:
         await services.lodge_adjustment_objection(nominator, cycle_id, "晚了")
     assert [r.code for r in refused.value.reasons] == ["adjustment_objection.closed"]
+
+
+async def test_grounds_with_a_hidden_direction_control_are_refused() -> None:
+    cycle_id, _, nominator, _, _ = await _published()
+    with pytest.raises(InvalidInput) as refused:
+        await services.lodge_adjustment_objection(nominator, cycle_id, "获奖数\u202e有误")
+    assert [(r.code, r.field) for r in refused.value.reasons] == [("text.bidi_control", "grounds")]
+    own = await services.own_adjustment(nominator, cycle_id)
+    assert own is not None and own["objections"] == []

@@ -44,3 +44,21 @@ async def test_a_finding_in_the_future_or_without_a_kind_is_refused_beside_each_
     recorded = await api(client, "POST", f"/api/societies/{society_id}/integrity-violations", ok)
     assert recorded.status_code == 201
     assert [(v["kind"], v["found_on"]) for v in recorded.json()] == [("academic_misconduct", "2025-03-01")]
+
+
+async def test_a_hidden_direction_control_or_a_second_line_in_the_source_is_refused_and_nothing_is_written() -> None:
+    import pytest
+
+    from xuehui.errors import InvalidInput
+
+    society_id = await make_society()
+    admin = await make_user("root", "admin")
+    with pytest.raises(InvalidInput) as refused:
+        await services.record_integrity_violation(
+            admin, society_id, "false_material", today(), "论文\u202e伪造", "案件\n2026-7"
+        )
+    assert [(r.code, r.field) for r in refused.value.reasons] == [
+        ("text.bidi_control", "description"),
+        ("text.control_character", "source"),
+    ]
+    assert await services.integrity_violations_of([society_id]) == []
