@@ -41,7 +41,10 @@ async def test_a_society_objects_to_its_row_and_reads_the_answer(client, other_c
     objection = (await AdjustmentObjection.select(AdjustmentObjection.id).first())["id"]
     await login(other_client, "root-cmes")
     admin_page = f"/admin/adjustment/{cycle_id}?run={run_id}"
-    assert "去年获奖数统计漏了一项" in (await other_client.get(admin_page)).text.split('id="objections"', 1)[1]
+    section = (await other_client.get(admin_page)).text.split('id="objections"', 1)[1]
+    assert "去年获奖数统计漏了一项" in section
+    # The correction starts from the published quotas, so a blank never zeroes a category.
+    assert 'name="quota_technological_invention" type="number" min="0" value="2"' in section
     answer_url = f"/admin/adjustment/objections/{objection}/answer"
     typed = {"run_id": str(run_id), "outcome": "corrected", "quota_technological_invention": "3", "answer": " "}
     again = await post_form(other_client, answer_url, typed, admin_page)
