@@ -20,7 +20,6 @@ from societies.services._shared import (
     signed_parties,
     society_not_found,
 )
-from societies.services.registry import active_society_ids
 from societies.tables import PilotProject, ProgressReport, Society
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
@@ -65,14 +64,17 @@ async def active_pilot_of_type(society_id: int, function_type: str) -> dict[str,
 
 async def societies_running(function_type: str) -> list[int]:
     """The active (not suspended) societies with a signed, running pilot project of one function
-    type, in register order: for award nomination, the societies that may nominate at all."""
-    rows = await PilotProject.select(PilotProject.society).where(
-        (PilotProject.function_type == function_type)
-        & PilotProject.status.is_in(sorted(s.value for s in rules.RUNNING))
-        & (PilotProject.society.status == SocietyStatus.ACTIVE)
+    type, each once, in register order: for award nomination, the societies that may nominate."""
+    rows = await (
+        PilotProject.select(PilotProject.society)
+        .where(
+            (PilotProject.function_type == function_type)
+            & PilotProject.status.is_in(sorted(s.value for s in rules.RUNNING))
+            & (PilotProject.society.status == SocietyStatus.ACTIVE)
+        )
+        .order_by(PilotProject.society.code)
     )
-    running = {row["society"] for row in rows}
-    return [society_id for society_id in await active_society_ids() if society_id in running]
+    return list(dict.fromkeys(row["society"] for row in rows))
 
 
 def _pilot_problems(data: PilotIn) -> list[Reason]:
