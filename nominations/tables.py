@@ -207,6 +207,21 @@ class Recommendation(Table, tablename="xh_recommendation"):
     updated_at = Timestamptz()
 
 
+class OtherChannelCandidate(Table, tablename="xh_other_channel_candidate"):
+    """A person on another channel's candidate list of the same programme edition, as imported
+    (nominations.rules.other_channels); the single-channel rule refuses them here."""
+
+    id: Serial
+    programme = ForeignKey(references=TalentProgramme, on_delete=OnDelete.restrict, null=False)
+    row_no = Integer()
+    name = Varchar(length=50)
+    id_number = Varchar(length=18, index=True)
+    channel = Varchar(length=30)
+    via = Varchar(length=100, default="")
+    imported_by = Integer()
+    imported_at = Timestamptz()
+
+
 class RecommendationFile(Table, tablename="xh_recommendation_file"):
     """An uploaded material (提名表, 征求意见表...) of a recommendation."""
 

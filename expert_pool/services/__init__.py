@@ -32,6 +32,9 @@ Service API for other packages (see `expert_pool.schemas` for the inputs): `crea
 # The committee ballot's rules, for the packages that run ballots of their own (talent
 # recommendations): they reach them through these services, as every other part of the pool.
 from expert_pool.rules.ballots import BallotRule, Tally, rank_within_quota, tally_ballots
+
+# The pool's unit normaliser, for every per-unit rule elsewhere (the outstanding-worker unit quota).
+from expert_pool.rules.units import normalise_unit
 from expert_pool.services._shared import (
     CHUNK,
     COLLABORATION_YEARS,
@@ -165,6 +168,7 @@ __all__ = [
     "my_expert",
     "my_panels",
     "my_reminders",
+    "normalise_unit",
     "panel_results",
     "parse_fraction",
     "pin_conflict",

@@ -6,6 +6,8 @@
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
   remote review, the eligibility adjustment, and notices with their objections.
 - `official_results`: the provincial official results of a cycle, their template, preview and import.
+- `other_channels`: the other channels' candidate lists of an academician programme, their
+  template, preview and import.
 - `adjustment_objections`: a society's own row of the published adjustment, its objection,
   and the association's answer.
 - `public`: notices and the objection form, and the published quotas, for anyone.
@@ -27,6 +29,7 @@ from nominations.pages import (
     nomination_submission,
     notices,
     official_results,
+    other_channels,
     public,
     remote_review,
     results,
@@ -54,4 +57,5 @@ ROUTES = [
     *talent_ballots.ROUTES,
     *talent_notices.ROUTES,
     *talent_review.ROUTES,
+    *other_channels.ROUTES,
 ]

@@ -50,6 +50,11 @@ class NominationAction(Labelled, vocabulary="audit.nominations"):
     PROGRAMME_CREATED = "programme.created", "创建人才推荐项目", "Talent programme created"
     PROGRAMME_SAVED = "programme.saved", "修改人才推荐项目设置", "Talent programme settings saved"
     TALENT_QUOTA_SET = "talent_quota.set", "设置人才推荐名额", "Talent quota set"
+    OTHER_CHANNELS_IMPORTED = (
+        "talent.other_channels_imported",
+        "导入其他渠道候选人名单",
+        "Other channels' candidate lists imported",
+    )
     TALENT_CREATED = "talent.created", "创建人才推荐草稿", "Recommendation draft created"
     TALENT_UPDATED = "talent.updated", "修改人才推荐", "Recommendation changed"
     TALENT_MATERIAL = "talent.material", "上传推荐材料", "Recommendation material uploaded"

@@ -127,12 +127,13 @@ def check_academician(
                 "id_number",
             )
         )
-    if rules.single_channel and among(ident.number, context.other_channel_candidates):
+    if rules.single_channel and ident.number is not None and ident.number in context.other_channels:
+        zh, en = context.other_channels[ident.number]
         reasons.append(
             Reason(
                 "talent.academician.other_channel",
-                "此人已通过其他渠道被推荐，只能选择一个推荐渠道",
-                "this person is already put forward through another channel; only one channel is allowed",
+                f"此人已通过{zh}被推荐，每位候选人只能选择一个推荐渠道",
+                f"this person is already put forward through another channel: {en}; only one channel is allowed",
                 "id_number",
             )
         )
@@ -211,8 +212,7 @@ def check_worker(rules: WorkerRules, person: TalentPerson, ident: Identity, cont
                 "categories",
             )
         )
-    unit = (person.unit or "").strip()
-    if unit and context.unit_used.get(unit, 0) >= rules.per_unit_quota:
+    if (person.unit or "").strip() and context.same_unit_used >= rules.per_unit_quota:
         reasons.append(
             Reason(
                 "talent.worker.unit_quota",

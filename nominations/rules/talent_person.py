@@ -51,8 +51,9 @@ class TalentContext:
     other_recommendations: frozenset[str] = frozenset()  # this edition, every channel, excluding this one
     earlier_winners: frozenset[str] = frozenset()  # youth award winners / outstanding-worker holders
     earlier_nominees: frozenset[str] = frozenset()  # academician: put forward in an earlier edition
-    other_channel_candidates: frozenset[str] = frozenset()  # academician: via a 全国学会 or academicians
-    unit_used: Mapping[str, int] = field(default_factory=dict)  # worker: other recommendations per unit
+    # academician: normalised number -> (zh, en) words of the other channel the person came through
+    other_channels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    same_unit_used: int = 0  # worker: other live recommendations from the same unit (names normalised)
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:

@@ -2,6 +2,7 @@
 - `_shared`: what several use cases share: labels, not-found answers, the running-pilot check.
 - `adjustment`: The dynamic eligibility adjustment (遴选和动态调整): runs, overrides, publication.
 - `official_results`: the provincial official results of a cycle, previewed and imported from .xlsx.
+- `other_channels`: the other channels' candidate lists of a talent programme, imported from .xlsx.
 - `adjustment_objections`: a society's own row, its objection in the window, the answer on the record.
 - `ballots`: The selection committee's anonymous ballot on recommendations.
 - `cycles`: Award cycles (评审年度): their configuration, policy and versions.
@@ -84,6 +85,12 @@ from nominations.services.official_results import (
     official_results,
     preview_official_results,
     preview_stored_results,
+)
+from nominations.services.other_channels import (
+    import_other_channels,
+    other_channel_candidates,
+    preview_other_channels,
+    preview_stored_channels,
 )
 from nominations.services.programmes import (
     ensure_programme,
@@ -178,6 +185,7 @@ __all__ = [
     "get_nomination",
     "get_recommendation",
     "import_official_results",
+    "import_other_channels",
     "latest_cycle_id",
     "list_nominations",
     "list_recommendations",
@@ -186,10 +194,13 @@ __all__ = [
     "objections",
     "official_results",
     "open_programmes",
+    "other_channel_candidates",
     "override_row",
     "own_adjustment",
     "pilot_kpis",
     "preview_official_results",
+    "preview_other_channels",
+    "preview_stored_channels",
     "preview_stored_results",
     "programme_config",
     "programme_row",

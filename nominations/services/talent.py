@@ -8,13 +8,15 @@ from typing import Any
 
 from accounts.rules import Actor
 from accounts.services import audit
+from expert_pool import services as pool
 from nominations.rules.lifecycles import RECOMMENDATION_LIVE
 from nominations.rules.lifecycles import RecommendationState as R
-from nominations.rules.programme.model import Academy, ExclusionCategory, Programme
+from nominations.rules.programme.model import Academy, ExclusionCategory, Programme, ProgrammeKind
 from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
 from nominations.schemas import RecommendationIn
 from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot
 from nominations.services.kinds import TALENT
+from nominations.services.other_channels import other_channels_of
 from nominations.services.programmes import programme_config, programme_row
 from nominations.services.queries import get_recommendation
 from nominations.tables import AwardRecord, Recommendation, RecommendationFile, TalentQuota
@@ -137,13 +139,13 @@ async def _talent_context(
         & Recommendation.status.is_in(list(RECOMMENDATION_LIVE))
         & (Recommendation.id != (own_id or -1))
     )
-    quota, society_used, same_person, same_unit, winners, earlier = await asyncio.gather(
+    quota, society_used, same_person, units, winners, earlier, channels = await asyncio.gather(
         TalentQuota.select(TalentQuota.quota)
         .where((TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id))
         .first(),
         Recommendation.count().where(live & (Recommendation.society_id == society_id)),
         Recommendation.select(Recommendation.id_number).where(live & (Recommendation.id_number == number)),
-        Recommendation.count().where(live & (Recommendation.unit == data.unit.strip())),
+        _same_unit_used(cfg, live, data.unit),
         AwardRecord.select(AwardRecord.id_number).where(
             (AwardRecord.id_number == number) & (AwardRecord.category == cfg.kind.value)
         ),
@@ -153,6 +155,7 @@ async def _talent_context(
             & (Recommendation.programme.edition_year < cfg.edition_year)
             & Recommendation.submitted_at.is_not_null()
         ),
+        other_channels_of(programme_id, number),
     )
     applied = dataclasses.replace(cfg, quota_per_society=int(quota["quota"]) if quota else 0)
     context = TalentContext(
@@ -161,9 +164,21 @@ async def _talent_context(
         other_recommendations=frozenset(r["id_number"] for r in same_person),
         earlier_winners=frozenset(r["id_number"] for r in winners),
         earlier_nominees=frozenset(r["id_number"] for r in earlier),
-        unit_used={data.unit.strip(): int(same_unit)} if data.unit.strip() else {},
+        other_channels=channels,
+        same_unit_used=units,
     )
     return applied, context
+
+
+async def _same_unit_used(cfg: Programme, live: Any, unit: str) -> int:
+    """The programme's other live recommendations from this unit, by the expert pool's unit
+    normaliser and alias map: "山东大学" and "山东大学 " or a full-width spelling are one unit."""
+    if cfg.kind is not ProgrammeKind.OUTSTANDING_WORKER or not unit.strip():
+        return 0
+    aliases = await pool.unit_aliases()
+    key = pool.normalise_unit(unit, aliases)
+    rows = await Recommendation.select(Recommendation.unit).where(live & (Recommendation.unit != ""))
+    return sum(1 for r in rows if pool.normalise_unit(r["unit"], aliases) == key)
 
 
 async def check_recommendation(

@@ -530,8 +530,12 @@ def test_above_70_only_once(age: int, nominated_before: bool, expected: list[tup
 def test_a_candidate_may_come_through_one_channel_only() -> None:
     person = academician(60)
     assert person.id_number is not None
-    context = TalentContext(other_channel_candidates=frozenset({person.id_number}))
-    assert codes(check_person(person, ACADEMICIAN, context)) == [("talent.academician.other_channel", "id_number")]
+    context = TalentContext(
+        other_channels={person.id_number: ("全国学会推荐（中国机械工程学会）", "a national society")}
+    )
+    reasons = check_person(person, ACADEMICIAN, context)
+    assert codes(reasons) == [("talent.academician.other_channel", "id_number")]
+    assert reasons[0].zh == "此人已通过全国学会推荐（中国机械工程学会）被推荐，每位候选人只能选择一个推荐渠道"
     relaxed = with_rules(ACADEMICIAN, single_channel=False)
     assert check_person(person, relaxed, context) == []
 
@@ -572,18 +576,12 @@ def test_a_category_the_programme_does_not_exclude_is_allowed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("unit_used", "quota", "refused"),
-    [
-        ({}, 1, False),
-        ({"另一单位": 1}, 1, False),
-        ({"山东大学": 1}, 1, True),
-        ({"山东大学": 1}, 2, False),
-        ({"山东大学": 2}, 2, True),
-    ],
+    ("same_unit_used", "quota", "refused"),
+    [(0, 1, False), (1, 1, True), (1, 2, False), (2, 2, True), (3, 2, True)],
 )
-def test_per_unit_quota(unit_used: dict[str, int], quota: int, refused: bool) -> None:
+def test_per_unit_quota(same_unit_used: int, quota: int, refused: bool) -> None:
     cfg = with_rules(WORKER, per_unit_quota=quota)
-    reasons = check_person(person_for(cfg, D(1975, 1, 1)), cfg, TalentContext(unit_used=unit_used))
+    reasons = check_person(person_for(cfg, D(1975, 1, 1)), cfg, TalentContext(same_unit_used=same_unit_used))
     assert codes(reasons) == ([("talent.worker.unit_quota", "unit")] if refused else [])
 
 
@@ -601,7 +599,7 @@ def test_every_failing_rule_is_returned_together() -> None:
         society_used=1,
         other_recommendations=frozenset({person.id_number}),
         earlier_winners=frozenset({person.id_number}),
-        unit_used={"山东大学": 1},
+        same_unit_used=1,
     )
     assert codes(check_person(person, WORKER, context)) == [
         (REQUIRED, "materials.recommendation_form"),
