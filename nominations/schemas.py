@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -179,6 +179,10 @@ class RecommendationIn(Input):
     works: str = Field(default="", max_length=10000)
     honours: str = Field(default="", max_length=5000)
     integrity_statement: bool = False
+    # the channel: recommended by the society, or nominated by an academician (youth award)
+    channel: Literal["society", "academician"] = "society"
+    nominating_academician: str = Field(default="", max_length=50)
+    academician_discipline: str = Field(default="", max_length=50)
     # academician candidates
     academy: str = Field(default="", max_length=10)
     academician_nominators: int | None = Field(default=None, ge=0, le=100)

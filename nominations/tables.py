@@ -194,6 +194,8 @@ class Recommendation(Table, tablename="xh_recommendation"):
     name = Varchar(length=50)
     id_number = Varchar(length=18, default="", index=True)
     unit = Varchar(length=200, default="")
+    channel = Varchar(length=20, default="society")  # nominations.rules.talent.RecommendationChannel
+    nominating_academician = Varchar(length=50, default="")  # the academician channel's nominator
     body = JSON(default="{}")  # nominations.schemas.RecommendationIn
     snapshot = JSON(default="{}")
     quota = Integer(null=True, default=None)  # the TalentQuota row whose slot it holds

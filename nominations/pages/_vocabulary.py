@@ -23,6 +23,7 @@ from nominations.rules.lifecycles import (
     StageOutcome,
 )
 from nominations.rules.programme.model import MATERIAL_LABELS
+from nominations.rules.talent_person import RecommendationChannel
 from societies import services as societies
 from xuehui.i18n import pick
 
@@ -86,6 +87,7 @@ def vocabulary() -> dict[str, Any]:
         "CATEGORY_LABELS": services.CATEGORY_LABELS,
         "MATERIAL_LABELS": MATERIAL_LABELS,
         "SEX_NAMES": SEX_NAMES,
+        "CHANNEL_NAMES": RecommendationChannel.labels(),
         "OBJECTION_STATES": OBJECTION_STATES,
         "ADJUSTMENT_STATES": ADJUSTMENT_STATES,
         "REVIEW_STAGES": REVIEW_STAGES,

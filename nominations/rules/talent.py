@@ -4,7 +4,10 @@
 stable code and the form field it concerns, so a page can mark all problems at once:
 
 * every kind: identity-card number valid and agreeing with the declared sex and birth date;
-  nomination window; the society's quota; one recommendation per person per edition;
+  nomination window; the society's quota (not for an academician's nomination); one
+  recommendation per person per edition;
+* the channel: an academician nominates one youth-award candidate within their own first-level
+  discipline [S49], where the programme offers the channel;
 * youth award (F12): age at the cut-off within the limit for the sex [S45][S49][S8]; no earlier
   winner, since the award is not given twice [S46];
 * academician (F13): academy the association may forward (CAE [S34]); above the normal age
@@ -33,6 +36,7 @@ from __future__ import annotations
 from nominations.rules.programme.model import AcademicianRules, Programme, YouthRules
 from nominations.rules.talent_kinds import (
     check_academician,
+    check_channel,
     check_duplicate,
     check_society_quota,
     check_window,
@@ -42,6 +46,7 @@ from nominations.rules.talent_kinds import (
 from nominations.rules.talent_person import (
     INCOMPLETE,
     REQUIRED,
+    RecommendationChannel,
     TalentContext,
     TalentPerson,
     age_at_cutoff,
@@ -63,7 +68,9 @@ def check_person(
     age, age_reasons = age_at_cutoff(ident, programme)
     reasons += identity_reasons + age_reasons
     reasons += check_window(programme, context.today)
-    reasons += check_society_quota(programme, context)
+    if person.channel is RecommendationChannel.SOCIETY:  # an academician's nomination is outside the quota
+        reasons += check_society_quota(programme, context)
+    reasons += check_channel(programme, person, context)
     reasons += check_duplicate(ident.number, context)
     rules = programme.rules
     if isinstance(rules, YouthRules):
@@ -78,11 +85,13 @@ def check_person(
 __all__ = [
     "INCOMPLETE",
     "REQUIRED",
+    "RecommendationChannel",
     "TalentContext",
     "TalentPerson",
     "age_at_cutoff",
     "age_on",
     "check_academician",
+    "check_channel",
     "check_duplicate",
     "check_person",
     "check_society_quota",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nominations.rules.eligibility_facts import normalise_text
 from nominations.rules.programme.model import AcademicianRules, ExclusionCategory, Programme, WorkerRules, YouthRules
 from nominations.rules.talent_person import (
     Identity,
+    RecommendationChannel,
     TalentContext,
     TalentPerson,
     among,
@@ -219,6 +221,46 @@ def check_worker(rules: WorkerRules, person: TalentPerson, ident: Identity, cont
                 f"该单位推荐名额{rules.per_unit_quota}个已用完",
                 f"the unit has used all {rules.per_unit_quota} recommendation slots",
                 "unit",
+            )
+        )
+    return reasons
+
+
+def check_channel(programme: Programme, person: TalentPerson, context: TalentContext) -> list[Reason]:
+    """The academician channel: offered by the programme, one candidate per academician per
+    edition, within the academician's own first-level discipline [S49]."""
+    if person.channel is not RecommendationChannel.ACADEMICIAN:
+        return []
+    rules = programme.rules
+    if not isinstance(rules, YouthRules) or not rules.academician_channel:
+        return [
+            Reason(
+                "talent.channel.not_offered",
+                "本项目不接受院士提名，请选择学会推荐",
+                "this programme takes no nominations by academicians; choose the society's recommendation",
+                "channel",
+            )
+        ]
+    reasons = []
+    own, theirs = normalise_text(person.discipline or ""), normalise_text(person.academician_discipline or "")
+    if own and theirs and own != theirs:
+        reasons.append(
+            Reason(
+                "talent.channel.other_discipline",
+                f"院士只能提名本人一级学科内的候选人：提名院士为{person.academician_discipline}，"
+                f"候选人为{person.discipline}",
+                f"an academician nominates within their own first-level discipline: the academician's is"
+                f" {person.academician_discipline}, the candidate's {person.discipline}",
+                "academician_discipline",
+            )
+        )
+    if context.academician_used > 0:
+        reasons.append(
+            Reason(
+                "talent.channel.academician_used",
+                "该院士本届已提名一位候选人，每位院士只能提名一人",
+                "this academician has already nominated a candidate in this edition; one each",
+                "nominating_academician",
             )
         )
     return reasons

@@ -19,9 +19,18 @@ from nominations.rules.programme.model import (
 )
 from xuehui.errors import Reason
 from xuehui.idcard import IdCard, Sex, normalise, parse
+from xuehui.vocabulary import Labelled
 
 INCOMPLETE = "talent.incomplete"
 REQUIRED = "talent.required"
+
+
+class RecommendationChannel(Labelled, vocabulary="nominations.recommendation_channel"):
+    """Who puts the person forward: the society (on its quota), or an academician (youth award:
+    one candidate within the academician's own first-level discipline, outside the quota)."""
+
+    SOCIETY = "society", "学会推荐", "Recommended by the society"
+    ACADEMICIAN = "academician", "院士提名", "Nominated by an academician"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,10 @@ class TalentPerson:
     sex: Sex | None = None
     birth_date: dt.date | None = None
     materials: frozenset[str] = frozenset()  # keys of the materials uploaded
+    discipline: str | None = None
+    channel: RecommendationChannel = RecommendationChannel.SOCIETY
+    nominating_academician: str | None = None  # academician channel: who nominates
+    academician_discipline: str | None = None  # ... and their first-level discipline
     # academician
     academy: Academy | None = None
     academician_nominators: int | None = None
@@ -54,6 +67,7 @@ class TalentContext:
     # academician: normalised number -> (zh, en) words of the other channel the person came through
     other_channels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     same_unit_used: int = 0  # worker: other live recommendations from the same unit (names normalised)
+    academician_used: int = 0  # academician channel: this academician's other live nominations here
 
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:
@@ -85,6 +99,9 @@ _FIELD_LABELS: dict[str, tuple[str, str]] = {
     "same_division_nominators": ("同学部提名院士人数", "the number of nominators from the same division"),
     "unit": ("工作单位", "the work unit"),
     "categories": ("人员类别声明", "the staff-category declaration"),
+    "discipline": ("学科领域", "the discipline"),
+    "nominating_academician": ("提名院士姓名", "the nominating academician's name"),
+    "academician_discipline": ("提名院士所在一级学科", "the nominating academician's first-level discipline"),
 }
 
 
@@ -111,6 +128,8 @@ def missing_fields(person: TalentPerson, programme: Programme) -> list[str]:
         names.append("academy")
     if isinstance(programme.rules, WorkerRules):
         names += ["unit", "categories"]
+    if person.channel is RecommendationChannel.ACADEMICIAN:
+        names += ["discipline", "nominating_academician", "academician_discipline"]
     missing = [n for n in names if blank(getattr(person, n))]
     return missing + [f"materials.{m}" for m in programme.materials if m not in person.materials]
 

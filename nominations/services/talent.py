@@ -9,10 +9,18 @@ from typing import Any
 from accounts.rules import Actor
 from accounts.services import audit
 from expert_pool import services as pool
+from nominations.rules.eligibility_facts import normalise_text
 from nominations.rules.lifecycles import RECOMMENDATION_LIVE
 from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.programme.model import Academy, ExclusionCategory, Programme, ProgrammeKind
-from nominations.rules.talent import INCOMPLETE, REQUIRED, TalentContext, TalentPerson, check_person
+from nominations.rules.talent import (
+    INCOMPLETE,
+    REQUIRED,
+    RecommendationChannel,
+    TalentContext,
+    TalentPerson,
+    check_person,
+)
 from nominations.schemas import RecommendationIn
 from nominations.services._shared import CATEGORY_LABELS, _running_award_pilot
 from nominations.services.kinds import TALENT
@@ -31,6 +39,7 @@ from xuehui.text import require_clean
 MATERIALS = files.Purpose("talent.material", frozenset({files.PDF, files.JPEG, files.PNG, files.DOCX}), 20_000_000)
 MAX_FILENAME_LENGTH = 200  # the filename column's length; the name is for display only
 ID_NUMBER_LENGTH = 18  # a resident identity number's digits
+ACADEMICIAN = RecommendationChannel.ACADEMICIAN
 
 
 def _person_headline(data: RecommendationIn) -> list[Reason]:
@@ -55,6 +64,8 @@ def _document(data: RecommendationIn) -> dict[str, Any]:
         "name": data.name.strip(),
         "id_number": normalise(data.id_number)[:ID_NUMBER_LENGTH],
         "unit": data.unit.strip(),
+        "channel": data.channel,
+        "nominating_academician": data.nominating_academician.strip() if data.channel == ACADEMICIAN else "",
         "body": data.model_dump_json(),
     }
 
@@ -123,6 +134,10 @@ def _talent_person(data: RecommendationIn, materials: frozenset[str]) -> TalentP
         academician_nominators=data.academician_nominators,
         same_division_nominators=data.same_division_nominators,
         unit=data.unit or None,
+        discipline=data.discipline or None,
+        channel=RecommendationChannel(data.channel),
+        nominating_academician=data.nominating_academician or None,
+        academician_discipline=data.academician_discipline or None,
         categories=categories,
     )
 
@@ -139,11 +154,13 @@ async def _talent_context(
         & Recommendation.status.is_in(list(RECOMMENDATION_LIVE))
         & (Recommendation.id != (own_id or -1))
     )
-    quota, society_used, same_person, units, winners, earlier, channels = await asyncio.gather(
+    quota, society_used, same_person, units, winners, earlier, channels, nominated = await asyncio.gather(
         TalentQuota.select(TalentQuota.quota)
         .where((TalentQuota.programme == programme_id) & (TalentQuota.society_id == society_id))
         .first(),
-        Recommendation.count().where(live & (Recommendation.society_id == society_id)),
+        Recommendation.count().where(
+            live & (Recommendation.society_id == society_id) & (Recommendation.channel == RecommendationChannel.SOCIETY)
+        ),
         Recommendation.select(Recommendation.id_number).where(live & (Recommendation.id_number == number)),
         _same_unit_used(cfg, live, data.unit),
         AwardRecord.select(AwardRecord.id_number).where(
@@ -156,6 +173,7 @@ async def _talent_context(
             & Recommendation.submitted_at.is_not_null()
         ),
         other_channels_of(programme_id, number),
+        _academician_used(live, data),
     )
     applied = dataclasses.replace(cfg, quota_per_society=int(quota["quota"]) if quota else 0)
     context = TalentContext(
@@ -166,6 +184,7 @@ async def _talent_context(
         earlier_nominees=frozenset(r["id_number"] for r in earlier),
         other_channels=channels,
         same_unit_used=units,
+        academician_used=nominated,
     )
     return applied, context
 
@@ -179,6 +198,18 @@ async def _same_unit_used(cfg: Programme, live: Any, unit: str) -> int:
     key = pool.normalise_unit(unit, aliases)
     rows = await Recommendation.select(Recommendation.unit).where(live & (Recommendation.unit != ""))
     return sum(1 for r in rows if pool.normalise_unit(r["unit"], aliases) == key)
+
+
+async def _academician_used(live: Any, data: RecommendationIn) -> int:
+    """The other live nominations of this edition by the same academician (names compared as
+    the eligibility rules compare text)."""
+    name = normalise_text(data.nominating_academician)
+    if data.channel != ACADEMICIAN or not name:
+        return 0
+    rows = await Recommendation.select(Recommendation.nominating_academician).where(
+        live & (Recommendation.channel == ACADEMICIAN)
+    )
+    return sum(1 for r in rows if normalise_text(r["nominating_academician"]) == name)
 
 
 async def check_recommendation(
@@ -235,6 +266,7 @@ async def submit_recommendation(actor: Actor, recommendation_id: int, idempotenc
         )
         return submission.Prepared(
             quota_id=int(quota["id"]) if quota else None,
+            takes_quota=data.channel != ACADEMICIAN,
             quota_refusal=Reason(
                 "talent.quota_exhausted",
                 "本学会本项目推荐名额已用完",

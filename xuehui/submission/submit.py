@@ -27,7 +27,8 @@ class Prepared:
     """What the kind has checked and computed for one submission, before anything is written.
 
     `quota_id` is the quota row a first submission takes its slot from (None: the society has
-    none, refused with `quota_refusal`). `values` are further columns to set; `write` runs in
+    none, refused with `quota_refusal`), unless `takes_quota` is False (a submission outside the
+    quota, as an academician's nomination). `values` are further columns to set; `write` runs in
     the same transaction before the record changes state (e.g. the contributor index);
     `duplicate` is the refusal when one of the kind's unique indexes (other than the key's)
     refuses the write, as when someone else submits the same person at the same moment."""
@@ -39,6 +40,7 @@ class Prepared:
     values: dict[str, Any] = field(default_factory=dict)
     write: Callable[[], Awaitable[None]] | None = None
     duplicate: Reason | None = None
+    takes_quota: bool = True  # False: this submission is outside the society's quota
 
 
 Prepare = Callable[[dict[str, Any]], Awaitable[Prepared]]
@@ -89,7 +91,7 @@ async def _submit(kind: SubmissionKind, actor: Actor, record_id: int, key: str |
     try:
         async with write_transaction():
             quota_id = current["quota"]
-            if quota_id is None:
+            if quota_id is None and prepared.takes_quota:
                 if prepared.quota_id is None or not await take_slot(kind.quota_table, prepared.quota_id):
                     raise Conflict(prepared.quota_refusal)
                 quota_id = prepared.quota_id

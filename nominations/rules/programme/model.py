@@ -75,6 +75,8 @@ class ReviewStage:
 class YouthRules:
     max_age_male: int
     max_age_female: int
+    # Academicians may nominate one candidate within their own first-level discipline [S49].
+    academician_channel: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,11 @@ SCHEMA_VERSION = 1
 
 def _rules_to_dict(rules: KindRules) -> dict[str, Any]:
     if isinstance(rules, YouthRules):
-        return {"max_age_male": rules.max_age_male, "max_age_female": rules.max_age_female}
+        return {
+            "max_age_male": rules.max_age_male,
+            "max_age_female": rules.max_age_female,
+            "academician_channel": rules.academician_channel,
+        }
     if isinstance(rules, AcademicianRules):
         return {
             "allowed_academies": sorted(rules.allowed_academies),
@@ -168,7 +172,12 @@ def _malformed(field: str, expected: str) -> InvalidInput:
 
 def _rules_from(kind: ProgrammeKind, r: _Reader) -> KindRules:
     if kind is ProgrammeKind.YOUTH_AWARD:
-        return YouthRules(max_age_male=r.integer("max_age_male"), max_age_female=r.integer("max_age_female"))
+        return YouthRules(
+            max_age_male=r.integer("max_age_male"),
+            max_age_female=r.integer("max_age_female"),
+            # Settings saved before the channel existed offer it, as the source does.
+            academician_channel=r.flag("academician_channel") if "academician_channel" in r.data else True,
+        )
     if kind is ProgrammeKind.ACADEMICIAN:
         return AcademicianRules(
             allowed_academies=r.choices("allowed_academies", Academy),

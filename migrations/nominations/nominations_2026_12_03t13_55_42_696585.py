@@ -24,13 +24,15 @@ class TalentProgramme(Table, tablename="xh_talent_programme", schema=None):
     )
 
 
-ID = "2026-12-03T13:49:55:163285"
+ID = "2026-12-03T13:55:42:696585"
 VERSION = "1.38.0"
-DESCRIPTION = "Other channels' candidate lists of a talent programme"
+DESCRIPTION = "Other channels' candidate lists; the channel of a recommendation and its nominating academician"
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="nominations", description=DESCRIPTION)
+    manager = MigrationManager(
+        migration_id=ID, app_name="nominations", description=DESCRIPTION
+    )
 
     manager.add_table(
         class_name="OtherChannelCandidate",
@@ -202,6 +204,50 @@ async def forwards():
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Recommendation",
+        tablename="xh_recommendation",
+        column_name="channel",
+        db_column_name="channel",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "society",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Recommendation",
+        tablename="xh_recommendation",
+        column_name="nominating_academician",
+        db_column_name="nominating_academician",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 50,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
