@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from nominations.rules.cycle.model import CATEGORY_NAMES, GRADE_NAMES, Category, Grade
 from nominations.rules.eligibility_facts import normalise_text
+from nominations.rules.list_rows import RawRow, parse_list
 from xuehui.errors import Reason
 from xuehui.vocabulary import Labelled
 
@@ -78,14 +79,6 @@ GRADE_WORDS = _lookup((g.value, names) for g, names in GRADE_NAMES.items())
 OUTCOME_LOOKUP = {**_lookup((o.value, (o.zh, o.en)) for o in OfficialOutcome), **OUTCOME_WORDS}
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    """One data row as read: its Excel row number and the text of each field with its column."""
-
-    row: int
-    cells: Mapping[str, tuple[str, str]]  # field -> (text, column letter)
-
-
 def _bad(field: str, row: int, column: str, zh: str, en: str) -> Reason:
     return Reason(f"official_results.{field}", zh, en, field, row, column)
 
@@ -134,25 +127,9 @@ def parse_row(raw: RawRow) -> OfficialRow | list[Reason]:
 
 def parse_rows(raws: Iterable[RawRow]) -> tuple[list[OfficialRow], list[Reason]]:
     """Every row parsed, and every problem of the file: bad cells and the same project listed twice."""
-    rows: list[OfficialRow] = []
-    problems: list[Reason] = []
-    first_row: dict[str, int] = {}
-    for raw in raws:
-        parsed = parse_row(raw)
-        if isinstance(parsed, list):
-            problems.extend(parsed)
-            continue
-        if parsed.key in first_row:
-            problems.append(
-                _bad(
-                    "title",
-                    raw.row,
-                    raw.cells["title"][1],
-                    f"该项目在第{first_row[parsed.key]}行已列出",
-                    f"this project is already listed on row {first_row[parsed.key]}",
-                )
-            )
-            continue
-        first_row[parsed.key] = raw.row
-        rows.append(parsed)
-    return rows, problems
+
+    def listed_before(raw: RawRow, first: int) -> Reason:
+        zh, en = f"该项目在第{first}行已列出", f"this project is already listed on row {first}"
+        return _bad("title", raw.row, raw.cells["title"][1], zh, en)
+
+    return parse_list(raws, parse_row, lambda r: r.key, listed_before)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nominations.rules.eligibility_facts import normalise_text
+from nominations.rules.list_rows import RawRow, parse_list
 from xuehui.errors import Reason
 from xuehui.idcard import parse
 from xuehui.vocabulary import Labelled
@@ -63,14 +64,6 @@ class ChannelRow:
     via: str
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    """One data row as read: its Excel row number and the text of each field with its column."""
-
-    row: int
-    cells: Mapping[str, tuple[str, str]]  # field -> (text, column letter)
-
-
 def _bad(field: str, row: int, column: str, zh: str, en: str) -> Reason:
     return Reason(f"other_channels.{field}", zh, en, field, row, column)
 
@@ -111,28 +104,12 @@ def parse_row(raw: RawRow) -> ChannelRow | list[Reason]:
 
 def parse_rows(raws: Iterable[RawRow]) -> tuple[list[ChannelRow], list[Reason]]:
     """Every row parsed, and every problem of the file: bad cells and one person listed twice."""
-    rows: list[ChannelRow] = []
-    problems: list[Reason] = []
-    first_row: dict[str, int] = {}
-    for raw in raws:
-        parsed = parse_row(raw)
-        if isinstance(parsed, list):
-            problems.extend(parsed)
-            continue
-        if parsed.id_number in first_row:
-            problems.append(
-                _bad(
-                    "id_number",
-                    raw.row,
-                    raw.cells["id_number"][1],
-                    f"此人在第{first_row[parsed.id_number]}行已列出",
-                    f"this person is already listed on row {first_row[parsed.id_number]}",
-                )
-            )
-            continue
-        first_row[parsed.id_number] = raw.row
-        rows.append(parsed)
-    return rows, problems
+
+    def listed_before(raw: RawRow, first: int) -> Reason:
+        zh, en = f"此人在第{first}行已列出", f"this person is already listed on row {first}"
+        return _bad("id_number", raw.row, raw.cells["id_number"][1], zh, en)
+
+    return parse_list(raws, parse_row, lambda r: r.id_number, listed_before)
 
 
 def channel_words(channel: str, via: str) -> tuple[str, str]:

@@ -14,52 +14,28 @@ from nominations.rules.official_results import (
     OFFICIAL_HEADERS,
     OfficialOutcome,
     OfficialRow,
-    RawRow,
     match_key,
     parse_rows,
 )
+from nominations.services._workbook_lists import WorkbookList, previewed_file, read_list, workbook_upload
 from nominations.services.cycles import cycle_row
 from nominations.tables import Nomination, OfficialResult
-from xuehui import files, jobs
+from xuehui import files
 from xuehui.clock import now
 from xuehui.db import write_transaction
-from xuehui.errors import InvalidInput, NotFound, Reason
-from xuehui.excel_import import CellKind, ExcelLimits, column_letter, read_table, upload_limits
-from xuehui.settings import get_settings
+from xuehui.errors import Reason
 
-
-def _upload() -> files.Purpose:
-    return files.Purpose("official_results", frozenset({files.XLSX}), get_settings().max_upload_bytes)
-
-
-def _read(data: bytes, limits: ExcelLimits) -> tuple[str, list[RawRow]] | list[Reason]:
-    """In the process pool: the sheet read and its rows, or the reasons it is refused (returned,
-    not raised: a refusal's reasons do not survive pickling as an exception)."""
-    try:
-        table = read_table(data, OFFICIAL_HEADERS, required=tuple(OFFICIAL_HEADERS), limits=limits)
-    except InvalidInput as refused:
-        return refused.reasons
-    raws = []
-    for row in table.rows:
-        cells = {}
-        for field, index in table.header.columns.items():
-            value = "" if row.kind(index) is CellKind.EMPTY else str(row.value(index))
-            cells[field] = (value, column_letter(index))
-        raws.append(RawRow(row.number, cells))
-    return table.sheet_name, raws
+_UPLOAD = "official_results"
+_LIST = WorkbookList[OfficialRow](
+    OFFICIAL_HEADERS,
+    tuple(OFFICIAL_HEADERS),
+    Reason("official_results.empty", "文件中没有结果行", "the file has no result rows", "file"),
+    parse_rows,
+)
 
 
 async def _parsed(data: bytes) -> tuple[str, list[OfficialRow]]:
-    read = await jobs.run_in_process(_read, data, upload_limits())
-    if isinstance(read, list):
-        raise InvalidInput(read)
-    sheet, raws = read
-    if not raws:
-        raise InvalidInput(Reason("official_results.empty", "文件中没有结果行", "the file has no result rows", "file"))
-    rows, problems = parse_rows(raws)
-    if problems:
-        raise InvalidInput(problems)
-    return sheet, rows
+    return await read_list(data, _LIST)
 
 
 async def _our_nominations(cycle_id: int) -> dict[str, dict[str, Any]]:
@@ -70,12 +46,7 @@ async def _our_nominations(cycle_id: int) -> dict[str, dict[str, Any]]:
 
 
 async def _stored(sha: str) -> bytes:
-    stored = await files.load(sha) if len(sha) == 64 else None
-    if stored is None:
-        raise NotFound(
-            Reason("official_results.file", "请重新上传文件后预览", "upload the file again and preview it", "file")
-        )
-    return stored[0]
+    return await previewed_file(sha, "official_results.file")
 
 
 async def _preview(cycle_id: int, data: bytes, sha: str) -> dict[str, Any]:
@@ -97,7 +68,7 @@ async def preview_official_results(actor: Actor, cycle_id: int, data: bytes) -> 
     not, and how many current rows it replaces. The file is kept (by `sha`) for the import."""
     require_admin(actor)
     await cycle_row(cycle_id)
-    kind = files.check(data, _upload())
+    kind = files.check(data, workbook_upload(_UPLOAD))
     preview = await _preview(cycle_id, data, "")
     async with write_transaction():
         sha = await files.store(data, kind)
