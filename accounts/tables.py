@@ -64,7 +64,8 @@ class LoginFailure(Table, tablename="xh_login_failure"):
 
 
 class AuditEntry(Table, tablename="xh_audit"):
-    """Append-only: database triggers refuse UPDATE and DELETE (see the accounts migrations)."""
+    """Append-only: database triggers refuse UPDATE, DELETE, an INSERT over an existing id and
+    TRUNCATE (see the accounts migrations), and each entry is chained to the one before."""
 
     id: Serial
     at = Timestamptz(index=True)
@@ -78,3 +79,6 @@ class AuditEntry(Table, tablename="xh_audit"):
     summary = JSON(default="{}")
     ip = Varchar(length=64, default="")
     note = Text(default="")
+    # The hash chain (xuehui.audit_chain): the predecessor's hash and this entry's own.
+    prev_hash = Varchar(length=64, default="")
+    entry_hash = Varchar(length=64, default="")

@@ -11,7 +11,7 @@ Everything public is importable from `accounts.services` itself.
 """
 
 from accounts import passwords
-from accounts.services.audit_log import AuditFilter, audit, audit_object_types, list_audit
+from accounts.services.audit_log import AuditFilter, audit, audit_object_types, list_audit, verify_audit_chain
 from accounts.services.sessions import BAD_LOGIN, change_password, count_active_sessions, login, logout, resolve_session
 from accounts.services.tokens import (
     TOKEN_PREFIX,
@@ -60,4 +60,5 @@ __all__ = [
     "users_by_id",
     "users_by_username",
     "users_of_society",
+    "verify_audit_chain",
 ]

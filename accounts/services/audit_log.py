@@ -10,11 +10,14 @@ from typing import Any
 
 from accounts.rules import Actor
 from accounts.tables import AuditEntry
+from xuehui.audit_chain import ChainReport, entry_hash, verify_chain
 from xuehui.clock import aware, now
 from xuehui.errors import Forbidden, Reason
+from xuehui.settings import get_settings
 
 # The most entries one reading returns unless the caller asks for fewer.
 DEFAULT_LIMIT = 200
+VERIFY_PAGE = 5000  # entries read at a time when the chain is verified
 
 
 async def audit(
@@ -26,22 +29,35 @@ async def audit(
     society_id: int | None = None,
     note: str = "",
 ) -> None:
-    """Append one entry. Call inside the write transaction of the change it describes."""
-    await AuditEntry.insert(
-        AuditEntry(
-            at=now(),
-            actor_id=actor.user_id if actor else None,
-            actor_name=actor.username if actor else "",
-            actor_role=actor.role if actor else "public",
-            action=str(action),
-            object_type=str(object_type),
-            object_id=str(object_id),
-            society_id=society_id,
-            summary=json.dumps(summary or {}, ensure_ascii=False, default=str, sort_keys=True),
-            ip=actor.ip if actor else "",
-            note=note,
-        )
-    )
+    """Append one entry, chained to the last one. Call inside the write transaction of the
+    change it describes."""
+    entry: dict[str, Any] = {
+        "at": now(),
+        "actor_id": actor.user_id if actor else None,
+        "actor_name": actor.username if actor else "",
+        "actor_role": actor.role if actor else "public",
+        "action": str(action),
+        "object_type": str(object_type),
+        "object_id": str(object_id),
+        "society_id": society_id,
+        "summary": json.dumps(summary or {}, ensure_ascii=False, default=str, sort_keys=True),
+        "ip": actor.ip if actor else "",
+        "note": note,
+    }
+    last = await AuditEntry.select(AuditEntry.entry_hash).order_by(AuditEntry.id, ascending=False).first()
+    previous = last["entry_hash"] if last else ""
+    own = entry_hash(get_settings().secret_key, previous, entry)
+    await AuditEntry.insert(AuditEntry(**entry, prev_hash=previous, entry_hash=own))
+
+
+async def verify_audit_chain() -> ChainReport:
+    """The whole log checked against its hash chain, in id order (read in pages)."""
+    entries = []
+    after = 0
+    while page := await AuditEntry.select().where(AuditEntry.id > after).order_by(AuditEntry.id).limit(VERIFY_PAGE):
+        entries.extend(page)
+        after = page[-1]["id"]
+    return verify_chain(get_settings().secret_key, entries)
 
 
 def _require_reader(actor: Actor) -> None:

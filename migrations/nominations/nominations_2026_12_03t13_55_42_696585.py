@@ -30,9 +30,7 @@ DESCRIPTION = "Other channels' candidate lists; the channel of a recommendation 
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="nominations", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="nominations", description=DESCRIPTION)
 
     manager.add_table(
         class_name="OtherChannelCandidate",

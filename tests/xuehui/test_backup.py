@@ -291,4 +291,4 @@ if BACKEND == "postgres":
 
         verified = CliRunner().invoke(main, ["backup", "--verify", str(dump), "--json"])
         assert verified.exit_code == 0
-        assert '"audit_triggers": ["xh_audit_no_change"]' in verified.output
+        assert '"audit_triggers": ["xh_audit_no_change", "xh_audit_no_truncate"]' in verified.output

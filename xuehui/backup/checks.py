@@ -9,7 +9,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from xuehui.audit_chain import verify_chain
 from xuehui.backup.report import (
     AUDIT_TABLE,
     MIGRATION_APPS,
@@ -21,6 +23,7 @@ from xuehui.backup.report import (
     refuse,
 )
 from xuehui.errors import Reason
+from xuehui.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout: migrations/<app>/ lives here
 
@@ -93,6 +96,23 @@ def fsync(path: Path) -> None:
 
 def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def chain_problems(entries: list[dict[str, Any]]) -> list[Reason]:
+    """The audit log checked against its hash chain with this instance's secret key."""
+    report = verify_chain(get_settings().secret_key, entries)
+    if report.intact:
+        return []
+    first, why = report.broken[0]
+    return [
+        Reason(
+            "audit_chain_broken",
+            f"审计日志的哈希链在第{first}条处断开（共{len(report.broken)}处），日志被改写、删除或伪造，"
+            "或本实例的密钥与写入时不同",
+            f"the audit log's hash chain breaks at entry {first} ({why}; {len(report.broken)} in all): the log"
+            " was rewritten, cut or forged, or this instance's secret key is not the one that wrote it",
+        )
+    ]
 
 
 def finish(

@@ -12,7 +12,16 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from xuehui.backup.checks import compare, file_kind, finish, fsync, migrate_if_needed, prepare_output, quote_name
+from xuehui.backup.checks import (
+    chain_problems,
+    compare,
+    file_kind,
+    finish,
+    fsync,
+    migrate_if_needed,
+    prepare_output,
+    quote_name,
+)
 from xuehui.backup.report import (
     AUDIT_TABLE,
     MIGRATION_TABLE,
@@ -83,7 +92,7 @@ async def _pg_user_relations(url: str) -> int:
 
 async def _pg_inspect(
     url: str, probe_audit: bool
-) -> tuple[dict[str, int], tuple[str, ...], set[tuple[str, str]], bool | None]:
+) -> tuple[dict[str, int], tuple[str, ...], set[tuple[str, str]], bool | None, list[dict[str, Any]]]:
     import asyncpg
 
     connection = await _pg_connect(url)
@@ -121,16 +130,20 @@ async def _pg_inspect(
                 refuses = True
             finally:
                 await transaction.rollback()
-        return counts, triggers, applied, refuses
+        entries = []
+        if AUDIT_TABLE in tables:
+            entries = [dict(row) for row in await connection.fetch(f"SELECT * FROM {AUDIT_TABLE} ORDER BY id")]  # noqa: S608
+        return counts, triggers, applied, refuses, entries
     finally:
         await connection.close()
 
 
 def verify_postgres(url: str, *, probe_audit: bool = True) -> Report:
     """Check a live PostgreSQL database: rows per table, migrations, the audit log's trigger."""
-    counts, triggers, applied, refuses = run_in_thread(_pg_inspect(url, probe_audit))
+    counts, triggers, applied, refuses, entries = run_in_thread(_pg_inspect(url, probe_audit))
+    problems = chain_problems(entries)
     return finish(
-        "postgresql", _safe_url(url), "ok (PostgreSQL)", counts, triggers, PG_AUDIT_TRIGGERS, refuses, applied, []
+        "postgresql", _safe_url(url), "ok (PostgreSQL)", counts, triggers, PG_AUDIT_TRIGGERS, refuses, applied, problems
     )
 
 

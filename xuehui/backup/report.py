@@ -16,8 +16,8 @@ MIGRATION_APPS = ("xuehui", "accounts", "societies", "expert_pool", "nominations
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
 AUDIT_TABLE = "xh_audit"
-SQLITE_AUDIT_TRIGGERS = ("xh_audit_no_update", "xh_audit_no_delete")
-PG_AUDIT_TRIGGERS = ("xh_audit_no_change",)
+SQLITE_AUDIT_TRIGGERS = ("xh_audit_no_delete", "xh_audit_no_replace", "xh_audit_no_update")
+PG_AUDIT_TRIGGERS = ("xh_audit_no_change", "xh_audit_no_truncate")
 MIGRATION_TABLE = "migration"
 
 Engine = Literal["sqlite", "postgresql"]

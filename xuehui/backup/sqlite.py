@@ -17,7 +17,16 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from xuehui.backup.checks import compare, file_kind, finish, fsync, migrate_if_needed, prepare_output, quote_name
+from xuehui.backup.checks import (
+    chain_problems,
+    compare,
+    file_kind,
+    finish,
+    fsync,
+    migrate_if_needed,
+    prepare_output,
+    quote_name,
+)
 from xuehui.backup.report import (
     AUDIT_TABLE,
     MIGRATION_TABLE,
@@ -107,6 +116,10 @@ def verify_sqlite(path: Path, *, probe_audit: bool = False) -> Report:
                     for name, app in connection.execute(f"SELECT name, app_name FROM {MIGRATION_TABLE}").fetchall()  # noqa: S608
                 }
             refuses = _sqlite_audit_probe(connection) if probe_audit and AUDIT_TABLE in tables else None
+            if AUDIT_TABLE in tables:
+                connection.row_factory = sqlite3.Row
+                entries = connection.execute(f"SELECT * FROM {AUDIT_TABLE} ORDER BY id").fetchall()  # noqa: S608
+                problems += chain_problems([dict(entry) for entry in entries])
     except sqlite3.DatabaseError as error:
         raise refuse(
             "damaged_database",
