@@ -8,7 +8,7 @@ score records, never a mix: the service commits all rows in one transaction or n
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -135,12 +135,20 @@ def _shown(kind: CellKind, value: CellValue) -> str:
 class _RowChecker:
     """Validates one row at a time; collects problems; remembers seen (ticket, subject) pairs."""
 
-    def __init__(self, context: ScoreImportContext, header: HeaderMap) -> None:
+    def __init__(
+        self,
+        context: ScoreImportContext,
+        header: HeaderMap,
+        sheet: str = "",
+        seen: dict[tuple[str, str], tuple[str, int]] | None = None,
+    ) -> None:
         self.context = context
         self.header = header
         self.col = header.columns
+        self.sheet = sheet
         self.problems: list[Reason] = []
-        self.seen: dict[tuple[str, str], int] = {}
+        # (ticket, subject) -> (sheet, row) where first seen: shared by the sheets of one workbook
+        self.seen: dict[tuple[str, str], tuple[str, int]] = {} if seen is None else seen
         # Scores repeat (a few hundred distinct values per subject), so the Decimal parse and range
         # check are done once per (subject, kind, value): a third of the validation time otherwise.
         self.score_checks: dict[tuple[str | None, CellKind, CellValue], Decimal | Reason | None] = {}
@@ -196,12 +204,14 @@ class _RowChecker:
                 n,
             )
         if subject_code is not None:
-            first = self.seen.setdefault((ticket, subject_code), n)
-            if first != n:
+            first_sheet, first = self.seen.setdefault((ticket, subject_code), (self.sheet, n))
+            if (first_sheet, first) != (self.sheet, n):
+                where_zh = f"工作表“{first_sheet}”第{first}行" if first_sheet != self.sheet else f"第{first}行"
+                where_en = f"row {first} of sheet {first_sheet!r}" if first_sheet != self.sheet else f"row {first}"
                 self.add(
                     "duplicate",
-                    f"与第{first}行重复（同一准考证号和科目）",
-                    f"duplicates row {first} (same ticket and subject)",
+                    f"与{where_zh}重复（同一准考证号和科目）",
+                    f"duplicates {where_en} (same ticket and subject)",
                     "ticket_no",
                     n,
                 )
@@ -342,24 +352,65 @@ def _totals(records: list[ScoreRecord]) -> tuple[SubjectTotals, ...]:
 
 
 def validate_score_rows(table: Table, context: ScoreImportContext) -> ScoreImportResult:
-    """Validate every data row; return all problems, or the clean records and control totals."""
-    missing = [f for f in SCORE_REQUIRED_FIELDS if f not in table.header.columns]
-    if missing:
-        raise ValueError(f"the header lacks required fields {missing}; read the table with SCORE_REQUIRED_FIELDS")
-    if "id_number" not in table.header.columns and "name" not in table.header.columns:
-        reason = Reason(
-            "score_import.no_identity_column",
-            "成绩表须包含身份证号或姓名列，用于核对考生",
-            "the score sheet needs an identity-number or name column to check each candidate",
-            field="id_number",
-            row=table.header.row,
+    """Validate every data row of one sheet; return all problems, or the clean records and control totals."""
+    return validate_score_tables((table,), context)
+
+
+def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) -> ScoreImportResult:
+    """Validate every data row of every sheet read (one per subject is common); a (ticket, subject)
+    pair may appear once in the whole workbook. The reader's cell problems (error cells, formulas)
+    are reported beside the rows' own, so one does not hide the other. A file without a single
+    data row is refused: it must never empty the current scores."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    problems: list[Reason] = []
+    records: list[ScoreRecord] = []
+    for table in tables:
+        missing = [f for f in SCORE_REQUIRED_FIELDS if f not in table.header.columns]
+        if missing:
+            raise ValueError(f"the header lacks required fields {missing}; read the table with SCORE_REQUIRED_FIELDS")
+        if "id_number" not in table.header.columns and "name" not in table.header.columns:
+            own = [
+                Reason(
+                    "score_import.no_identity_column",
+                    "成绩表须包含身份证号或姓名列，用于核对考生",
+                    "the score sheet needs an identity-number or name column to check each candidate",
+                    field="id_number",
+                    row=table.header.row,
+                )
+            ]
+        else:
+            checker = _RowChecker(context, table.header, table.sheet_name, seen)
+            records += [rec for row in table.rows if (rec := checker.check(row)) is not None]
+            own = checker.problems
+        found = table.merged_problems(own)
+        problems += [_in_sheet(p, table.sheet_name) for p in found] if len(tables) > 1 else found
+    if not problems and not records:
+        problems.append(
+            Reason(
+                "score_import.no_rows",
+                "文件中只有表头，没有成绩行；未导入任何成绩，现有成绩不变",
+                "the file has a header but no score rows; nothing was imported and the current scores stay",
+                field="file",
+                row=tables[0].header.row if tables else None,
+            )
         )
-        return ScoreImportResult((), (reason,), ())
-    checker = _RowChecker(context, table.header)
-    records = [rec for row in table.rows if (rec := checker.check(row)) is not None]
-    if checker.problems:
-        return ScoreImportResult((), tuple(checker.problems), ())
+    if problems:
+        return ScoreImportResult((), tuple(problems), ())
     return ScoreImportResult(tuple(records), (), _totals(records), _not_in_file(records, context))
+
+
+def _in_sheet(reason: Reason, sheet: str) -> Reason:
+    """Name the sheet in a row's message when the workbook's sheets were read together."""
+    if reason.code.startswith("excel."):  # the reader's messages name their sheet already
+        return reason
+    return Reason(
+        reason.code,
+        f"工作表“{sheet}”：{reason.zh}",
+        f"sheet {sheet!r}: {reason.en}",
+        reason.field,
+        reason.row,
+        reason.column,
+    )
 
 
 def _not_in_file(records: list[ScoreRecord], context: ScoreImportContext) -> tuple[tuple[str, str], ...]:

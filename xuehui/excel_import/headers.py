@@ -30,12 +30,14 @@ def map_header(
         for name in (field, *names):
             lookup[normalise_header(name)] = field
     columns: dict[str, int] = {}
+    texts: dict[int, str] = {}
     ignored: list[str] = []
     problems: list[Reason] = []
     for index, cell in enumerate(header.cells):
         if cell.kind is CellKind.EMPTY:
             continue
         text = str(cell.value)
+        texts[index] = text
         found = lookup.get(normalise_header(text))
         if found is None:
             ignored.append(text)
@@ -66,4 +68,4 @@ def map_header(
             )
     if problems:
         raise InvalidInput(problems)
-    return HeaderMap(row=header.number, columns=columns, ignored=tuple(ignored))
+    return HeaderMap(row=header.number, columns=columns, ignored=tuple(ignored), texts=texts)
