@@ -1,11 +1,13 @@
 """The expert registry in Excel: import (every bad row reported, all rows or none), export and the
-downloadable template. Headers are accepted in Chinese or English."""
+downloadable template. Headers are accepted in Chinese or English. A re-import updates only the
+columns the file has, so a column it lacks (or whose header went unrecognised) never blanks a
+field; the unrecognised headers are named after the import."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from accounts.rules import Actor, require_admin
 from expert_pool import services
@@ -25,14 +27,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "birth_year": ("出生年份", "birth year"),
     "id_number": ("身份证号", "身份证号码", "identity number", "id number", "id card"),
     "title": ("职称", "title"),
-    "rank": ("职级", "rank", "title rank"),
-    "unit": ("工作单位", "单位", "unit", "employer"),
+    "rank": ("职级", "职称级别", "rank", "title rank", "title level"),
+    "unit": ("工作单位", "单位", "单位名称", "unit", "employer", "organisation", "organization"),
     "region": ("地区", "省内外", "region"),
     "primary_discipline": ("主学科代码", "主学科", "primary discipline"),
     "secondary_disciplines": ("其他学科代码", "其他学科", "secondary disciplines"),
-    "keywords": ("研究方向关键词", "关键词", "keywords"),
-    "phone": ("手机", "电话", "phone"),
-    "email": ("邮箱", "电子邮箱", "email", "e-mail"),
+    "keywords": ("研究方向关键词", "关键词", "研究方向", "keywords", "research interests"),
+    "phone": ("手机", "电话", "联系电话", "手机号码", "phone", "mobile"),
+    "email": ("邮箱", "电子邮箱", "电子邮件", "email", "e-mail"),
     "status": ("状态", "status"),
     "username": ("登录账号", "用户名", "username", "account"),
 }
@@ -94,7 +96,15 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
     return values, problems, cell("username")
 
 
-def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+class ExpertFile(NamedTuple):
+    rows: list[dict[str, Any]]
+    usernames: list[str]
+    row_numbers: list[int]  # each row as Excel shows it
+    letters: dict[str, str]  # the fields the file has a column for -> its column letter
+    ignored: tuple[str, ...]  # header texts that matched no field
+
+
+def parse_experts(data: bytes) -> ExpertFile:
     """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
     table = read_table(data, ALIASES, required=REQUIRED, limits=upload_limits())
     rows: list[dict[str, Any]] = []
@@ -128,12 +138,16 @@ def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
         raise InvalidInput(Reason("excel.no_rows", "表格中没有专家数据", "the sheet has no expert rows"))
     if problems:
         raise InvalidInput(problems)
-    return rows, usernames
+    numbers = [row.number for row in table.rows]
+    letters = {field: column_letter(index) for field, index in table.header.columns.items()}
+    return ExpertFile(rows, usernames, numbers, letters, table.header.ignored)
 
 
-async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
+async def import_experts(actor: Actor, data: bytes) -> tuple[int, int, tuple[str, ...]]:
+    """Import the file; returns (added, updated, the headers that were not recognised)."""
     require_admin(actor)
-    rows, usernames = parse_experts(data)
+    parsed = parse_experts(data)
+    usernames = parsed.usernames
     wanted = sorted({u for u in usernames if u})
     if wanted:
         known = set(await _peers.expert_accounts(actor, wanted))
@@ -143,14 +157,16 @@ async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
                 f"登录账号“{u}”不存在或不是专家账号",
                 f"account {u!r} does not exist or is not an expert account",
                 field="username",
-                row=n + 1,
+                row=number,
+                column=parsed.letters.get("username"),
             )
-            for n, u in enumerate(usernames)
+            for number, u in zip(parsed.row_numbers, usernames, strict=True)
             if u and u not in known
         ]
         if missing:
             raise InvalidInput(missing)
-    return await services.save_imported(actor, rows, usernames)
+    added, updated = await services.save_imported(actor, parsed.rows, usernames, parsed.letters)
+    return added, updated, parsed.ignored
 
 
 def export_rows(experts: Sequence[dict[str, Any]]) -> list[list[Any]]:
