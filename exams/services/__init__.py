@@ -29,7 +29,7 @@ from exams.services._shared import (
     subjects_of,
 )
 from exams.services.certificates import issue_certificates, list_certificates, verify_certificate
-from exams.services.fees import FEE_ALIASES, _read_fee_table, mark_paid_from_excel
+from exams.services.fees import FEE_ALIASES, FeeImport, _read_fee_table, mark_paid_from_excel
 from exams.services.kpis import pilot_kpis
 from exams.services.plans import (
     ROOM_MODES,
@@ -76,6 +76,7 @@ __all__ = [
     "PROOF",
     "ROOM_MODES",
     "STAFF_ROLES",
+    "FeeImport",
     "_read_fee_table",
     "add_room",
     "add_subject",
