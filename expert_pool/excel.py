@@ -20,21 +20,22 @@ from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
 from xuehui.excel_import import CellKind, Table, column_letter, read_table, upload_limits
 
-# field -> accepted headers (the first Chinese one is written in exports and the template)
+# field -> accepted headers (the first Chinese one is written in exports and the template); the
+# shared synonym table (xuehui.excel_import.synonyms) adds the other texts offices write for them
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "name"),
     "sex": ("性别", "sex", "gender"),
     "birth_year": ("出生年份", "birth year"),
     "id_number": ("身份证号", "身份证号码", "identity number", "id number", "id card"),
     "title": ("职称", "title"),
-    "rank": ("职级", "职称级别", "rank", "title rank", "title level"),
-    "unit": ("工作单位", "单位", "单位名称", "unit", "employer", "organisation", "organization"),
+    "rank": ("职级", "rank", "title rank"),
+    "unit": ("工作单位", "单位", "unit", "employer"),
     "region": ("地区", "省内外", "region"),
     "primary_discipline": ("主学科代码", "主学科", "primary discipline"),
     "secondary_disciplines": ("其他学科代码", "其他学科", "secondary disciplines"),
-    "keywords": ("研究方向关键词", "关键词", "研究方向", "keywords", "research interests"),
-    "phone": ("手机", "电话", "联系电话", "手机号码", "phone", "mobile"),
-    "email": ("邮箱", "电子邮箱", "电子邮件", "email", "e-mail"),
+    "keywords": ("研究方向关键词", "关键词", "keywords"),
+    "phone": ("手机", "电话", "phone"),
+    "email": ("邮箱", "电子邮箱", "email", "e-mail"),
     "status": ("状态", "status"),
     "username": ("登录账号", "用户名", "username", "account"),
 }

@@ -66,7 +66,7 @@ def test_the_sheet_whose_header_matches_is_read_and_the_others_are_named() -> No
 
 
 def test_without_a_matching_sheet_the_active_sheets_header_problems_are_reported() -> None:
-    data = workbook({"旧表": [["考号", "分"]], "成绩": [["标题"], ["准考证号", "得分"]]}, active=1)
+    data = workbook({"旧表": [["序号", "结果"]], "成绩": [["标题"], ["准考证号", "等级"]]}, active=1)
     assert refusal(data) == [("excel.missing_header", "缺少必填列：成绩", 2, None)]
 
 
