@@ -32,6 +32,7 @@ from xuehui.excel_import.cells import (
     cell_values,
     column_index,
     column_letter,
+    visible,
 )
 from xuehui.excel_import.formulas import ERROR_VALUES, find_formula_cells, scan_cells
 from xuehui.excel_import.headers import map_header, normalise_header
@@ -65,5 +66,6 @@ __all__ = [
     "read_tables",
     "scan_cells",
     "upload_limits",
+    "visible",
     "workbook_sheets",
 ]

@@ -8,6 +8,7 @@ Excel already lost (it keeps 15 significant digits).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -161,6 +162,14 @@ def _classify(value: object) -> Cell:
     if isinstance(value, dt.time | dt.timedelta):
         return Cell(value, CellKind.TIME)
     return Cell(str(value), CellKind.TEXT)
+
+
+def visible(text: str) -> str:
+    """A cell's text as a message may quote it: invisible and control characters shown escaped
+    (a zero-width space as \\u200b), so a clerk sees why two equal-looking values differ."""
+    if text.isprintable() and not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def cell_values(rows: Sequence[SheetRow], column: int) -> list[CellValue]:
