@@ -72,7 +72,12 @@ async def current(plan_id: int) -> list[tuple[str, str, str | None, int]]:
         (Score.current == True) & (Score.registration.plan == plan_id)  # noqa: E712 - Piccolo expression
     )
     return sorted(
-        (r["registration.name"], r["subject_code"], None if r["score"] is None else f"{r['score']:g}", r["version"])
+        (
+            r["registration.name"],
+            r["subject_code"],
+            None if r["score"] is None else f"{float(r['score']):g}",
+            r["version"],
+        )
         for r in rows
     )
 
