@@ -192,7 +192,9 @@ class ExamRegistrationApi(Controller):
     async def commit(
         self, actor: NamedDependency[Actor], import_id: RowId, data: JSONBody[ScoreCommitIn]
     ) -> dict[str, Any]:
-        return {"job_id": await services.commit_score_import(actor, import_id, data.confirm_replace)}
+        return {
+            "job_id": await services.commit_score_import(actor, import_id, data.confirm_replace, data.remove_missing)
+        }
 
     @get("/jobs/{job_id:int}", guards=[requires_role("admin", "exam_admin")], responses=errors(401, 403, 404))
     async def job(self, actor: NamedDependency[Actor], job_id: RowId) -> JobOut:

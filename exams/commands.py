@@ -18,9 +18,16 @@ def exams() -> None:
 @click.option("--plan", "plan_code", required=True, help="The exam plan code.")
 @click.option("--dry-run", is_flag=True, help="Only validate and print the report.")
 @click.option("--confirm-replace", is_flag=True, help="Replace published scores (the previous version is kept).")
+@click.option(
+    "--remove-missing",
+    is_flag=True,
+    help="Also remove the current scores of the file's subjects that the file does not contain.",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_scores(plan_code: str, dry_run: bool, confirm_replace: bool, lang: str, file: Path) -> None:
+def import_scores(
+    plan_code: str, dry_run: bool, confirm_replace: bool, remove_missing: bool, lang: str, file: Path
+) -> None:
     from exams import services
     from xuehui.errors import DomainError
 
@@ -28,7 +35,7 @@ def import_scores(plan_code: str, dry_run: bool, confirm_replace: bool, lang: st
 
     async def run() -> dict[str, object]:
         plan = await services.plan_by_code(plan_code)
-        return await services.import_scores_now(plan, data, dry_run, confirm_replace)
+        return await services.import_scores_now(plan, data, dry_run, confirm_replace, remove_missing)
 
     try:
         summary = asyncio.run(run())

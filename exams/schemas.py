@@ -116,6 +116,8 @@ class RecheckDecisionIn(Input):
 
 class ScoreCommitIn(Input):
     confirm_replace: bool = False
+    # Also remove the current scores of the file's subjects that the file does not contain.
+    remove_missing: bool = False
 
 
 class PlanOut(BaseModel):

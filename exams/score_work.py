@@ -15,11 +15,11 @@ from exams.rules.score_import import (
     SCORE_REQUIRED_FIELDS,
     KnownCandidate,
     ScoreImportContext,
-    validate_score_rows,
+    validate_score_tables,
 )
 from exams.rules.subjects import Subject
 from xuehui.errors import DomainError
-from xuehui.excel_import import ExcelLimits, read_table
+from xuehui.excel_import import ExcelLimits, read_tables
 
 # (registration id, ticket, id number, name, subject codes)
 CandidateRow = tuple[int, str, str, str, tuple[str, ...]]
@@ -32,20 +32,22 @@ def validate_score_file(
 ) -> dict[str, Any]:
     """Every problem (as Reason dicts), or the clean records as (registration id, subject, status, score)."""
     try:
-        table = read_table(
+        tables = read_tables(
             data,
             SCORE_HEADER_ALIASES,
             required=SCORE_REQUIRED_FIELDS,
             no_formula_fields=SCORE_NO_FORMULA_FIELDS,
             limits=limits,
+            several=True,  # one sheet per subject is common: every sheet with the header is read
+            keep_cell_problems=True,
         )
     except DomainError as error:
-        return {"problems": [r.as_dict() for r in error.reasons], "records": [], "totals": [], "rows": 0}
+        return {"problems": [r.as_dict() for r in error.reasons], "records": [], "totals": [], "rows": 0, "sheets": {}}
     context = ScoreImportContext.build(
         [KnownCandidate(str(c[0]), c[1], c[2], c[3], frozenset(c[4])) for c in candidates],
         [Subject(s[0], s[1], Decimal(s[2]), Decimal(s[3]), s[4], s[5]) for s in subjects],
     )
-    result = validate_score_rows(table, context)
+    result = validate_score_tables(tables, context)
     return {
         "problems": [r.as_dict() for r in result.problems],
         "records": [
@@ -62,7 +64,12 @@ def validate_score_file(
             }
             for t in result.totals
         ],
-        "rows": len(table.rows),
+        "rows": sum(len(t.rows) for t in tables),
+        "sheets": {
+            "read": [t.sheet_name for t in tables],
+            "other": list(tables[0].other_sheets),
+            "hidden": list(tables[0].hidden_sheets),
+        },
         "not_in_file": len(result.not_in_file),
     }
 

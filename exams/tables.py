@@ -124,6 +124,9 @@ class ScoreImport(Table, tablename="xh_exam_score_import"):
     rows = Integer(default=0)
     problems = JSON(default="[]")
     totals = JSON(default="[]")
+    # The preview beyond the totals: the sheets read and not read, and what the import changes
+    # against the current scores (added, changed old → new, kept); see rules/score_changes.py.
+    details = JSON(default="{}")
     validate_job = Integer(null=True, default=None)
     commit_job = Integer(null=True, default=None)
     version = Integer(null=True, default=None)

@@ -1,11 +1,13 @@
 """The expert registry in Excel: import (every bad row reported, all rows or none), export and the
-downloadable template. Headers are accepted in Chinese or English."""
+downloadable template. Headers are accepted in Chinese or English. A re-import updates only the
+columns the file has, so a column it lacks (or whose header went unrecognised) never blanks a
+field; the unrecognised headers are named after the import."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from accounts.rules import Actor, require_admin
 from expert_pool import services
@@ -18,7 +20,8 @@ from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
 from xuehui.excel_import import CellKind, Table, column_letter, read_table, upload_limits
 
-# field -> accepted headers (the first Chinese one is written in exports and the template)
+# field -> accepted headers (the first Chinese one is written in exports and the template); the
+# shared synonym table (xuehui.excel_import.synonyms) adds the other texts offices write for them
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "name"),
     "sex": ("性别", "sex", "gender"),
@@ -94,7 +97,15 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
     return values, problems, cell("username")
 
 
-def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
+class ExpertFile(NamedTuple):
+    rows: list[dict[str, Any]]
+    usernames: list[str]
+    row_numbers: list[int]  # each row as Excel shows it
+    letters: dict[str, str]  # the fields the file has a column for -> its column letter
+    ignored: tuple[str, ...]  # header texts that matched no field
+
+
+def parse_experts(data: bytes) -> ExpertFile:
     """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
     table = read_table(data, ALIASES, required=REQUIRED, limits=upload_limits())
     rows: list[dict[str, Any]] = []
@@ -128,12 +139,16 @@ def parse_experts(data: bytes) -> tuple[list[dict[str, Any]], list[str]]:
         raise InvalidInput(Reason("excel.no_rows", "表格中没有专家数据", "the sheet has no expert rows"))
     if problems:
         raise InvalidInput(problems)
-    return rows, usernames
+    numbers = [row.number for row in table.rows]
+    letters = {field: column_letter(index) for field, index in table.header.columns.items()}
+    return ExpertFile(rows, usernames, numbers, letters, table.header.ignored)
 
 
-async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
+async def import_experts(actor: Actor, data: bytes) -> tuple[int, int, tuple[str, ...]]:
+    """Import the file; returns (added, updated, the headers that were not recognised)."""
     require_admin(actor)
-    rows, usernames = parse_experts(data)
+    parsed = parse_experts(data)
+    usernames = parsed.usernames
     wanted = sorted({u for u in usernames if u})
     if wanted:
         known = set(await _peers.expert_accounts(actor, wanted))
@@ -143,14 +158,16 @@ async def import_experts(actor: Actor, data: bytes) -> tuple[int, int]:
                 f"登录账号“{u}”不存在或不是专家账号",
                 f"account {u!r} does not exist or is not an expert account",
                 field="username",
-                row=n + 1,
+                row=number,
+                column=parsed.letters.get("username"),
             )
-            for n, u in enumerate(usernames)
+            for number, u in zip(parsed.row_numbers, usernames, strict=True)
             if u and u not in known
         ]
         if missing:
             raise InvalidInput(missing)
-    return await services.save_imported(actor, rows, usernames)
+    added, updated = await services.save_imported(actor, parsed.rows, usernames, parsed.letters)
+    return added, updated, parsed.ignored
 
 
 def export_rows(experts: Sequence[dict[str, Any]]) -> list[list[Any]]:

@@ -56,6 +56,11 @@ PLAN_NOTICES = {
     "published": ("成绩已公布。", "The scores were published."),
     "certificates": ("证书已发放。", "Certificates were issued."),
     "fees": ("缴费名单已导入。", "The fee list was imported."),
+    "fees-not-all-paid": (
+        "缴费名单已导入：只有状态为已支付的考生标记为已缴费，未支付和已退款的考生保持不变。",
+        "The fee list was imported: only the rows marked paid were marked paid; "
+        "unpaid and refunded rows were left as they were.",
+    ),
 }
 
 
@@ -313,13 +318,13 @@ async def issue_certificates(actor: NamedDependency[Actor], plan_id: FromPath[in
 async def import_fees(
     actor: NamedDependency[Actor], plan_id: FromPath[int], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    async def action() -> int:
+    async def action() -> services.FeeImport:
         _name, data = await upload(request)
         return await services.mark_paid_from_excel(actor, plan_id, data)
 
     return await form_action(
         action,
-        success=f"/exams/{plan_id}?done=fees",
+        success=lambda done: f"/exams/{plan_id}?done=" + ("fees-not-all-paid" if done.not_paid else "fees"),
         template="exams/plan.html",
         context=plan_again(actor, plan_id, "fee"),
     )

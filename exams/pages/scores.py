@@ -66,9 +66,9 @@ async def upload_scores(
 
 async def _import_context(actor: Actor, import_id: int) -> dict[str, Any]:
     record = await services.get_import(actor, import_id)
-    lines = services.report_lines(
-        {"problems": record["problems"], "totals": record["totals"], "rows": record["rows"]}, current_language.get()
-    )
+    details = record["details"] or {}
+    summary = {"problems": record["problems"], "totals": record["totals"], "rows": record["rows"], **details}
+    lines = services.report_lines(summary, current_language.get())
     return {"record": record, "plan": record["plan_row"], "lines": lines, **vocabulary()}
 
 
@@ -89,6 +89,7 @@ async def import_page(actor: NamedDependency[Actor], import_id: FromPath[int]) -
 
 class CommitForm(BaseModel):
     confirm_replace: str = Field(default="", max_length=5)
+    remove_missing: str = Field(default="", max_length=5)
 
 
 @post("/exams/imports/{import_id:int}/commit", include_in_schema=False, status_code=303, guards=staff)
@@ -96,7 +97,7 @@ async def commit_import(
     actor: NamedDependency[Actor], import_id: FromPath[int], data: URLEncodedBody[CommitForm]
 ) -> Response[Any]:
     return await form_action(
-        lambda: services.commit_score_import(actor, import_id, bool(data.confirm_replace)),
+        lambda: services.commit_score_import(actor, import_id, bool(data.confirm_replace), bool(data.remove_missing)),
         success=f"/exams/imports/{import_id}",
         template="exams/import.html",
         context=lambda: _import_context(actor, import_id),

@@ -8,14 +8,14 @@ score records, never a mix: the service commits all rows in one transaction or n
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from exams.rules.subjects import Subject, check_score
 from xuehui import idcard
 from xuehui.errors import Reason
-from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table
+from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, visible
 from xuehui.vocabulary import Labelled
 
 # Canonical field -> accepted header texts (Chinese and English); see `excel_import.map_header`.
@@ -135,12 +135,23 @@ def _shown(kind: CellKind, value: CellValue) -> str:
 class _RowChecker:
     """Validates one row at a time; collects problems; remembers seen (ticket, subject) pairs."""
 
-    def __init__(self, context: ScoreImportContext, header: HeaderMap) -> None:
+    def __init__(
+        self,
+        context: ScoreImportContext,
+        header: HeaderMap,
+        sheet: str = "",
+        seen: dict[tuple[str, str], tuple[str, int]] | None = None,
+    ) -> None:
         self.context = context
         self.header = header
         self.col = header.columns
+        self.sheet = sheet
         self.problems: list[Reason] = []
-        self.seen: dict[tuple[str, str], int] = {}
+        # field -> (Excel row, value shown) of identity or ticket numbers stored as numbers: one
+        # message per column, not one per cell (a whole column typed as numbers is one mistake)
+        self.numbers: dict[str, list[tuple[int, str]]] = {}
+        # (ticket, subject) -> (sheet, row) where first seen: shared by the sheets of one workbook
+        self.seen: dict[tuple[str, str], tuple[str, int]] = {} if seen is None else seen
         # Scores repeat (a few hundred distinct values per subject), so the Decimal parse and range
         # check are done once per (subject, kind, value): a third of the validation time otherwise.
         self.score_checks: dict[tuple[str | None, CellKind, CellValue], Decimal | Reason | None] = {}
@@ -156,18 +167,33 @@ class _RowChecker:
         if kind is CellKind.EMPTY:
             return ""
         if kind in (CellKind.INT, CellKind.FLOAT):
-            shown = _shown(kind, value)
-            self.add(
-                "stored_as_number",
-                f"{label_zh}以数字格式保存，位数可能已丢失（显示为{shown}），请将该列设为文本格式后重新填写",
-                f"the {label_en} is stored as a number and may have lost digits ({shown}); "
-                "format the column as text and type it again",
-                field,
-                row.number,
-            )
+            self.numbers.setdefault(field, []).append((row.number, _shown(kind, value)))
         else:
             self.add("bad_cell", f"{label_zh}格式不正确", f"the {label_en} has the wrong type", field, row.number)
         return None
+
+    def grouped(self) -> list[Reason]:
+        """One message per column of numbers stored as numbers, with its first rows."""
+        labels = {"ticket_no": ("准考证号", "ticket number"), "id_number": ("身份证号", "identity number")}
+        out = []
+        for field, found in self.numbers.items():
+            letter = self.header.letter(field)
+            text = self.header.texts.get(self.col[field], labels[field][0])
+            rows = "、".join(str(n) for n, _ in found[:_ROWS_SHOWN]) + ("等" if len(found) > _ROWS_SHOWN else "")
+            rows_en = ", ".join(str(n) for n, _ in found[:_ROWS_SHOWN]) + (" ..." if len(found) > _ROWS_SHOWN else "")
+            out.append(
+                Reason(
+                    "score_import.stored_as_number",
+                    f"{letter}列（{text}）：{len(found)}个值存为数字，位数或前导零可能已丢失（如{found[0][1]}）；"
+                    f"请把该列设为文本格式后重新填写（第{rows}行）",
+                    f"column {letter} ({text}): {len(found)} values stored as numbers, digits or leading zeros may "
+                    f"be lost (e.g. {found[0][1]}); format the column as text and type them again (rows {rows_en})",
+                    field=field,
+                    row=found[0][0],
+                    column=letter,
+                )
+            )
+        return out
 
     def check(self, row: SheetRow) -> ScoreRecord | None:
         n = row.number
@@ -184,7 +210,8 @@ class _RowChecker:
             return None
         candidate = self.context.candidates_by_ticket.get(ticket)
         if candidate is None:
-            self.add("unknown_ticket", f"准考证号{ticket}不存在", f"ticket {ticket} is not known", "ticket_no", n)
+            shown = visible(ticket)
+            self.add("unknown_ticket", f"准考证号{shown}不存在", f"ticket {shown} is not known", "ticket_no", n)
             return None
         self.identity(row, candidate, id_number)
         if subject_code is not None and subject_code not in candidate.subjects:
@@ -196,12 +223,14 @@ class _RowChecker:
                 n,
             )
         if subject_code is not None:
-            first = self.seen.setdefault((ticket, subject_code), n)
-            if first != n:
+            first_sheet, first = self.seen.setdefault((ticket, subject_code), (self.sheet, n))
+            if (first_sheet, first) != (self.sheet, n):
+                where_zh = f"工作表“{first_sheet}”第{first}行" if first_sheet != self.sheet else f"第{first}行"
+                where_en = f"row {first} of sheet {first_sheet!r}" if first_sheet != self.sheet else f"row {first}"
                 self.add(
                     "duplicate",
-                    f"与第{first}行重复（同一准考证号和科目）",
-                    f"duplicates row {first} (same ticket and subject)",
+                    f"与{where_zh}重复（同一准考证号和科目）",
+                    f"duplicates {where_en} (same ticket and subject)",
                     "ticket_no",
                     n,
                 )
@@ -239,10 +268,13 @@ class _RowChecker:
         if not code:
             self.add("missing_subject", "科目为空", "the subject is empty", "subject", row.number)
         else:
+            padded = [c for c in self.context.subjects if c.isdigit() and code.isdigit() and c.lstrip("0") == code]
+            hint_zh = f"（前导零可能已丢失，是否应为{padded[0]}？请把该列设为文本）" if padded else ""
+            hint_en = f" (a leading zero may have been lost: {padded[0]}? set the column to text)" if padded else ""
             self.add(
                 "unknown_subject",
-                f"科目{code}不存在",
-                f"subject {code} is not part of this plan",
+                f"科目{visible(code)}不存在{hint_zh}",
+                f"subject {visible(code)} is not part of this plan{hint_en}",
                 "subject",
                 row.number,
             )
@@ -295,6 +327,7 @@ class _RowChecker:
 
 
 _UNSEEN: Decimal = Decimal("NaN")
+_ROWS_SHOWN = 5  # rows named in a message that covers a whole column
 
 
 def _check_score_value(
@@ -342,24 +375,65 @@ def _totals(records: list[ScoreRecord]) -> tuple[SubjectTotals, ...]:
 
 
 def validate_score_rows(table: Table, context: ScoreImportContext) -> ScoreImportResult:
-    """Validate every data row; return all problems, or the clean records and control totals."""
-    missing = [f for f in SCORE_REQUIRED_FIELDS if f not in table.header.columns]
-    if missing:
-        raise ValueError(f"the header lacks required fields {missing}; read the table with SCORE_REQUIRED_FIELDS")
-    if "id_number" not in table.header.columns and "name" not in table.header.columns:
-        reason = Reason(
-            "score_import.no_identity_column",
-            "成绩表须包含身份证号或姓名列，用于核对考生",
-            "the score sheet needs an identity-number or name column to check each candidate",
-            field="id_number",
-            row=table.header.row,
+    """Validate every data row of one sheet; return all problems, or the clean records and control totals."""
+    return validate_score_tables((table,), context)
+
+
+def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) -> ScoreImportResult:
+    """Validate every data row of every sheet read (one per subject is common); a (ticket, subject)
+    pair may appear once in the whole workbook. The reader's cell problems (error cells, formulas)
+    are reported beside the rows' own, so one does not hide the other. A file without a single
+    data row is refused: it must never empty the current scores."""
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    problems: list[Reason] = []
+    records: list[ScoreRecord] = []
+    for table in tables:
+        missing = [f for f in SCORE_REQUIRED_FIELDS if f not in table.header.columns]
+        if missing:
+            raise ValueError(f"the header lacks required fields {missing}; read the table with SCORE_REQUIRED_FIELDS")
+        if "id_number" not in table.header.columns and "name" not in table.header.columns:
+            own = [
+                Reason(
+                    "score_import.no_identity_column",
+                    "成绩表须包含身份证号或姓名列，用于核对考生",
+                    "the score sheet needs an identity-number or name column to check each candidate",
+                    field="id_number",
+                    row=table.header.row,
+                )
+            ]
+        else:
+            checker = _RowChecker(context, table.header, table.sheet_name, seen)
+            records += [rec for row in table.rows if (rec := checker.check(row)) is not None]
+            own = [*checker.grouped(), *checker.problems]
+        found = table.merged_problems(own)
+        problems += [_in_sheet(p, table.sheet_name) for p in found] if len(tables) > 1 else found
+    if not problems and not records:
+        problems.append(
+            Reason(
+                "score_import.no_rows",
+                "文件中只有表头，没有成绩行；未导入任何成绩，现有成绩不变",
+                "the file has a header but no score rows; nothing was imported and the current scores stay",
+                field="file",
+                row=tables[0].header.row if tables else None,
+            )
         )
-        return ScoreImportResult((), (reason,), ())
-    checker = _RowChecker(context, table.header)
-    records = [rec for row in table.rows if (rec := checker.check(row)) is not None]
-    if checker.problems:
-        return ScoreImportResult((), tuple(checker.problems), ())
+    if problems:
+        return ScoreImportResult((), tuple(problems), ())
     return ScoreImportResult(tuple(records), (), _totals(records), _not_in_file(records, context))
+
+
+def _in_sheet(reason: Reason, sheet: str) -> Reason:
+    """Name the sheet in a row's message when the workbook's sheets were read together."""
+    if reason.code.startswith("excel."):  # the reader's messages name their sheet already
+        return reason
+    return Reason(
+        reason.code,
+        f"工作表“{sheet}”：{reason.zh}",
+        f"sheet {sheet!r}: {reason.en}",
+        reason.field,
+        reason.row,
+        reason.column,
+    )
 
 
 def _not_in_file(records: list[ScoreRecord], context: ScoreImportContext) -> tuple[tuple[str, str], ...]:

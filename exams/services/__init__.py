@@ -7,7 +7,8 @@
 - `fees`: Fees confirmed from an Excel list, all or none.
 - `seating`: Seats and admission tickets, late registrants, moves, door lists and sign-in sheets.
 - `scores`: Score import: upload, validation job with its preview, commit job, the command line.
-- `score_writing`: Writing a new version of a plan's scores.
+- `score_writing`: Writing a new version of the (candidate, subject) pairs an import contains.
+- `score_report`: The score import's report (problems, sheets read, totals, changes).
 - `results`: Subject results, qualification across sittings, publication, statistics, look-up.
 - `violations`: Violation decisions (违纪违规) and their effect on results.
 - `rechecks`: Re-check requests (成绩复查) and decisions.
@@ -28,7 +29,7 @@ from exams.services._shared import (
     subjects_of,
 )
 from exams.services.certificates import issue_certificates, list_certificates, verify_certificate
-from exams.services.fees import FEE_ALIASES, _read_fee_table, mark_paid_from_excel
+from exams.services.fees import FEE_ALIASES, FeeImport, _read_fee_table, mark_paid_from_excel
 from exams.services.kpis import pilot_kpis
 from exams.services.plans import (
     ROOM_MODES,
@@ -56,13 +57,13 @@ from exams.services.registration import (
 )
 from exams.services.results import plan_results, public_lookup, publish, published_on, registration_results
 from exams.services.review import mark_paid, review
+from exams.services.score_report import report_lines
 from exams.services.score_writing import write_scores
 from exams.services.scores import (
     commit_score_import,
     get_import,
     import_scores_now,
     list_imports,
-    report_lines,
     score_context,
     start_score_import,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "PROOF",
     "ROOM_MODES",
     "STAFF_ROLES",
+    "FeeImport",
     "_read_fee_table",
     "add_room",
     "add_subject",

@@ -1,7 +1,12 @@
 """Fees from an Excel list (缴费名单): every identity number in the sheet must be an approved
-registration of the plan; all are marked paid, or none."""
+registration of the plan, and a name beside it must be that registration's; all rows are taken,
+or none. With a payment-status column (a payment system's export), only the rows it says are
+paid are marked paid; unpaid and refunded rows are counted and left as they are."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from accounts.rules import Actor
 from accounts.services import audit
@@ -13,55 +18,124 @@ from xuehui import idcard, jobs
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, Reason
-from xuehui.excel_import import ExcelLimits, read_table, upload_limits
+from xuehui.excel_import import CellKind, ExcelLimits, column_letter, normalise_header, read_table, upload_limits
 
 FEE_ALIASES = {
     "id_number": ("身份证号", "身份证号码", "证件号码", "id number", "identity number"),
-    "name": ("姓名", "name"),
+    "name": ("姓名", "考生姓名", "缴费人", "name"),
+    "payment": ("缴费状态", "支付状态", "付款状态", "交易状态", "状态", "payment status", "status"),
+}
+PAID, UNPAID, REFUNDED = "paid", "unpaid", "refunded"
+# A payment status as payment systems write it (compared after header-style folding).
+PAYMENT_WORDS: Mapping[str, str] = {
+    normalise_header(word): state
+    for words, state in (
+        (("已支付", "已缴费", "已付款", "支付成功", "交易成功", "paid", "success"), PAID),
+        (("未支付", "未缴费", "未付款", "待支付", "unpaid", "not paid", "pending"), UNPAID),
+        (("已退款", "退款", "退款成功", "refunded", "refund"), REFUNDED),
+    )
+    for word in words
 }
 
 
-def _problem(code: str, zh: str, en: str, row_no: int, column: str) -> Reason:
-    return Reason(code, zh, en, "id_number", row_no, column)
+@dataclass(frozen=True, slots=True)
+class FeeRow:
+    number: str | None  # None when the cell is not text (a number has lost digits)
+    raw: str
+    row: int
+    column: str
+    name: str  # "" when the sheet has no name column or the cell is empty
+    name_column: str | None
+    payment: str | None  # PAID, UNPAID, REFUNDED; PAID without a status column; None if unreadable
+    payment_raw: str
+    payment_column: str | None
 
 
-async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -> int:
-    """Every identity number in the sheet must be an approved registration of the plan; all or none."""
+@dataclass(frozen=True, slots=True)
+class FeeImport:
+    marked_paid: int
+    not_paid: int  # unpaid or refunded rows, left as they are
+
+
+def _problem(code: str, zh: str, en: str, row_no: int, column: str | None, field: str = "id_number") -> Reason:
+    return Reason(code, zh, en, field, row_no, column)
+
+
+def _row_problems(fee: FeeRow, reg: dict[str, object] | None) -> list[Reason]:
+    if fee.number is None:
+        return [
+            _problem(
+                "fee.number_cell",
+                "身份证号须为文本格式",
+                "the identity number must be a text cell",
+                fee.row,
+                fee.column,
+            )
+        ]
+    if reg is None:
+        return [
+            _problem(
+                "fee.unknown",
+                f"身份证号{fee.raw}未报名本考试",
+                f"identity number {fee.raw} is not registered",
+                fee.row,
+                fee.column,
+            )
+        ]
+    problems = []
+    if fee.payment is None:
+        problems.append(
+            _problem(
+                "fee.payment_status",
+                f"缴费状态“{fee.payment_raw}”无法识别，应为 已支付、未支付 或 已退款",
+                f"payment status {fee.payment_raw!r} is not recognised; use paid, unpaid or refunded",
+                fee.row,
+                fee.payment_column,
+                "payment",
+            )
+        )
+    if fee.name and "".join(fee.name.split()) != "".join(str(reg["name"]).split()):
+        problems.append(
+            _problem(
+                "fee.name_mismatch",
+                f"姓名“{fee.name}”与该身份证号的报名人“{reg['name']}”不一致",
+                f"the name {fee.name!r} does not match the registration of this identity number ({reg['name']})",
+                fee.row,
+                fee.name_column,
+                "name",
+            )
+        )
+    if fee.payment == PAID and reg["status"] != RegistrationStatus.APPROVED:
+        problems.append(
+            _problem("fee.not_approved", "该考生未审核通过", "this candidate is not approved", fee.row, fee.column)
+        )
+    return problems
+
+
+async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -> FeeImport:
+    """Every row must be a registration of the plan (and its name, if given); all or none."""
     require_staff(actor)
     plan = await plan_for_staff(actor, plan_id)
     table = await jobs.run_in_process(_read_fee_table, data, upload_limits())
     if table and isinstance(table[0], Reason):
         raise InvalidInput(table)
-    rows = await Registration.select(Registration.id, Registration.id_number, Registration.status).where(
-        Registration.plan == plan_id
-    )
+    rows = await Registration.select(
+        Registration.id, Registration.id_number, Registration.name, Registration.status
+    ).where(Registration.plan == plan_id)
     by_number = {r["id_number"]: r for r in rows}
     problems: list[Reason] = []
     ids: list[int] = []
-    for number, raw, row_no, column in table:
-        reg = by_number.get(idcard.normalise(number)) if number else None
-        if number is None:
-            problems.append(
-                _problem(
-                    "fee.number_cell", "身份证号须为文本格式", "the identity number must be a text cell", row_no, column
-                )
-            )
-        elif reg is None:
-            problems.append(
-                _problem(
-                    "fee.unknown",
-                    f"身份证号{raw}未报名本考试",
-                    f"identity number {raw} is not registered",
-                    row_no,
-                    column,
-                )
-            )
-        elif reg["status"] != RegistrationStatus.APPROVED:
-            problems.append(
-                _problem("fee.not_approved", "该考生未审核通过", "this candidate is not approved", row_no, column)
-            )
-        else:
-            ids.append(reg["id"])
+    not_paid = 0
+    for fee in table:
+        assert isinstance(fee, FeeRow)
+        reg = by_number.get(idcard.normalise(fee.number)) if fee.number else None
+        found = _row_problems(fee, reg)
+        problems += found
+        if not found and reg is not None:
+            if fee.payment == PAID:
+                ids.append(int(str(reg["id"])))
+            else:
+                not_paid += 1
     if problems:
         raise InvalidInput(problems)
     async with write_transaction():
@@ -69,26 +143,48 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
             await Registration.update({Registration.paid: True, Registration.paid_at: now()}).where(
                 Registration.id.is_in(ids) & (Registration.paid == False)  # noqa: E712 - Piccolo expression
             )
-        await audit(actor, ExamAction.FEES_IMPORTED, "exam_plan", plan_id, {"rows": len(ids)}, plan["society_id"])
-    return len(ids)
+        await audit(
+            actor,
+            ExamAction.FEES_IMPORTED,
+            "exam_plan",
+            plan_id,
+            {"rows": len(ids), "not_paid": not_paid},
+            plan["society_id"],
+        )
+    return FeeImport(len(ids), not_paid)
 
 
-def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[tuple[str | None, str, int, str]] | list[Reason]:
+def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[FeeRow] | list[Reason]:
     """Run in the process pool: the rows, or the reasons the file is refused.
 
     A refusal comes back as a value, not as the raised `InvalidInput`: a `DomainError` does not
     survive pickling between processes (it is rebuilt from its message, and its reasons are lost).
     """
-    from xuehui.excel_import import CellKind, column_letter
-
     try:
         table = read_table(data, FEE_ALIASES, required=("id_number",), limits=limits)
     except InvalidInput as refused:
         return refused.reasons
-    index = table.header.columns["id_number"]
+    columns = table.header.columns
+    index = columns["id_number"]
+    name_at, payment_at = columns.get("name"), columns.get("payment")
     out = []
     for row in table.rows:
         kind = row.kind(index)
         value = row.value(index)
-        out.append((str(value) if kind is CellKind.TEXT else None, str(value), row.number, column_letter(index)))
+        name = str(row.value(name_at) or "").strip() if name_at is not None else ""
+        payment_raw = str(row.value(payment_at) or "").strip() if payment_at is not None else ""
+        payment = PAYMENT_WORDS.get(normalise_header(payment_raw)) if payment_at is not None else PAID
+        out.append(
+            FeeRow(
+                number=str(value) if kind is CellKind.TEXT else None,
+                raw=str(value),
+                row=row.number,
+                column=column_letter(index),
+                name=name,
+                name_column=column_letter(name_at) if name_at is not None else None,
+                payment=payment,
+                payment_raw=payment_raw,
+                payment_column=column_letter(payment_at) if payment_at is not None else None,
+            )
+        )
     return out

@@ -1,5 +1,7 @@
-"""Writing a plan's scores: each import adds a new version and the previous one stays, no longer
-current; a re-import over published scores needs the office's confirmation."""
+"""Writing a plan's scores: an import replaces exactly the (candidate, subject) pairs it contains,
+as a new version; the replaced scores stay, no longer current, and every other current score is
+kept unless the office asked to remove those of the file's subjects. A re-import over published
+scores needs the office's confirmation."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from exams.rules.actions import ExamAction
 from exams.services._shared import qs
 from exams.tables import Score
 from xuehui.db import engine, is_sqlite
-from xuehui.errors import Conflict, Reason
+from xuehui.errors import Conflict, InvalidInput, Reason
 
 # Rows a single executemany sends: large enough to be fast, small enough to bound the memory of
 # one statement batch (100,000 rows go in five).
@@ -41,11 +43,35 @@ def replace_refusal(plan: dict[str, Any], has_current: bool, confirm: bool) -> N
         )
 
 
+async def current_scores(plan_id: int) -> list[tuple[int, int, str, str, str | None]]:
+    """The plan's current scores as (score id, registration id, subject, status, score as text)."""
+    rows = await engine().run_querystring(
+        qs(
+            "SELECT s.id, s.registration, s.subject_code, s.status, s.score FROM xh_exam_score s "
+            "JOIN xh_exam_registration r ON r.id = s.registration WHERE r.plan = {} AND s.current = TRUE",
+            plan_id,
+        )
+    )
+    return [
+        (r["id"], r["registration"], r["subject_code"], r["status"], None if r["score"] is None else str(r["score"]))
+        for r in rows
+    ]
+
+
 async def write_scores(
-    actor: Actor | None, plan: dict[str, Any], records: Sequence[tuple[int, str, str, str | None]]
+    actor: Actor | None,
+    plan: dict[str, Any],
+    records: Sequence[tuple[int, str, str, str | None]],
+    remove_missing: bool = False,
 ) -> int:
-    """Insert a new version of the plan's scores; the previous version stays, no longer current.
-    Call inside the write transaction. Batched executemany: 100,000 rows in well under a second."""
+    """Write the file's scores as a new version, replacing the current score of each (candidate,
+    subject) pair they contain; with `remove_missing`, the current scores of the file's subjects
+    that the file does not contain stop being current too. Call inside the write transaction.
+    Batched executemany: 100,000 rows in well under a second."""
+    if not records:  # validation refuses a file without rows; never let one empty the scores
+        raise InvalidInput(
+            Reason("score_import.no_rows", "没有可导入的成绩行", "there are no score rows to import", "file")
+        )
     latest = (
         await Score.select(Score.version)
         .where(Score.registration.plan == plan["id"])
@@ -53,13 +79,14 @@ async def write_scores(
         .first()
     )
     version = (latest["version"] if latest else 0) + 1
-    await engine().run_querystring(
-        qs(
-            "UPDATE xh_exam_score SET current = FALSE WHERE current = TRUE AND registration IN "
-            "(SELECT id FROM xh_exam_registration WHERE plan = {})",
-            plan["id"],
-        )
-    )
+    pairs = {(reg, subject) for reg, subject, _status, _score in records}
+    subjects = {subject for _reg, subject in pairs}
+    retired = [
+        (score_id,)
+        for score_id, reg, subject, _status, _score in await current_scores(plan["id"])
+        if (reg, subject) in pairs or (remove_missing and subject in subjects)
+    ]
+    await _executemany("UPDATE xh_exam_score SET current = FALSE WHERE id = {}", retired)
     rows = [(reg, subject, status, score, version) for reg, subject, status, score in records]
     await _executemany(
         "INSERT INTO xh_exam_score (registration, subject_code, status, score, version, current) "
@@ -71,7 +98,7 @@ async def write_scores(
         ExamAction.SCORES_COMMITTED,
         "exam_plan",
         plan["id"],
-        {"rows": len(rows), "version": version},
+        {"rows": len(rows), "version": version, "replaced_or_removed": len(retired), "remove_missing": remove_missing},
         plan["society_id"],
     )
     return version

@@ -1,6 +1,7 @@
 """Score import (成绩导入): an uploaded sheet is stored and validated in a background job (the
 preview on the import), then committed in one job: every row, or none. The command line imports
-in one step. Writing the versions is `score_writing`."""
+in one step. Writing the versions is `score_writing`; the report the page and the command line
+show is `score_report`."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import IMPORT_RUNNING, SCORE_IMPORT, ImportState, role_of
+from exams.rules.score_changes import score_changes
 from exams.score_work import validate_score_file, validated_at_preview
 from exams.services._shared import plain, plan_for_staff, require_staff, subjects_of
-from exams.services.score_writing import has_current_scores, replace_refusal, write_scores
+from exams.services.score_writing import current_scores, has_current_scores, replace_refusal, write_scores
 from exams.tables import Registration, ScoreImport
 from xuehui import files, jobs
 from xuehui.clock import now
@@ -27,7 +29,7 @@ from xuehui.excel_import import check_archive, upload_limits
 
 # The import record keeps the uploaded name up to its column's length.
 FILENAME_MAX = 200
-IMPORT_JSON_COLUMNS = ("problems", "totals")
+IMPORT_JSON_COLUMNS = ("problems", "totals", "details")
 
 
 async def score_context(plan_id: int) -> tuple[list[Any], list[Any]]:
@@ -74,6 +76,19 @@ def _subjects(cache: dict[str, tuple[str, ...]], raw: Any) -> tuple[str, ...]:
 
 def _summary(outcome: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in outcome.items() if k != "records"}
+
+
+async def _changes(plan_id: int, candidates: list[Any], outcome: dict[str, Any]) -> dict[str, Any]:
+    """What committing the outcome's records would change against the plan's current scores."""
+    if outcome["problems"]:
+        return {}
+    who = {c[0]: (c[1], c[3]) for c in candidates}
+    current = [row[1:] for row in await current_scores(plan_id)]
+    return score_changes(outcome["records"], current, who).as_dict()
+
+
+def _details(outcome: dict[str, Any], changes: dict[str, Any]) -> str:
+    return json.dumps({"sheets": outcome.get("sheets", {}), "changes": changes}, ensure_ascii=False)
 
 
 # The validated rows of the latest clean previews, kept in this process. Validation is a pure
@@ -128,6 +143,7 @@ async def start_score_import(actor: Actor | None, plan_id: int, filename: str, d
     candidates, subjects = await score_context(plan_id)
 
     async def store_preview(outcome: dict[str, Any]) -> dict[str, Any]:
+        changes = await _changes(plan_id, candidates, outcome)
         state = SCORE_IMPORT.move(
             ImportState.VALIDATING, ImportState.INVALID if outcome["problems"] else ImportState.READY, role_of(actor)
         )
@@ -137,6 +153,7 @@ async def start_score_import(actor: Actor | None, plan_id: int, filename: str, d
                 ScoreImport.rows: outcome["rows"],
                 ScoreImport.problems: json.dumps(outcome["problems"], ensure_ascii=False),
                 ScoreImport.totals: json.dumps(outcome["totals"]),
+                ScoreImport.details: _details(outcome, changes),
             }
         ).where((ScoreImport.id == import_id) & ScoreImport.state.is_in(list(SCORE_IMPORT.sources(state))))
         if state is ImportState.READY:
@@ -189,9 +206,13 @@ async def list_imports(actor: Actor | None, plan_id: int) -> list[dict[str, Any]
     return await ScoreImport.select().where(ScoreImport.plan == plan_id).order_by(ScoreImport.id, ascending=False)
 
 
-async def commit_score_import(actor: Actor | None, import_id: int, confirm_replace: bool = False) -> int:
+async def commit_score_import(
+    actor: Actor | None, import_id: int, confirm_replace: bool = False, remove_missing: bool = False
+) -> int:
     """Commit every row of a validated import in the job's own transaction, or nothing; the
-    stored file is validated again unless its preview still holds. Returns the job id."""
+    stored file is validated again unless its preview still holds. The import replaces the
+    (candidate, subject) pairs it contains; `remove_missing` (a ticked box) also removes the
+    current scores of its subjects that it does not contain. Returns the job id."""
     require_staff(actor)
     current = await get_import(actor, import_id)
     plan = current["plan_row"]
@@ -220,7 +241,7 @@ async def commit_score_import(actor: Actor | None, import_id: int, confirm_repla
                     for p in outcome["problems"]
                 ]
             )
-        version = await write_scores(actor, plan, outcome["records"])
+        version = await write_scores(actor, plan, outcome["records"], remove_missing)
         done = SCORE_IMPORT.move(ImportState.COMMITTING, ImportState.COMMITTED, role_of(actor))
         await ScoreImport.update(
             {ScoreImport.state: done, ScoreImport.version: version, ScoreImport.committed_at: now()}
@@ -243,41 +264,16 @@ async def commit_score_import(actor: Actor | None, import_id: int, confirm_repla
     return job_id
 
 
-async def import_scores_now(plan: dict[str, Any], data: bytes, dry_run: bool, confirm_replace: bool) -> dict[str, Any]:
+async def import_scores_now(
+    plan: dict[str, Any], data: bytes, dry_run: bool, confirm_replace: bool, remove_missing: bool = False
+) -> dict[str, Any]:
     """The command line's import: validate in this process, then commit in one transaction unless dry."""
     candidates, subjects = await score_context(plan["id"])
     outcome = validate_score_file(data, candidates, subjects, upload_limits())
-    summary = _summary(outcome)
+    summary = {**_summary(outcome), "changes": await _changes(plan["id"], candidates, outcome)}
     if outcome["problems"] or dry_run:
         return summary
     replace_refusal(plan, await has_current_scores(plan["id"]), confirm_replace)
     async with write_transaction():
-        summary["version"] = await write_scores(None, plan, outcome["records"])
+        summary["version"] = await write_scores(None, plan, outcome["records"], remove_missing)
     return summary
-
-
-def report_lines(summary: dict[str, Any], lang: str) -> list[str]:
-    """The validation report as the page shows it and the command line prints it."""
-
-    def pick_text(zh: str, en: str) -> str:
-        return en if lang == "en" else zh
-
-    lines = []
-    for p in summary.get("problems", []):
-        where = pick_text(f"第{p.get('row')}行", f"Row {p.get('row')}") if p.get("row") else ""
-        column = f" {p['column']}" if p.get("column") else ""
-        lines.append(f"{where}{column}: {pick_text(p['zh'], p['en'])}" if where else pick_text(p["zh"], p["en"]))
-    if not summary.get("problems"):
-        lines.append(
-            pick_text(f"共{summary.get('rows', 0)}行，全部通过校验", f"{summary.get('rows', 0)} rows, all valid")
-        )
-        for t in summary.get("totals", []):
-            lines.append(
-                pick_text(
-                    f"科目{t['subject']}：{t['rows']}行，缺考{t['absent']}，违纪{t['violations']}，"
-                    f"成绩合计{t['score_sum']}",
-                    f"subject {t['subject']}: {t['rows']} rows, {t['absent']} absent, "
-                    f"{t['violations']} violations, sum {t['score_sum']}",
-                )
-            )
-    return lines

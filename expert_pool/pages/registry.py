@@ -4,6 +4,7 @@ and template, the unit-alias map, and one expert's record with their relations a
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
@@ -18,8 +19,12 @@ from expert_pool.schemas import ExpertIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import XLSX_MEDIA_TYPE, xlsx_response
 from xuehui.form_action import WorkbookForm, form_action, uploaded_workbook
+from xuehui.i18n import current_language
 from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
+
+IGNORED_SHOWN = 10  # unrecognised headers named after an import
+IGNORED_SHOWN_CHARS = 40  # of each
 
 
 class ExpertForm(BaseModel):
@@ -88,14 +93,31 @@ class UnitChangeForm(BaseModel):
 
 @get("/admin/experts", include_in_schema=False, guards=admin_only)
 async def experts_page(
-    actor: NamedDependency[Actor], status: FromQuery[str] = "", done: FromQuery[str] = ""
+    actor: NamedDependency[Actor],
+    status: FromQuery[str] = "",
+    done: FromQuery[str] = "",
+    ignored: FromQuery[list[str] | None] = None,
 ) -> Template:
     context = await _experts_context(actor, status)
     shown = notice(EXPERT_NOTICES, done)
     if done.startswith("imported-"):
         added, _sep, updated = done.removeprefix("imported-").partition("-")
         shown = _("Imported: %(added)s added, %(updated)s updated.", added=added, updated=updated)
+        if ignored:
+            shown += " " + _(
+                "Columns not recognised, so not imported (existing values kept): %(names)s",
+                names=("、" if current_language.get() == "zh" else ", ").join(ignored[:IGNORED_SHOWN]),
+            )
     return page("experts.html", {**context, "notice": shown})
+
+
+def _ignored_query(ignored: tuple[str, ...]) -> str:
+    """The unrecognised headers, carried to the page that says what was imported."""
+    return (
+        "&" + urlencode([("ignored", text[:IGNORED_SHOWN_CHARS]) for text in ignored[:IGNORED_SHOWN]])
+        if ignored
+        else ""
+    )
 
 
 @post("/admin/experts", include_in_schema=False, status_code=303, guards=admin_only)
@@ -135,7 +157,7 @@ async def expert_template(actor: NamedDependency[Actor]) -> Response[bytes]:
     request_max_body_size=get_settings().max_upload_bytes,
 )
 async def import_experts(actor: NamedDependency[Actor], data: MultipartBody[WorkbookForm]) -> Response[Any]:
-    async def run() -> tuple[int, int]:
+    async def run() -> tuple[int, int, tuple[str, ...]]:
         return await excel.import_experts(actor, await uploaded_workbook(data))
 
     async def again() -> dict[str, Any]:
@@ -143,7 +165,7 @@ async def import_experts(actor: NamedDependency[Actor], data: MultipartBody[Work
 
     return await form_action(
         run,
-        success=lambda counts: f"/admin/experts?done=imported-{counts[0]}-{counts[1]}",
+        success=lambda counts: f"/admin/experts?done=imported-{counts[0]}-{counts[1]}" + _ignored_query(counts[2]),
         template=template_name("experts.html"),
         context=again,
     )

@@ -3,7 +3,7 @@ commit an Excel import."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -277,21 +277,46 @@ async def update_profile(actor: Actor, data: ProfileIn) -> None:
     await detect_for_expert(me["id"])
 
 
-async def save_imported(actor: Actor, rows: Sequence[dict[str, Any]], usernames: Sequence[str]) -> tuple[int, int]:
+# What every import row sets: the required columns and what the identity number gives.
+_ALWAYS_IMPORTED = frozenset({"name", "id_number", "sex", "birth_year", "primary_discipline"})
+# A file's column -> the stored fields it sets on an expert already in the registry.
+_IMPORTED_FROM = {"unit": ("unit", "unit_normalised"), "region": ("in_province",)}
+
+
+def _updated_fields(columns: Collection[str] | None) -> frozenset[str] | None:
+    if columns is None:
+        return None
+    fields = set(_ALWAYS_IMPORTED)
+    for column in columns:
+        fields.update(_IMPORTED_FROM.get(column, (column,)))
+    return frozenset(fields)
+
+
+async def save_imported(
+    actor: Actor,
+    rows: Sequence[dict[str, Any]],
+    usernames: Sequence[str],
+    columns: Collection[str] | None = None,
+) -> tuple[int, int]:
     """Commit validated import rows in one transaction: new identity numbers are added, known ones
-    updated. Returns (added, updated)."""
+    updated. An update sets only what the file's `columns` hold (all fields when None): a column
+    the file lacks, or whose header went unrecognised, never blanks the stored value.
+    Returns (added, updated)."""
     require_admin(actor)
     aliases = await unit_aliases()
     existing = {r["id_number"]: r["id"] for r in await Expert.select(Expert.id, Expert.id_number)}
     users = await _peers.expert_accounts(actor, usernames)
     added = updated = 0
+    updated_fields = _updated_fields(columns)
     async with write_transaction():
         moment = now()
         new_rows = []
         for values, username in zip(rows, usernames, strict=True):
             stored = _stored(values, aliases)
             if values["id_number"] in existing:
-                changes: dict[Any, Any] = {getattr(Expert, k): v for k, v in stored.items()}
+                changes: dict[Any, Any] = {
+                    getattr(Expert, k): v for k, v in stored.items() if updated_fields is None or k in updated_fields
+                }
                 if username:
                     changes[Expert.user] = users[username]
                 await Expert.update({**changes, Expert.updated_at: moment}).where(

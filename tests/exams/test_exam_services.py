@@ -351,10 +351,9 @@ async def test_fees_from_an_excel_list_are_all_or_nothing() -> None:
         )
     assert [(r.row, r.code) for r in refused.value.reasons] == [(3, "fee.unknown")]
     assert (await services.get_registration(examadmin, reg_id))["paid"] is False
-    assert (
-        await services.mark_paid_from_excel(examadmin, plan_id, score_sheet([[reg["id_number"]]], header=["身份证号"]))
-        == 1
-    )
+    assert await services.mark_paid_from_excel(
+        examadmin, plan_id, score_sheet([[reg["id_number"]]], header=["身份证号"])
+    ) == services.FeeImport(1, 0)
     assert (await services.get_registration(examadmin, reg_id))["paid"] is True
 
 

@@ -254,3 +254,30 @@ def test_a_missing_required_column_stops_the_import() -> None:
     with pytest.raises(InvalidInput) as caught:
         validate([["2026010010101", ID_A, "01"]], header=["准考证号", "身份证号", "科目"])
     assert [(r.code, r.field) for r in caught.value.reasons] == [("excel.missing_header", "score")]
+
+
+def test_a_column_of_numbers_stored_as_numbers_is_one_message_with_its_first_rows() -> None:
+    rows = [[2026010010101, ID_A, "张三", "01", 60, "正常"]] * 7
+    result = validate([[t, i, n, s, v, st] for t, i, n, s, v, st in rows])
+    assert [(r.code, r.row, r.column, r.zh) for r in result.problems][:1] == [
+        (
+            "score_import.stored_as_number",
+            2,
+            "A",
+            "A列（准考证号）：7个值存为数字，位数或前导零可能已丢失（如2026010010101）；"
+            "请把该列设为文本格式后重新填写（第2、3、4、5、6等行）",
+        )
+    ]
+
+
+def test_invisible_characters_are_shown_escaped_and_a_lost_leading_zero_is_hinted() -> None:
+    result = validate(
+        [
+            ["2026010010101\u200b", ID_A, "张三", "01", 60, "正常"],
+            ["2026010010101", ID_A, "张三", 1, 60, "正常"],
+        ]
+    )
+    assert [(r.code, r.row, r.zh) for r in result.problems] == [
+        ("score_import.unknown_ticket", 2, "准考证号2026010010101\\u200b不存在"),
+        ("score_import.unknown_subject", 3, "科目1不存在（前导零可能已丢失，是否应为01？请把该列设为文本）"),
+    ]

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from exams.rules.score_import import SCORE_HEADER_ALIASES, SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS
 from exams.score_work import validate_score_file
 from exams.services import _read_fee_table
+from exams.services.fees import FeeRow
 from expert_pool.excel import parse_experts, template_bytes
 from tests.xuehui.forged_zip import rename_in_directory
 from xuehui.errors import InvalidInput, Reason
@@ -85,7 +86,7 @@ def _table_reader(data: bytes) -> None:
 
 def _fee_reader(data: bytes) -> None:
     outcome = _read_fee_table(data, LIMITS)
-    assert all(isinstance(r, Reason) for r in outcome) or all(isinstance(r, tuple) for r in outcome)
+    assert all(isinstance(r, Reason) for r in outcome) or all(isinstance(r, FeeRow) for r in outcome)
 
 
 ENTRY_POINTS: dict[str, Callable[[bytes], None]] = {
@@ -268,4 +269,4 @@ def test_the_seeds_are_valid_workbooks_so_the_mutations_start_from_real_files() 
     outcome = validate_score_file(SEEDS[0], CANDIDATES, SUBJECTS, LIMITS)
     assert [(p["code"], p["row"], p["column"]) for p in outcome["problems"]] == [("excel.formula", 3, "E")]
     assert parse_experts(SEEDS[1])[0][0]["name"] == "张明"
-    assert [row[0] for row in _read_fee_table(SEEDS[2], LIMITS)] == ["320102199001010071", None]
+    assert [row.number for row in _read_fee_table(SEEDS[2], LIMITS)] == ["320102199001010071", None]  # type: ignore[union-attr]

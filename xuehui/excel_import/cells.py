@@ -8,9 +8,12 @@ Excel already lost (it keeps 15 significant digits).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from xuehui.errors import Reason
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -84,6 +87,7 @@ class HeaderMap:
     row: int
     columns: Mapping[str, int]
     ignored: tuple[str, ...]  # header texts that matched no field
+    texts: Mapping[int, str] = field(default_factory=dict)  # column -> the header text as the sheet has it
 
     def letter(self, field: str) -> str:
         return column_letter(self.columns[field])
@@ -91,11 +95,24 @@ class HeaderMap:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A sheet read as a header plus data rows (rows after the header, empty rows skipped)."""
+    """A sheet read as a header plus data rows (rows after the header, empty rows skipped).
+
+    `problems` are the cells the reader refuses whatever the importer (error cells, formulas where
+    values must be typed), kept here when the caller asked to report them beside its own;
+    `other_sheets` names the sheets of the workbook that were not read, so a preview can say so.
+    """
 
     sheet_name: str
     header: HeaderMap
     rows: tuple[SheetRow, ...]
+    problems: tuple[Reason, ...] = ()
+    other_sheets: tuple[str, ...] = ()
+    hidden_sheets: tuple[str, ...] = ()
+
+    def merged_problems(self, own: Sequence[Reason]) -> list[Reason]:
+        """The reader's problems, then the importer's own, without a second one for a cell already reported."""
+        flagged = {(p.row, p.column) for p in self.problems}
+        return [*self.problems, *(p for p in own if (p.row, p.column) not in flagged)]
 
 
 def column_letter(index: int) -> str:
@@ -145,6 +162,14 @@ def _classify(value: object) -> Cell:
     if isinstance(value, dt.time | dt.timedelta):
         return Cell(value, CellKind.TIME)
     return Cell(str(value), CellKind.TEXT)
+
+
+def visible(text: str) -> str:
+    """A cell's text as a message may quote it: invisible and control characters shown escaped
+    (a zero-width space as \\u200b), so a clerk sees why two equal-looking values differ."""
+    if text.isprintable() and not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text
+    return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def cell_values(rows: Sequence[SheetRow], column: int) -> list[CellValue]:

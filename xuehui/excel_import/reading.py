@@ -1,21 +1,31 @@
-"""Reading a sheet: check the archive, read the cells with python-calamine (which never evaluates
-formulas), find the header row the user means, and refuse formula cells where values must be typed."""
+"""Reading a workbook: check the archive, find the sheet the user means (the one whose header
+matches, else the active one), read its cells with python-calamine (which never evaluates
+formulas), find the header row, and refuse error cells, and formula cells where values must be typed.
+
+Which sheet: every visible worksheet whose first `HEADER_SEARCH_ROWS` rows hold a row with every
+required column is a match. One match is read; several are read together when the importer takes
+them (one sheet per subject) and refused naming them otherwise; none falls back to the active
+sheet, whose header problems are reported. A hidden sheet is never read: one that matches is
+refused by name (it may be the outdated copy, or the real one), others are named in the preview.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_import.archive import check_archive
-from xuehui.excel_import.cells import SheetRow, Table, column_letter
-from xuehui.excel_import.formulas import find_formula_cells
+from xuehui.excel_import.cells import HeaderMap, SheetRow, Table, column_letter
+from xuehui.excel_import.formulas import scan_cells
 from xuehui.excel_import.headers import map_header
 from xuehui.excel_import.limits import DEFAULT_LIMITS, ExcelLimits, reject
+from xuehui.excel_import.sheets import SheetInfo, workbook_sheets
 
-HEADER_SEARCH_ROWS = 10  # a header sits below at most a few title rows; further down is data
+HEADER_SEARCH_ROWS = 20  # a header sits below at most a few title and instruction rows; further down is data
 
 
 def read_rows(
@@ -31,28 +41,184 @@ def read_rows(
             if sheet_index >= len(workbook.sheet_names):
                 raise reject("no_sheet", "工作簿中没有工作表", "the workbook has no worksheet")
             sheet = workbook.get_sheet_by_index(sheet_index)
-            if sheet.total_width > limits.max_columns:
-                raise reject(
-                    "too_many_columns",
-                    f"工作表列数过多（{sheet.total_width}列），上限为{limits.max_columns}列",
-                    f"the sheet has too many columns ({sheet.total_width}); the limit is {limits.max_columns}",
-                )
-            # skip_empty_area=False keeps absolute positions, so list index + 1 is the Excel row.
-            grid = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 1)
-            name = sheet.name
+            return sheet.name, _all_rows(sheet, limits)
     except (CalamineError, ValueError) as exc:
         raise reject("unreadable", "无法读取工作簿内容", f"the workbook cannot be read ({type(exc).__name__})") from exc
+
+
+def _all_rows(sheet: Any, limits: ExcelLimits) -> list[SheetRow]:
+    if sheet.total_width > limits.max_columns:
+        raise reject(
+            "too_many_columns",
+            f"工作表“{sheet.name}”列数过多（{sheet.total_width}列），上限为{limits.max_columns}列",
+            f"sheet {sheet.name!r} has too many columns ({sheet.total_width}); the limit is {limits.max_columns}",
+        )
+    # skip_empty_area=False keeps absolute positions, so list index + 1 is the Excel row.
+    grid = sheet.to_python(skip_empty_area=False, nrows=limits.max_rows + 1)
     if len(grid) > limits.max_rows:
         raise reject(
             "too_many_rows",
-            f"工作表行数超过上限{limits.max_rows}行",
-            f"the sheet has more than {limits.max_rows} rows",
+            f"工作表“{sheet.name}”行数超过上限{limits.max_rows}行",
+            f"sheet {sheet.name!r} has more than {limits.max_rows} rows",
         )
-    rows: list[SheetRow] = []
-    for index, raw in enumerate(grid):
-        if raw.count("") != len(raw):  # C-speed test for a non-empty row
-            rows.append(SheetRow(index + 1, tuple(raw)))
-    return name, rows
+    return _non_empty(grid)
+
+
+def _non_empty(grid: list[list[Any]]) -> list[SheetRow]:
+    return [
+        SheetRow(index + 1, tuple(raw))
+        for index, raw in enumerate(grid)
+        if raw.count("") != len(raw)  # C-speed test for a non-empty row
+    ]
+
+
+def _find_header(
+    rows: Sequence[SheetRow], aliases: Mapping[str, Iterable[str]], required: Collection[str]
+) -> HeaderMap | InvalidInput:
+    """The first row within `HEADER_SEARCH_ROWS` with every required column, or the problems of the
+    row that came closest (most columns recognised), so they are reported at the real header row."""
+    best: tuple[int, InvalidInput] | None = None
+    for row in rows:
+        if row.number > HEADER_SEARCH_ROWS:
+            break
+        try:
+            found = map_header(row, aliases, required)
+            if found.columns:
+                return found
+        except InvalidInput as refused:
+            recognised = len(map_header(row, aliases).columns) if _maps(row, aliases) else 0
+            if best is None or recognised > best[0]:
+                best = (recognised, refused)
+    if best is None:
+        return reject("empty", "工作表为空", "the sheet is empty")
+    return best[1]
+
+
+def _maps(row: SheetRow, aliases: Mapping[str, Iterable[str]]) -> bool:
+    try:
+        map_header(row, aliases)
+    except InvalidInput:  # a repeated header
+        return False
+    return True
+
+
+def read_tables(
+    data: bytes,
+    aliases: Mapping[str, Iterable[str]],
+    *,
+    required: Collection[str] = (),
+    no_formula_fields: Collection[str] = (),
+    limits: ExcelLimits = DEFAULT_LIMITS,
+    several: bool = False,
+    keep_cell_problems: bool = False,
+) -> tuple[Table, ...]:
+    """Read the sheet (or, with `several`, every sheet) whose header matches; see the module docstring.
+
+    Error cells (any column) and formula cells in `no_formula_fields` columns are refused with
+    sheet, row and column: raised as `InvalidInput`, or kept on each `Table.problems` with
+    `keep_cell_problems` so that the importer reports them beside its own.
+    """
+    check_archive(data, limits)
+    infos = [s for s in workbook_sheets(data) if s.is_worksheet]
+    try:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            if not infos:
+                raise reject("no_sheet", "工作簿中没有工作表", "the workbook has no worksheet")
+            loaded = {s.index: workbook.get_sheet_by_name(s.name) for s in infos}
+            heads = {
+                s.index: _find_header(
+                    _non_empty(loaded[s.index].to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)),
+                    aliases,
+                    required,
+                )
+                for s in infos
+            }
+            chosen = _choose(infos, heads, several)
+            read = [(s, heads[s.index], _all_rows(loaded[s.index], limits)) for s in chosen]
+    except (CalamineError, ValueError) as exc:
+        raise reject("unreadable", "无法读取工作簿内容", f"the workbook cannot be read ({type(exc).__name__})") from exc
+    names = {s.name for s in chosen}
+    others = tuple(s.name for s in infos if s.name not in names)
+    hidden = tuple(s.name for s in infos if s.hidden)
+    tables = []
+    for info, header, rows in read:
+        assert isinstance(header, HeaderMap)
+        problems = _cell_problems(data, info, header, no_formula_fields)
+        body = tuple(r for r in rows if r.number > header.row)
+        tables.append(Table(info.name, header, body, tuple(problems), others, hidden))
+    every = [p for t in tables for p in t.problems]
+    if every and not keep_cell_problems:
+        raise InvalidInput(every)
+    return tuple(tables)
+
+
+def _choose(infos: list[SheetInfo], heads: Mapping[int, HeaderMap | InvalidInput], several: bool) -> list[SheetInfo]:
+    matching = [s for s in infos if isinstance(heads[s.index], HeaderMap)]
+    hidden = [s.name for s in matching if s.hidden]
+    if hidden:
+        shown = "、".join(f"“{n}”" for n in hidden)
+        raise reject(
+            "hidden_sheet",
+            f"隐藏的工作表{shown}含有导入所需的表头；隐藏的工作表不会被读取，请取消隐藏或删除后重新上传",
+            f"the hidden sheet(s) {', '.join(hidden)} hold the columns this import needs; hidden sheets are "
+            "never read: unhide or delete them and upload again",
+        )
+    if len(matching) > 1 and not several:
+        shown = "、".join(f"“{s.name}”" for s in matching)
+        raise reject(
+            "several_sheets",
+            f"工作簿中有{len(matching)}个工作表都含有导入所需的表头（{shown}），无法确定读取哪一个；请只保留一个后重新上传",
+            f"{len(matching)} sheets hold the columns this import needs ({', '.join(s.name for s in matching)}); "
+            "keep only one and upload again",
+        )
+    if matching:
+        return matching
+    visible = [s for s in infos if not s.hidden]
+    fallback = next((s for s in visible if s.active), visible[0] if visible else infos[0])
+    refusal = heads[fallback.index]
+    assert isinstance(refusal, InvalidInput)
+    raise refusal
+
+
+def _cell_problems(data: bytes, info: SheetInfo, header: HeaderMap, no_formula_fields: Collection[str]) -> list[Reason]:
+    watched = {header.columns[f] for f in no_formula_fields if f in header.columns}
+    scan = scan_cells(data, info.part, watched, min_row=header.row + 1)
+    field_of = {index: field for field, index in header.columns.items()}
+    problems = [
+        Reason(
+            "excel.error_cell",
+            f"工作表“{info.name}”第{row}行{column_letter(col)}列{_header_zh(header, col)}是错误值 {shown}，"
+            "不能当作空白读取；请改正后重新上传",
+            f"sheet {info.name!r}, row {row}, column {column_letter(col)}{_header_en(header, col)} holds the error "
+            f"value {shown}, which is never read as blank; correct it and upload again",
+            field=field_of.get(col, "file"),
+            row=row,
+            column=column_letter(col),
+        )
+        for row, col, shown in scan.errors
+    ]
+    problems += [
+        Reason(
+            "excel.formula",
+            "该单元格是公式，请粘贴为数值后重新上传",
+            "this cell holds a formula; paste it as a value and upload again",
+            field=field_of[col],
+            row=row,
+            column=column_letter(col),
+        )
+        for row, col in scan.formulas
+    ]
+    return sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+
+
+def _header_zh(header: HeaderMap, col: int) -> str:
+    text = header.texts.get(col)
+    return f"（{text}）" if text else ""
+
+
+def _header_en(header: HeaderMap, col: int) -> str:
+    text = header.texts.get(col)
+    return f" ({text})" if text else ""
 
 
 def read_table(
@@ -62,41 +228,15 @@ def read_table(
     required: Collection[str] = (),
     no_formula_fields: Collection[str] = (),
     limits: ExcelLimits = DEFAULT_LIMITS,
-    sheet_index: int = 0,
+    keep_cell_problems: bool = False,
 ) -> Table:
-    """Read a sheet as header plus data rows (empty rows skipped).
-
-    The header is the first of the first `HEADER_SEARCH_ROWS` non-empty rows that has every
-    required column, so a title row above the header ("2026年成绩表") does no harm; if none has,
-    the first row's problems are raised. Formula cells in `no_formula_fields` columns raise
-    `InvalidInput` listing each cell.
-    """
-    name, rows = read_rows(data, limits, sheet_index=sheet_index)
-    if not rows:
-        raise reject("empty", "工作表为空", "the sheet is empty")
-    header_at = 0
-    for index, candidate in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        try:
-            map_header(candidate, aliases, required)
-        except InvalidInput:
-            continue
-        header_at = index
-        break
-    header = map_header(rows[header_at], aliases, required)
-    watched = {header.columns[f] for f in no_formula_fields if f in header.columns}
-    if watched:
-        found = find_formula_cells(data, watched, sheet_index=sheet_index, min_row=header.row + 1)
-        if found:
-            field_of = {index: field for field, index in header.columns.items()}
-            raise InvalidInput(
-                Reason(
-                    "excel.formula",
-                    "该单元格是公式，请粘贴为数值后重新上传",
-                    "this cell holds a formula; paste it as a value and upload again",
-                    field=field_of[col],
-                    row=row,
-                    column=column_letter(col),
-                )
-                for row, col in found
-            )
-    return Table(sheet_name=name, header=header, rows=tuple(rows[header_at + 1 :]))
+    """Read the one sheet whose header matches (else the active sheet's header problems are raised)."""
+    (table,) = read_tables(
+        data,
+        aliases,
+        required=required,
+        no_formula_fields=no_formula_fields,
+        limits=limits,
+        keep_cell_problems=keep_cell_problems,
+    )
+    return table
