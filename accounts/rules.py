@@ -4,6 +4,7 @@ lifetimes, the account status and every audit action the package writes, labelle
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -57,6 +58,8 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
     """Every action code the accounts package writes to the audit log."""
 
     LOGIN = "account.login", "登录", "Signed in"
+    LOGIN_FAILED = "account.login_failed", "登录失败", "Sign-in failed"
+    LOGIN_THROTTLED = "account.login_throttled", "登录被限制", "Sign-in held back after failures"
     LOGOUT = "account.logout", "退出登录", "Signed out"
     PASSWORD_CHANGED = "account.password_changed", "修改密码", "Password changed"
     USER_CREATED = "account.user_created", "创建账号", "Account created"
@@ -127,17 +130,41 @@ def validate_role(role: str, society_id: int | None) -> list[Reason]:
     return []
 
 
-def login_refusal(account_failures: int, address_failures: int, max_account: int, max_address: int) -> Reason | None:
-    """Refuse further attempts once either counter within the window reaches its limit.
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Failed logins counted in the window: hard limits per (account, address) and per address;
+    per account, past `account_free` failures from anywhere, each further attempt waits a delay
+    that doubles with every failure up to `account_max_delay` seconds. So a guesser spread over
+    many addresses gets one guess per delay, and the owner from a new address waits seconds,
+    never a lock-out."""
+
+    per_pair: int
+    per_address: int
+    account_free: int
+    account_max_delay: int  # seconds
+    window_seconds: int
+
+
+THROTTLED = Reason("login.throttled", "登录失败次数过多，请稍后再试", "too many failed logins, please try again later")
+
+
+def login_refusal(
+    pair_failures: int,
+    address_failures: int,
+    account_failures: int,
+    since_last_account_failure: float | None,
+    limits: LoginLimits,
+) -> tuple[Reason, int] | None:
+    """The refusal and the seconds to wait, or None to check the password.
 
     The message is the same whether or not the account exists, so it reveals nothing.
     """
-    if account_failures >= max_account or address_failures >= max_address:
-        return Reason(
-            "login.throttled",
-            "登录失败次数过多，请稍后再试",
-            "too many failed logins, please try again later",
-        )
+    if pair_failures >= limits.per_pair or address_failures >= limits.per_address:
+        return THROTTLED, limits.window_seconds
+    if account_failures >= limits.account_free and since_last_account_failure is not None:
+        delay = min(limits.account_max_delay, 2 ** (account_failures - limits.account_free))
+        if since_last_account_failure < delay:
+            return THROTTLED, max(1, math.ceil(delay - since_last_account_failure))
     return None
 
 

@@ -30,6 +30,8 @@ class User(Table, tablename="xh_user"):
     must_change_password = Boolean(default=False)
     created_at = Timestamptz()
     password_changed_at = Timestamptz()
+    # Failed logins before it no longer count against the account (they stay on record).
+    last_login_at = Timestamptz(null=True, default=None)
 
 
 class Session(Table, tablename="xh_session"):
@@ -55,7 +57,8 @@ class ApiToken(Table, tablename="xh_api_token"):
 
 
 class LoginFailure(Table, tablename="xh_login_failure"):
-    """One failed login, counted per account and per address within a sliding window."""
+    """One failed login, counted per account, per address and per both within a sliding window;
+    kept after a successful login (the success only stops them counting)."""
 
     id: Serial
     username = Varchar(length=64, index=True)

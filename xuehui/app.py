@@ -31,7 +31,7 @@ from litestar.template.config import TemplateConfig
 
 from xuehui import db
 from xuehui.composition import register_kpi_providers, route_lists, template_directories
-from xuehui.errors import DomainError, Reason
+from xuehui.errors import DomainError, Reason, retry_headers
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.jobs import fail_stale_jobs
 from xuehui.openapi import components
@@ -59,7 +59,9 @@ def _error_response(request: Request[Any, Any, Any], status: int, reasons: list[
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return _error_response(request, exc.status, exc.reasons)
+    response = _error_response(request, exc.status, exc.reasons)
+    response.headers.update(retry_headers(exc))
+    return response
 
 
 def not_authorized_handler(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:

@@ -70,7 +70,19 @@ class Conflict(DomainError):
 
 
 class TooManyRequests(DomainError):
+    """Refused for now; `retry_after` seconds (when known) go out as the Retry-After header."""
+
     status = 429
+
+    def __init__(self, reasons: Reason | Iterable[Reason], retry_after: int | None = None) -> None:
+        super().__init__(reasons)
+        self.retry_after = retry_after
+
+
+def retry_headers(error: DomainError) -> dict[str, str]:
+    """The Retry-After header of a refusal that says when to try again."""
+    seconds = getattr(error, "retry_after", None)
+    return {"Retry-After": str(seconds)} if seconds else {}
 
 
 def not_found(what_zh: str, what_en: str, code: str = "not_found") -> NotFound:

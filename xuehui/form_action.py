@@ -16,7 +16,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 from pydantic import BaseModel, ConfigDict
 
-from xuehui.errors import DomainError, Forbidden, InvalidInput, NotFound, Reason
+from xuehui.errors import DomainError, Forbidden, InvalidInput, NotFound, Reason, retry_headers
 from xuehui.templating import errors_by_field
 
 T = TypeVar("T")
@@ -66,6 +66,7 @@ async def refused(
         template,
         context={**values, **refusal(error)},
         status_code=error.status,
+        headers=retry_headers(error),
     )
 
 

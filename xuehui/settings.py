@@ -42,9 +42,10 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "testserver", "testserver.local", "*.localhost")
     session_idle_minutes: int = 30
     session_absolute_hours: int = 8
-    login_max_failures_per_account: int = 5
+    login_max_failures_per_account: int = 5  # from one address; past it, per account delays rise
     login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
+    login_max_delay_seconds: int = 60
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
     max_upload_uncompressed_bytes: int = 200_000_000
@@ -84,6 +85,7 @@ def load_settings() -> Settings:
         login_max_failures_per_account=_int("XUEHUI_LOGIN_MAX_FAILURES", 5),
         login_max_failures_per_address=_int("XUEHUI_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         login_window_minutes=_int("XUEHUI_LOGIN_WINDOW_MINUTES", 15),
+        login_max_delay_seconds=_int("XUEHUI_LOGIN_MAX_DELAY_SECONDS", 60),
         max_request_bytes=_int("XUEHUI_MAX_REQUEST_BYTES", 1_000_000),
         max_upload_bytes=_int("XUEHUI_MAX_UPLOAD_BYTES", 20_000_000),
         max_upload_uncompressed_bytes=_int("XUEHUI_MAX_UPLOAD_UNCOMPRESSED_BYTES", 200_000_000),

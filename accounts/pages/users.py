@@ -26,6 +26,7 @@ USERS_TEMPLATE = "accounts/users.html"
 async def _users_context(actor: Actor, society_choices: list[tuple[int, str]], role: str) -> dict[str, Any]:
     return {
         "users": await services.list_users(actor, role=role),
+        "failed_logins": await services.failed_logins(actor),
         "roles": ROLES,
         "role_filter": role,
         "societies": society_choices,

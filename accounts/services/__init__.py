@@ -23,6 +23,7 @@ from accounts.services.tokens import (
 from accounts.services.users import (
     USER_COLUMNS,
     create_user,
+    failed_logins,
     get_user,
     list_users,
     set_active,
@@ -44,6 +45,7 @@ __all__ = [
     "count_active_sessions",
     "create_api_token",
     "create_user",
+    "failed_logins",
     "get_user",
     "list_api_tokens",
     "list_audit",

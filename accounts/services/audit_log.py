@@ -28,6 +28,7 @@ async def audit(
     summary: dict[str, Any] | None = None,
     society_id: int | None = None,
     note: str = "",
+    ip: str = "",
 ) -> None:
     """Append one entry, chained to the last one. Call inside the write transaction of the
     change it describes."""
@@ -41,7 +42,7 @@ async def audit(
         "object_id": str(object_id),
         "society_id": society_id,
         "summary": json.dumps(summary or {}, ensure_ascii=False, default=str, sort_keys=True),
-        "ip": actor.ip if actor else "",
+        "ip": actor.ip if actor else ip,  # `ip`: where an anonymous attempt came from
         "note": note,
     }
     last = await AuditEntry.select(AuditEntry.entry_hash).order_by(AuditEntry.id, ascending=False).first()

@@ -11,6 +11,7 @@ from accounts.rules import (
     AccountsAudit,
     AccountsObject,
     Actor,
+    LoginLimits,
     login_refusal,
     password_problems,
     session_expired,
@@ -32,35 +33,60 @@ MAX_TOKEN_LENGTH = 200
 MAX_USER_AGENT = 300
 
 
-async def _failures_since(username: str, ip: str, since: dt.datetime) -> tuple[int, int]:
-    per_account = await LoginFailure.count().where((LoginFailure.username == username) & (LoginFailure.at >= since))
-    per_address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= since))
-    return per_account, per_address
+def _limits() -> LoginLimits:
+    settings = get_settings()
+    return LoginLimits(
+        per_pair=settings.login_max_failures_per_account,
+        per_address=settings.login_max_failures_per_address,
+        account_free=settings.login_max_failures_per_account,
+        account_max_delay=settings.login_max_delay_seconds,
+        window_seconds=settings.login_window_minutes * 60,
+    )
+
+
+async def _refusal(username: str, ip: str, moment: dt.datetime) -> tuple[Reason, int] | None:
+    """Count the failures that still count: in the window, and for the account only those after
+    its last successful login."""
+    window_start = moment - dt.timedelta(minutes=get_settings().login_window_minutes)
+    user = await User.select(User.last_login_at).where(User.username == username).first()
+    last_login = aware(user["last_login_at"]) if user and user["last_login_at"] else None
+    since = max(window_start, last_login) if last_login else window_start
+    account = LoginFailure.select(LoginFailure.at).where(
+        (LoginFailure.username == username) & (LoginFailure.at > since)
+    )
+    account_times = [aware(r["at"]) for r in await account]
+    pair = await LoginFailure.count().where(
+        (LoginFailure.username == username) & (LoginFailure.ip == ip) & (LoginFailure.at > since)
+    )
+    address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= window_start))
+    last = (moment - max(account_times)).total_seconds() if account_times else None
+    return login_refusal(int(pair), int(address), len(account_times), last, _limits())
 
 
 async def login(username: str, password: str, ip: str, user_agent: str = "") -> tuple[str, Actor]:
     """Check the credentials and open a new session; returns the session cookie value.
 
     The session id is always freshly generated here, whatever cookie the client sent, so a
-    fixated id can never become authenticated.
+    fixated id can never become authenticated. Every failure and every held-back attempt is
+    audited; a success stops earlier failures counting but keeps them on record.
     """
     settings = get_settings()
     username = username.strip()
-    window_start = now() - dt.timedelta(minutes=settings.login_window_minutes)
     # Count and record the attempt as a failure before the password is checked, one transaction
     # per account and address at a time: simultaneous guesses (on any instance) each see the
-    # ones before them, so no burst gets more checks than the limit. Success deletes the record.
+    # ones before them, so no burst gets more checks than the limits allow.
     async with write_transaction():
         await serialize_on(f"login:{username}")
         await serialize_on(f"login-ip:{ip}")
-        refusal = login_refusal(
-            *await _failures_since(username, ip, window_start),
-            settings.login_max_failures_per_account,
-            settings.login_max_failures_per_address,
-        )
+        refusal = await _refusal(username, ip, now())
         if refusal:
-            raise TooManyRequests(refusal)
-        await LoginFailure.insert(LoginFailure(username=username, ip=ip, at=now()))
+            await audit(None, AccountsAudit.LOGIN_THROTTLED, AccountsObject.USER, "", {"username": username}, ip=ip)
+        else:
+            attempt = await LoginFailure.insert(LoginFailure(username=username, ip=ip, at=now())).returning(
+                LoginFailure.id
+            )
+    if refusal:
+        raise TooManyRequests(refusal[0], retry_after=refusal[1])
     user = await User.objects().where(User.username == username).first()
     if user is None:
         await passwords.verify_password(
@@ -70,6 +96,8 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
     else:
         ok = await passwords.verify_password(user.password_hash, password, settings.argon2_profile) and user.active
     if user is None or not ok:
+        async with write_transaction():
+            await audit(None, AccountsAudit.LOGIN_FAILED, AccountsObject.USER, "", {"username": username}, ip=ip)
         raise InvalidInput(BAD_LOGIN)
     token = secrets.token_urlsafe(SESSION_TOKEN_BYTES)
     rehashed = (
@@ -78,10 +106,12 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
         else None
     )
     async with write_transaction():
-        if rehashed:
-            await User.update({User.password_hash: rehashed}).where(User.id == user.id)
-        await LoginFailure.delete().where(LoginFailure.username == username)
         moment = now()
+        await User.update({User.last_login_at: moment, **({User.password_hash: rehashed} if rehashed else {})}).where(
+            User.id == user.id
+        )
+        # This attempt was no failure; the failures before it stay on record.
+        await LoginFailure.delete().where(LoginFailure.id == attempt[0]["id"])
         session = Session(
             token_hash=digest(token),
             user=user.id,

@@ -3,6 +3,8 @@ read users through (by id or user name), so that none of them imports the user t
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +21,7 @@ from accounts.rules import (
 )
 from accounts.services._shared import user_not_found
 from accounts.services.audit_log import audit
-from accounts.tables import Session, User
+from accounts.tables import LoginFailure, Session, User
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
@@ -45,6 +47,9 @@ USER_COLUMNS = (
 )
 # What another package may know of a user: who they are and what they may do, nothing more.
 CARD_COLUMNS = (User.id, User.username, User.display_name, User.role, User.society_id, User.active)
+
+# The admins' list of accounts counts the failed logins of the last day.
+FAILED_LOGIN_HOURS = 24
 
 
 def _user_problems(username: str, display_name: str, email: str, role: str, society_id: int | None) -> list[Reason]:
@@ -137,6 +142,14 @@ async def list_users(actor: Actor, role: str = "", society_id: int | None = None
     if society_id is not None:
         query = query.where(User.society_id == society_id)
     return await query
+
+
+async def failed_logins(actor: Actor, hours: int = FAILED_LOGIN_HOURS) -> dict[str, int]:
+    """Failed logins per account name in the last `hours`, whether or not they still count."""
+    require_admin(actor)
+    since = now() - dt.timedelta(hours=hours)
+    rows = await LoginFailure.select(LoginFailure.username).where(LoginFailure.at >= since)
+    return dict(Counter(r["username"] for r in rows))
 
 
 async def users_of_society(society_id: int) -> list[dict[str, Any]]:

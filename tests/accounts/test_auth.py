@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import json
 import statistics
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from argon2 import PasswordHasher
 from accounts import services
 from accounts.tables import ApiToken, AuditEntry, LoginFailure, Session, User
 from tests.support import PASSWORD, api, csrf, login, make_society, make_user, post_form
-from xuehui.errors import InvalidInput
+from xuehui.errors import InvalidInput, TooManyRequests
 from xuehui.settings import get_settings
 
 
@@ -75,9 +76,46 @@ async def test_login_is_throttled_per_account_after_five_failures(client) -> Non
     for _ in range(5):
         await post_form(client, "/login", {"username": "alice", "password": "wrong-password"}, "/login")
     blocked = await post_form(client, "/login", {"username": "alice", "password": PASSWORD}, "/login")
-    assert blocked.status_code == 429
+    assert (blocked.status_code, blocked.headers["retry-after"]) == (429, "900")
     assert "登录失败次数过多" in blocked.text
     assert await Session.count() == 0
+
+
+async def test_guesses_from_other_addresses_never_lock_the_owner_out_and_every_failure_is_audited() -> None:
+    await make_user("alice", "admin")
+    for n in range(5):
+        with pytest.raises(InvalidInput):
+            await services.login("alice", "wrong-password", f"10.1.0.{n}")
+    # The sixth attempt on the account, from anywhere, waits a second; the owner then gets in.
+    with pytest.raises(TooManyRequests) as held:
+        await services.login("alice", PASSWORD, "192.168.7.7")
+    assert held.value.retry_after == 1
+    await asyncio.sleep(1.05)
+    _token, actor = await services.login("alice", PASSWORD, "192.168.7.7")
+    assert actor.username == "alice"
+    # The failures stay on record, and they no longer count against the account.
+    assert await LoginFailure.count() == 5
+    _again, _ = await services.login("alice", PASSWORD, "192.168.7.8")
+    entries = await AuditEntry.select(AuditEntry.action, AuditEntry.ip, AuditEntry.summary).order_by(AuditEntry.id)
+    attempts = [(e["action"], e["ip"]) for e in entries if e["action"].startswith("account.login")]
+    assert attempts == [
+        *[("account.login_failed", f"10.1.0.{n}") for n in range(5)],
+        ("account.login_throttled", "192.168.7.7"),
+        ("account.login", "192.168.7.7"),
+        ("account.login", "192.168.7.8"),
+    ]
+    assert json.loads(entries[-4]["summary"]) == {"username": "alice"}
+
+
+async def test_admins_see_each_accounts_failed_sign_ins(client) -> None:
+    await make_user("alice", "society", await make_society())
+    await make_user("root", "admin")
+    for n in range(3):
+        with pytest.raises(InvalidInput):
+            await services.login("alice", "wrong-password", f"10.2.0.{n}")
+    await login(client, "root")
+    page = (await client.get("/admin/users")).text
+    assert ('data-failed-logins="alice">3<' in page, 'data-failed-logins="root">0<' in page) == (True, True)
 
 
 async def test_simultaneous_wrong_passwords_get_no_more_checks_than_the_limit() -> None:

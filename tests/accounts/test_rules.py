@@ -2,7 +2,17 @@ import datetime as dt
 
 import pytest
 
-from accounts.rules import Actor, login_refusal, password_problems, session_expired, should_touch, validate_role
+from accounts.rules import (
+    THROTTLED,
+    Actor,
+    LoginLimits,
+    login_refusal,
+    password_problems,
+    session_expired,
+    should_touch,
+    validate_role,
+)
+from xuehui.errors import Reason
 
 pytestmark = pytest.mark.pure
 
@@ -36,11 +46,31 @@ def test_roles_and_their_society(role: str, society: int | None, codes: list[str
     assert [r.code for r in validate_role(role, society)] == codes
 
 
-def test_login_is_refused_at_either_limit() -> None:
-    assert login_refusal(4, 19, 5, 20) is None
-    refused = login_refusal(5, 0, 5, 20)
-    assert refused is not None and refused.code == "login.throttled"
-    assert login_refusal(0, 20, 5, 20) == refused
+LIMITS = LoginLimits(per_pair=5, per_address=20, account_free=5, account_max_delay=60, window_seconds=900)
+
+
+def test_login_is_refused_at_either_hard_limit_for_the_window() -> None:
+    assert login_refusal(4, 19, 4, 0.0, LIMITS) is None
+    assert login_refusal(5, 5, 5, 0.0, LIMITS) == (THROTTLED, 900)
+    assert login_refusal(0, 20, 0, None, LIMITS) == (THROTTLED, 900)
+
+
+@pytest.mark.parametrize(
+    ("account_failures", "since_last", "expected"),
+    [
+        (4, 0.0, None),  # within the free failures: no delay
+        (5, 0.2, (THROTTLED, 1)),  # the first delay is a second
+        (5, 1.0, None),
+        (7, 1.5, (THROTTLED, 3)),  # doubling: 4 s after the seventh failure
+        (7, 4.0, None),
+        (30, 10.0, (THROTTLED, 50)),  # capped at a minute, never a lock-out
+        (30, 60.0, None),
+    ],
+)
+def test_failures_from_many_addresses_bring_rising_delays_not_a_lock_out(
+    account_failures: int, since_last: float, expected: tuple[Reason, int] | None
+) -> None:
+    assert login_refusal(0, 0, account_failures, since_last, LIMITS) == expected
 
 
 def test_session_ends_when_idle_or_too_old() -> None:
