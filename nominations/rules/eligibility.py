@@ -10,6 +10,7 @@ lists every failing rule. The rules and their sources:
 * the first contributing unit is registered in the home province (2025 [S6]);
 * TI/STP: applied for ≥ N years up to the cycle's reference date (2025 [S6]);
 * NS: representative papers published ≥ N years and every contributor an author (2025 [S6]);
+* person awards with an age limit: 科学技术青年奖 ≤ 40 on the cycle's cut-off date ([S6][S8]);
 * identity-card numbers valid (GB 11643 check digit), one person in only one nomination per
   cycle across all nominators (national 2019 [S24], F6);
 * winners of the previous N cycles barred (national 2019 [S24]);
@@ -44,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nominations.rules.cycle.model import CycleConfig
+from nominations.rules.eligibility_age import rule_age_limit
 from nominations.rules.eligibility_facts import (
     INCOMPLETE,
     ContributingUnit,
@@ -83,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     rule_application_time,
     rule_papers,
     rule_contributor_ids,
+    rule_age_limit,
     rule_one_nomination_per_person,
     rule_recent_winner,
     rule_repeat_unsuccessful,
@@ -131,6 +134,7 @@ __all__ = [
     "check_nomination",
     "fingerprint",
     "normalise_text",
+    "rule_age_limit",
     "rule_application_time",
     "rule_category_grade",
     "rule_contributor_ids",

@@ -115,7 +115,8 @@ def test_person_award_takes_only_ungraded() -> None:
         title="青年奖",
         category=Category.YOUTH_SCIENCE,
         grade=Grade.FIRST,
-        contributors=people(1),
+        # the youth award's candidate is 40 or under on the cut-off date
+        contributors=(Contributor(name="青年", id_number=make("370102", dt.date(1990, 1, 1), 1, "male")),),
         units=units(1),
     )
     assert codes(check_nomination(youth, CYCLE, EMPTY)) == ["eligibility.grade_invalid"]
@@ -517,7 +518,7 @@ def test_first_unit_rule_covers_the_configured_categories_only() -> None:
         title="青年奖",
         category=Category.YOUTH_SCIENCE,
         grade=Grade.UNGRADED,
-        contributors=people(1),
+        contributors=(Contributor(name="青年", id_number=make("370102", dt.date(1990, 1, 1), 1, "male")),),
         units=(ContributingUnit("外省大学", "110000"),),
     )
     assert check_nomination(youth, CYCLE, EMPTY) == []

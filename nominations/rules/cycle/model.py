@@ -121,6 +121,13 @@ class EligibilityParams(_Frozen):
     repeat_lookback_cycles: int = 2
     repeat_min_unsuccessful: int = 2
     repeat_material_threshold: float = 0.5
+    # Person awards with an age limit: the oldest age a candidate may be on `age_cut_off`
+    # (科学技术青年奖 ≤ 40 [S6]; 2024 "born on or after 1984-01-01" [S8], i.e. 40 on 31 December).
+    age_limits: dict[Category, int] = {Category.YOUTH_SCIENCE: 40}
+    age_cut_off: dt.date | None = None  # None: 31 December of the cycle's year
+
+    def age_cut_off_for(self, year: int) -> dt.date:
+        return self.age_cut_off or dt.date(year, 12, 31)
 
 
 class CycleConfig(_Frozen):

@@ -160,6 +160,13 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
         for category in getattr(p, name):
             if category not in cfg.categories:
                 reasons.append(_unknown_category(category, f"eligibility.{name}"))
+    for category, age in p.age_limits.items():
+        if category not in cfg.categories:
+            reasons.append(_unknown_category(category, "eligibility.age_limits"))
+        if age < 1:
+            reasons.append(
+                _reason("cycle.negative", "年龄上限至少为1岁", "an age limit is at least 1", "eligibility.age_limits")
+            )
     return reasons
 
 
