@@ -78,6 +78,7 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
             name=_text(form, f"c_name_{i}", CONTRIBUTOR["name"]),
             id_number=_text(form, f"c_id_{i}", CONTRIBUTOR["id_number"]),
             birth_date=_date(form, f"c_birth_{i}", problems),
+            sex=_text(form, f"c_sex_{i}", CONTRIBUTOR["sex"]),
             unit=_text(form, f"c_unit_{i}", CONTRIBUTOR["unit"]),
             title=_text(form, f"c_title_{i}", CONTRIBUTOR["title"]),
             contribution=_text(form, f"c_contribution_{i}", CONTRIBUTOR["contribution"]),

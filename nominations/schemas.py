@@ -16,6 +16,7 @@ class ContributorIn(Input):
     name: str = Field(default="", max_length=50)
     id_number: str = Field(default="", max_length=30)
     birth_date: dt.date | None = None
+    sex: str = Field(default="", max_length=6)  # male | female; both filled from the identity number when blank
     unit: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=50)
     contribution: str = Field(default="", max_length=2000)
@@ -72,7 +73,7 @@ class NominationIn(Input):
             summary=self.body.summary,
             application_started_on=self.body.application_started_on,
             contributors=tuple(
-                rules.Contributor(c.name, c.id_number, c.birth_date, c.unit, c.title, c.contribution)
+                rules.Contributor(c.name, c.id_number, c.birth_date, c.unit, c.title, c.contribution, c.sex)
                 for c in self.body.contributors
             ),
             units=tuple(rules.ContributingUnit(u.name, u.province_code or None) for u in self.body.units),

@@ -25,6 +25,7 @@ class Contributor:
     unit: str = ""
     title: str = ""
     contribution: str = ""
+    sex: str = ""  # male | female | "" (not given)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from accounts.rules import Actor
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle.model import CATEGORY_NAMES, Category, CycleConfig
 from nominations.rules.lifecycles import NominationState as N
-from nominations.schemas import NominationIn
+from nominations.schemas import ContributorIn, NominationIn
 from nominations.services._shared import _running_award_pilot
 from nominations.services.cycles import cycle_config, cycle_row
 from nominations.services.kinds import PROJECT
@@ -21,7 +21,7 @@ from xuehui import submission
 from xuehui.clock import today
 from xuehui.db import json_value
 from xuehui.errors import Conflict, Forbidden, InvalidInput, Reason
-from xuehui.idcard import normalise
+from xuehui.idcard import IdCard, normalise, parse
 from xuehui.text import require_clean
 
 
@@ -44,14 +44,24 @@ async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> 
     return await submission.create_draft(PROJECT, actor, values, {"title": data.title})
 
 
+def _filled_from_id(person: ContributorIn) -> ContributorIn:
+    """A contributor whose blank birth date and sex are read from a valid identity-card number
+    (digits 7-14 and the parity of digit 17); what the user typed is kept, and the rules compare it."""
+    card = parse(person.id_number) if person.id_number.strip() else None
+    if not isinstance(card, IdCard):
+        return person
+    return person.model_copy(update={"birth_date": person.birth_date or card.birth_date, "sex": person.sex or card.sex})
+
+
 def _document(data: NominationIn) -> dict[str, Any]:
     """The columns a draft's form writes."""
+    body = data.body.model_copy(update={"contributors": [_filled_from_id(c) for c in data.body.contributors]})
     return {
         "title": data.title.strip(),
         "category": data.category,
         "grade": data.grade,
         "discipline_code": data.discipline_code.strip(),
-        "body": data.body.model_dump_json(),
+        "body": body.model_dump_json(),
     }
 
 
