@@ -11,7 +11,7 @@ import datetime as dt
 from accounts.rules import Actor
 from nominations import services
 from nominations.rules.cycle.defaults import default_cycle
-from nominations.rules.cycle.model import CycleConfig, CycleDates, NoticeWindowConfig
+from nominations.rules.cycle.model import CycleConfig, CycleDates
 from nominations.rules.programme.defaults import default_programme
 from nominations.rules.programme.model import Programme, ProgrammeKind
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, RecommendationIn, UnitIn
@@ -28,14 +28,10 @@ def open_cycle_config(year: int, on: dt.date) -> CycleConfig:
         nomination_closes=closes,
         formal_review_starts=closes + dt.timedelta(days=1),
         formal_review_ends=closes + dt.timedelta(days=40),
-        notices=(
-            NoticeWindowConfig(
-                key="accepted",
-                zh="受理项目公示",
-                en="accepted nominations",
-                starts=closes + dt.timedelta(days=45),
-                length=5,
-            ),
+        # the cycle's three notice windows, each as far after the close as in the default year
+        notices=tuple(
+            w.model_copy(update={"starts": closes + (w.starts - base.dates.nomination_closes)})
+            for w in base.dates.notices
         ),
     )
     return base.model_copy(

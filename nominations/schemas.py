@@ -134,6 +134,15 @@ class CycleIn(Input):
     note: str = Field(default="", max_length=2000)
 
 
+class NoticeIn(Input):
+    """A notice to publish: one of the cycle's configured windows, by its key."""
+
+    model_config = ConfigDict(extra="forbid")
+    window: str = Field(max_length=40)  # accepted | initial_review | proposed_awards (as the cycle names them)
+    title: str = Field(max_length=200)
+    starts_on: dt.date | None = None  # None: the window's configured first day
+
+
 class NoticeEntryOut(BaseModel):
     nomination_id: int
     title: str

@@ -83,6 +83,9 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     expect(page.locator("#nomination-status")).to_have_text("形式审查通过")
     page.goto("/admin/notices")
     page.fill("input[name=title]", f"受理项目公示 {title}")
+    # the accepted-nominations window of the cycle, started today instead of its configured day
+    page.select_option("#f-window", "accepted")
+    page.fill("input[name=starts_on]", today().isoformat())
     page.click("form[action='/admin/notices'] button[type=submit]")
     sign_out(page)
 
