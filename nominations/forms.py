@@ -11,7 +11,16 @@ from annotated_types import MaxLen
 from pydantic import BaseModel
 
 from nominations.rules.programme.model import ExclusionCategory
-from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, RecommendationIn, UnitIn
+from nominations.schemas import (
+    ContributorIn,
+    ExclusionIn,
+    NominationBody,
+    NominationIn,
+    PaperIn,
+    PatentIn,
+    RecommendationIn,
+    UnitIn,
+)
 from xuehui.errors import Reason
 
 
@@ -27,6 +36,7 @@ def _limits(model: type[BaseModel]) -> dict[str, int]:
 
 
 CONTRIBUTOR, UNIT, PAPER, PATENT = _limits(ContributorIn), _limits(UnitIn), _limits(PaperIn), _limits(PatentIn)
+EXCLUSION = _limits(ExclusionIn)
 BODY, NOMINATION, PERSON = _limits(NominationBody), _limits(NominationIn), _limits(RecommendationIn)
 
 # Empty rows the form offers below the filled ones in each table (save to get more).
@@ -112,6 +122,14 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
             patents.append(
                 PatentIn(number=number, title=_text(form, f"t_title_{i}", PATENT["title"]), granted_on=granted)
             )
+    exclusions = [
+        ExclusionIn(
+            name=_text(form, f"x_name_{i}", EXCLUSION["name"]),
+            unit=_text(form, f"x_unit_{i}", EXCLUSION["unit"]),
+            reason=_text(form, f"x_reason_{i}", EXCLUSION["reason"]),
+        )
+        for i in _rows(form, "x_name_")
+    ]
     body = NominationBody(
         summary=_text(form, "summary", BODY["summary"]),
         innovations=_text(form, "innovations", BODY["innovations"]),
@@ -121,6 +139,7 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
         units=units[: BODY["units"]],
         papers=papers[: BODY["papers"]],
         patents=patents[: BODY["patents"]],
+        exclusions=[e for e in exclusions if e.name or e.unit or e.reason][: BODY["exclusions"]],
     )
     data = NominationIn(
         title=_text(form, "title", NOMINATION["title"]),

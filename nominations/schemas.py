@@ -39,6 +39,14 @@ class PatentIn(Input):
     granted_on: dt.date | None = None
 
 
+class ExclusionIn(Input):
+    """An expert the nominee asks to be kept away from the review (回避专家)."""
+
+    name: str = Field(default="", max_length=50)
+    unit: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
 class NominationBody(Input):
     """Everything of a nomination besides its headline fields; stored as one JSON document."""
 
@@ -51,6 +59,8 @@ class NominationBody(Input):
     units: list[UnitIn] = Field(default_factory=list, max_length=30)
     papers: list[PaperIn] = Field(default_factory=list, max_length=50)
     patents: list[PatentIn] = Field(default_factory=list, max_length=50)
+    # more than the cycle allows (3) is refused by the rules with a reason beside the field
+    exclusions: list[ExclusionIn] = Field(default_factory=list, max_length=10)
 
 
 class NominationIn(Input):
@@ -79,6 +89,7 @@ class NominationIn(Input):
             units=tuple(rules.ContributingUnit(u.name, u.province_code or None) for u in self.body.units),
             papers=tuple(rules.Paper(p.title, p.published_on, tuple(p.authors)) for p in self.body.papers),
             patents=tuple(rules.Patent(p.number, p.title, p.granted_on) for p in self.body.patents),
+            exclusions=tuple(rules.ExcludedExpert(e.name, e.unit, e.reason) for e in self.body.exclusions),
         )
 
 

@@ -14,7 +14,9 @@ lists every failing rule. The rules and their sources:
 * identity-card numbers valid (GB 11643 check digit), one person in only one nomination per
   cycle across all nominators (national 2019 [S24], F6);
 * winners of the previous N cycles barred (national 2019 [S24]);
-* repeat losers barred when the material repeats (Shandong 2024 [S8]).
+* repeat losers barred when the material repeats (Shandong 2024 [S8]);
+* at most `max_exclusions` experts excluded by the nominee, each named with a reason (the
+  pool's limit of 3; the CAST rule is not in the reference: ASSUMED).
 
 Draft versus submit: the same rules run in both modes. A missing field yields a Reason with code
 ``nomination.incomplete`` (and the field); a present-but-failing fact yields an ineligibility
@@ -46,11 +48,13 @@ from dataclasses import dataclass
 
 from nominations.rules.cycle.model import CycleConfig
 from nominations.rules.eligibility_age import rule_age_limit
+from nominations.rules.eligibility_declarations import rule_exclusions
 from nominations.rules.eligibility_facts import (
     INCOMPLETE,
     ContributingUnit,
     Contributor,
     EligibilityContext,
+    ExcludedExpert,
     MaterialFingerprint,
     NominationFacts,
     Paper,
@@ -89,6 +93,7 @@ RULES: tuple[Rule, ...] = (
     rule_one_nomination_per_person,
     rule_recent_winner,
     rule_repeat_unsuccessful,
+    rule_exclusions,
 )
 
 
@@ -123,6 +128,7 @@ __all__ = [
     "Contributor",
     "DraftCheck",
     "EligibilityContext",
+    "ExcludedExpert",
     "MaterialFingerprint",
     "NominationFacts",
     "Paper",
@@ -138,6 +144,7 @@ __all__ = [
     "rule_application_time",
     "rule_category_grade",
     "rule_contributor_ids",
+    "rule_exclusions",
     "rule_first_unit_province",
     "rule_limits",
     "rule_one_nomination_per_person",

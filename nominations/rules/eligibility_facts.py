@@ -49,6 +49,15 @@ class Patent:
 
 
 @dataclass(frozen=True, slots=True)
+class ExcludedExpert:
+    """An expert the nominee asks to be kept away from the review (回避专家)."""
+
+    name: str
+    unit: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class NominationFacts:
     """What the nomination form says; fields may be empty while a draft is edited."""
 
@@ -62,6 +71,7 @@ class NominationFacts:
     units: tuple[ContributingUnit, ...] = ()
     papers: tuple[Paper, ...] = ()
     patents: tuple[Patent, ...] = ()
+    exclusions: tuple[ExcludedExpert, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,12 +34,20 @@ def _headline_problems(data: NominationIn) -> list[Reason]:
     return problems
 
 
+def _refused_on_save(data: NominationIn, config: CycleConfig) -> list[Reason]:
+    """What a draft may not even be saved with: more excluded experts than the cycle allows."""
+    facts = data.facts()
+    return [r for r in rules.rule_exclusions(facts, config, rules.EligibilityContext()) if r.code != rules.INCOMPLETE]
+
+
 async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> int:
     require_clean(data)
     _society_id, pilot = await _running_award_pilot(actor, "nomination")
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     await cycle_row(cycle_id)
+    if problems := _refused_on_save(data, await cycle_config(cycle_id)):
+        raise InvalidInput(problems)
     values = {"cycle": cycle_id, "pilot_project_id": pilot["id"], **_document(data)}
     return await submission.create_draft(PROJECT, actor, values, {"title": data.title})
 
@@ -73,6 +81,8 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     config = await cycle_config(current["cycle"])
+    if problems := _refused_on_save(data, config):
+        raise InvalidInput(problems)
     if current["status"] == N.RETURNED and config.fixed_grade and data.grade != current["grade"]:
         raise InvalidInput(
             Reason(

@@ -125,6 +125,7 @@ class EligibilityParams(_Frozen):
     # (科学技术青年奖 ≤ 40 [S6]; 2024 "born on or after 1984-01-01" [S8], i.e. 40 on 31 December).
     age_limits: dict[Category, int] = {Category.YOUTH_SCIENCE: 40}
     age_cut_off: dt.date | None = None  # None: 31 December of the cycle's year
+    max_exclusions: int = 3  # experts a nominee may ask to be kept away from the review (回避专家)
 
     def age_cut_off_for(self, year: int) -> dt.date:
         return self.age_cut_off or dt.date(year, 12, 31)

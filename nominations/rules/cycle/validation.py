@@ -143,6 +143,7 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
         "eligibility.winner_bar_cycles": p.winner_bar_cycles,
         "eligibility.repeat_lookback_cycles": p.repeat_lookback_cycles,
         "eligibility.repeat_min_unsuccessful": p.repeat_min_unsuccessful,
+        "eligibility.max_exclusions": p.max_exclusions,
     }
     for field, value in counts.items():
         if value < 0:
