@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from accounts.rules import Actor
 from nominations import services
@@ -77,13 +78,31 @@ def demo_nomination(title: str, people: int, start: int = 0) -> NominationIn:
             units=[UnitIn(name="山东大学", province_code="370000")],
             papers=[
                 PaperIn(
-                    title="高端装备关键技术",
+                    title=f"{title}的关键技术",
                     published_on=today() - dt.timedelta(days=4 * 365),
                     authors=[c.name for c in contributors],
                 )
             ],
+            registration_number=f"9372024Y{start:04d}",
+            **declarations(),
         ),
     )
+
+
+def declarations() -> dict[str, Any]:
+    """What a nomination declares and records besides its project: the commitments, every
+    completer's notice in their unit, then the society's own expert review and notice."""
+    return {
+        "single_channel": True,
+        "prior_use_declared": True,
+        "unit_notice_starts": today() - dt.timedelta(days=40),
+        "unit_notice_ends": today() - dt.timedelta(days=30),
+        "society_review_on": today() - dt.timedelta(days=25),
+        "society_review_experts": 7,
+        "society_review_result": "7票同意，同意推荐",
+        "society_notice_starts": today() - dt.timedelta(days=20),
+        "society_notice_ends": today() - dt.timedelta(days=10),
+    }
 
 
 async def load(admin: Actor, nominator: Actor) -> None:

@@ -15,6 +15,19 @@ lists every failing rule. The rules and their sources:
   cycle across all nominators (national 2019 [S24], F6);
 * winners of the previous N cycles barred (national 2019 [S24]);
 * repeat losers barred when the material repeats (Shandong 2024 [S8]);
+* purely administrative or support staff are no contributors unless technical lead or chief
+  scientist (2024 [S7]);
+* the main innovations not used in an awarded project: declared, and every paper and patent
+  looked up among the awarded projects on record and the official results (2024 [S8]);
+* joint projects: the first unit owns ≥ 40 % and the first contributor ≥ 30 % of the key
+  supporting material (2020 [S14]);
+* the achievement-registration number (成果登记号, Jinan 2019 [S15]) and the single-channel
+  commitment;
+* every completer publicised in their own unit for ≥ 5 working days, over before submission
+  (Jinan 2019 [S15]);
+* the society's own selection before it forwards: an expert review (date, experts, result) and
+  its own notice of ≥ 5 working days, over before submission ([S8]; the minimum number of
+  experts is ASSUMED);
 * at most `max_exclusions` experts excluded by the nominee, each named with a reason (the
   pool's limit of 3; the CAST rule is not in the reference: ASSUMED).
 
@@ -48,7 +61,14 @@ from dataclasses import dataclass
 
 from nominations.rules.cycle.model import CycleConfig
 from nominations.rules.eligibility_age import rule_age_limit
-from nominations.rules.eligibility_declarations import rule_exclusions
+from nominations.rules.eligibility_declarations import (
+    rule_administrative_staff,
+    rule_exclusions,
+    rule_joint_shares,
+    rule_prior_use,
+    rule_registration_number,
+    rule_single_channel,
+)
 from nominations.rules.eligibility_facts import (
     INCOMPLETE,
     ContributingUnit,
@@ -60,11 +80,14 @@ from nominations.rules.eligibility_facts import (
     Paper,
     PastUnsuccessful,
     Patent,
+    Period,
     Rule,
+    SocietySelection,
     build_context,
     fingerprint,
     normalise_text,
 )
+from nominations.rules.eligibility_notices import rule_society_selection, rule_unit_notice
 from nominations.rules.eligibility_people import (
     rule_contributor_ids,
     rule_one_nomination_per_person,
@@ -93,6 +116,13 @@ RULES: tuple[Rule, ...] = (
     rule_one_nomination_per_person,
     rule_recent_winner,
     rule_repeat_unsuccessful,
+    rule_administrative_staff,
+    rule_prior_use,
+    rule_joint_shares,
+    rule_registration_number,
+    rule_single_channel,
+    rule_unit_notice,
+    rule_society_selection,
     rule_exclusions,
 )
 
@@ -134,7 +164,9 @@ __all__ = [
     "Paper",
     "PastUnsuccessful",
     "Patent",
+    "Period",
     "Rule",
+    "SocietySelection",
     "build_context",
     "check_draft",
     "check_nomination",

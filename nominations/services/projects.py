@@ -10,12 +10,13 @@ from accounts.rules import Actor
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle.model import CATEGORY_NAMES, Category, CycleConfig
 from nominations.rules.lifecycles import NominationState as N
+from nominations.rules.official_results import OfficialOutcome
 from nominations.schemas import ContributorIn, NominationIn
 from nominations.services._shared import _running_award_pilot
 from nominations.services.cycles import cycle_config, cycle_row
 from nominations.services.kinds import PROJECT
 from nominations.services.queries import get_nomination
-from nominations.tables import AwardRecord, Nomination, NominationContributor, Quota
+from nominations.tables import AwardRecord, Nomination, NominationContributor, OfficialResult, Quota
 from societies import services as societies
 from xuehui import submission
 from xuehui.clock import today
@@ -116,6 +117,7 @@ async def _context(
         .first(),
         societies.nominating_suspended(society_id, today()),
     )
+    awarded = await _awarded_projects(own_id)
     lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
     by_nomination: dict[str, list[str]] = {}
     for claim in claims:
@@ -133,8 +135,26 @@ async def _context(
         cycle_contributors=list(by_nomination.items()),
         past_winners=[(w["id_number"], w["year"]) for w in winners],
         past_unsuccessful=unsuccessful,
+        awarded=awarded,
+        today=today(),
     )
     return config, context
+
+
+async def _awarded_projects(own_id: int | None) -> list[tuple[str, int, str, rules.MaterialFingerprint]]:
+    """The awarded projects whose papers and patents a new nomination may not use again: our own
+    awarded nominations and those the official results list as awarded (any cycle, any society)."""
+    officially = await OfficialResult.select(OfficialResult.nomination).where(
+        (OfficialResult.outcome == OfficialOutcome.AWARDED.value) & OfficialResult.nomination.is_not_null()
+    )
+    ids = {row["nomination"] for row in officially} - {own_id}
+    query = Nomination.select(Nomination.id, Nomination.title, Nomination.fingerprint, Nomination.cycle.year)
+    rows = await query.where((Nomination.status == N.AWARDED) | Nomination.id.is_in(sorted(ids) or [0]))
+    return [
+        (str(r["id"]), r["cycle.year"], r["title"], rules.MaterialFingerprint.from_json(json_value(r["fingerprint"])))
+        for r in rows
+        if r["id"] != own_id
+    ]
 
 
 async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: int | None = None) -> rules.DraftCheck:

@@ -4,10 +4,12 @@ that agree with the birth date and sex, and the other rules of the reference (is
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from nominations import services
+from nominations.demo import declarations
 from nominations.rules.cycle.defaults import default_cycle
 from nominations.rules.cycle.model import Category, Grade
 from nominations.rules.eligibility import (
@@ -15,6 +17,8 @@ from nominations.rules.eligibility import (
     Contributor,
     EligibilityContext,
     NominationFacts,
+    Period,
+    SocietySelection,
     check_nomination,
 )
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, UnitIn
@@ -25,11 +29,22 @@ from xuehui.errors import InvalidInput
 from xuehui.idcard import make
 
 CYCLE = default_cycle(2026)
+# What a complete nomination declares besides the people (each part has its own test below).
+DECLARED: dict[str, Any] = {
+    "registration_number": "9372026Y0001",
+    "single_channel": True,
+    "prior_use_declared": True,
+    "unit_notice": Period(dt.date(2026, 3, 2), dt.date(2026, 3, 10)),
+    "society_selection": SocietySelection(
+        dt.date(2026, 3, 12), 7, "同意推荐", Period(dt.date(2026, 3, 16), dt.date(2026, 3, 20))
+    ),
+}
 
 
 def youth_facts(birth: dt.date) -> NominationFacts:
     person = Contributor(name="李青", id_number=make("370102", birth, 3, "male"))
     return NominationFacts(
+        **DECLARED,
         nomination_id="y1",
         title="李青",
         category=Category.YOUTH_SCIENCE,
@@ -69,6 +84,7 @@ def youth_nomination(birth: dt.date) -> NominationIn:
             summary="青年学者。",
             contributors=[ContributorIn(name="李青", id_number=make("370102", birth, 3, "male"), unit="山东大学")],
             units=[UnitIn(name="山东大学", province_code="370000")],
+            **declarations(),
         ),
     )
 
@@ -108,6 +124,7 @@ async def test_the_nomination_form_says_a_youth_candidate_is_too_old(client) -> 
 
 def team_facts(*people: Contributor) -> NominationFacts:
     return NominationFacts(
+        **DECLARED,
         nomination_id="t1",
         title="精密机床",
         category=Category.TECHNOLOGICAL_INVENTION,

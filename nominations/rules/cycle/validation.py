@@ -144,6 +144,11 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
         "eligibility.repeat_lookback_cycles": p.repeat_lookback_cycles,
         "eligibility.repeat_min_unsuccessful": p.repeat_min_unsuccessful,
         "eligibility.max_exclusions": p.max_exclusions,
+        "eligibility.unit_notice_working_days": p.unit_notice_working_days,
+        "eligibility.society_review_min_experts": p.society_review_min_experts,
+        "eligibility.society_notice_working_days": p.society_notice_working_days,
+        "eligibility.joint_first_unit_min_share": p.joint_first_unit_min_share or 0,
+        "eligibility.joint_first_contributor_min_share": p.joint_first_contributor_min_share or 0,
     }
     for field, value in counts.items():
         if value < 0:
@@ -157,7 +162,21 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
                 "eligibility.repeat_material_threshold",
             )
         )
-    for name in ("first_unit_categories", "application_categories", "paper_categories", "id_card_exempt_categories"):
+    for name in ("joint_first_unit_min_share", "joint_first_contributor_min_share"):
+        if (getattr(p, name) or 0) > 100:
+            reasons.append(
+                _reason(
+                    "cycle.share_range", "比例应在0到100之间", "a share lies between 0 and 100", f"eligibility.{name}"
+                )
+            )
+    for name in (
+        "first_unit_categories",
+        "application_categories",
+        "paper_categories",
+        "id_card_exempt_categories",
+        "prior_use_categories",
+        "registration_categories",
+    ):
         for category in getattr(p, name):
             if category not in cfg.categories:
                 reasons.append(_unknown_category(category, f"eligibility.{name}"))
