@@ -111,6 +111,7 @@ def test_the_unit_notice_lasts_five_working_days_and_is_over_before_submission()
         "unit_notice_ends",
         "完成人所在单位公示应不少于5个工作日，2026-03-03至2026-03-08只有4个工作日",
     )
+
     def on(day: dt.date) -> list[tuple[str, str | None]]:
         reasons = check_nomination(five, CYCLE, build_context(today=day))
         return [(r.code, r.field) for r in reasons if (r.field or "").startswith("unit_notice")]
