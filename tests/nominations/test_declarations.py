@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 from nominations import services
+from nominations.demo import open_cycle
 from nominations.rules.cycle.defaults import default_cycle
 from nominations.rules.cycle.model import Category, Grade
 from nominations.rules.eligibility import (
@@ -26,6 +27,7 @@ from nominations.rules.eligibility import (
 from nominations.schemas import NominationIn, PatentIn
 from tests.nominations.support import demo_nomination, nominating_society
 from tests.nominations.test_eligibility import people, progress
+from tests.nominations.test_official_results import workbook
 from tests.support import login, post_form
 from xuehui.clock import today
 from xuehui.errors import InvalidInput
@@ -208,3 +210,29 @@ async def test_the_form_records_the_declarations_and_shows_what_is_missing(clien
     assert "完成人所在单位公示应不少于5个工作日，2026-03-03至2026-03-08只有4个工作日" in page
     assert "请填写仅通过本渠道提名的承诺" not in page and "请填写主要创新成果未用于已获奖项目的声明" in page
     assert 'name="single_channel" value="1" id="f-single_channel" checked' in page
+
+
+async def test_a_paper_of_a_project_the_official_results_list_as_awarded_is_refused() -> None:
+    """Last year's project is still 'passed' in our own records; the imported official results
+    say it won, and its representative paper may not be used again."""
+    cycle_id, admin, nominator, society_id = await nominating_society()
+    last = await open_cycle(admin, today().year - 1, today())
+    await services.set_quota(admin, last, society_id, "technological_invention", 1)
+    earlier = await services.create_nomination(nominator, last, demo_nomination("精密机床", 3))
+    await services.submit(nominator, earlier)
+    await services.formal_review(admin, earlier, "pass", "")
+    preview = await services.preview_official_results(
+        admin, last, workbook([["精密机床", "技术发明奖", "二等奖", "获奖"]])
+    )
+    await services.import_official_results(admin, last, preview["sha"])
+    reused = demo_nomination("精密机床新进展", 3, start=20)
+    paper = demo_nomination("精密机床", 3).body.papers[0]
+    reused = reused.model_copy(update={"body": reused.body.model_copy(update={"papers": [paper]})})
+    check = await services.check(nominator, cycle_id, reused)
+    assert [(r.code, r.field, r.zh) for r in check.problems] == [
+        (
+            "eligibility.innovation_used",
+            "papers[0].title",
+            f"代表性论文“精密机床的关键技术”已用于{today().year - 1}年获奖项目“精密机床”",
+        )
+    ]
