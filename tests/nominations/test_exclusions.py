@@ -108,3 +108,19 @@ async def test_an_excluded_expert_is_never_assigned_to_the_nomination() -> None:
     assert run.pairs == 1
     assert await pool.my_assignments(await _expert_actor("excluded")) == []
     assert [a["title"] for a in await pool.my_assignments(await _expert_actor("reviewer"))] == ["精密机床"]
+
+
+async def test_a_namesake_at_another_unit_is_not_excluded() -> None:
+    """The pool finds an excluded expert by name and unit: a namesake at another unit is still
+    assigned."""
+    cycle_id, admin, nominator, _ = await nominating_society()
+    named = [ExclusionIn(name="赵回避", unit="浙江大学", reason="学术争议")]
+    nomination_id = await services.create_nomination(
+        nominator, cycle_id, with_exclusions(demo_nomination("精密机床", 3), named)
+    )
+    await services.submit(nominator, nomination_id)
+    await services.formal_review(admin, nomination_id, "pass", "")
+    await make_expert(admin, 1, name="赵回避", discipline="460", unit="南京大学", username="namesake")
+    batch_id = await services.send_to_remote_review(admin, cycle_id, "网络评审", required=1, max_load=1)
+    assert (await pool.run_assignment(admin, batch_id)).pairs == 1
+    assert [a["title"] for a in await pool.my_assignments(await _expert_actor("namesake"))] == ["精密机床"]
