@@ -84,6 +84,16 @@ class PersonIn(Input):
     id_number: str = Field(default="", max_length=30)
 
 
+class ExcludedExpertIn(Input):
+    """An expert the nominee asks to be kept away from their item (回避专家), named as the nominee
+    knows them: the pool finds the expert by name and unit."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=50)
+    unit: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
 class ReviewItemIn(Input):
     """One generic item to review. `kind` + `external_id` identify it for the caller (e.g.
     ("nomination", "123")); the pool never looks inside either."""
@@ -106,6 +116,7 @@ class ReviewItemIn(Input):
     material: str = Field(default="", max_length=100_000)  # text shown to the assigned experts
     links: list[str] = Field(default_factory=list, max_length=20)
     excluded_expert_ids: list[RecordId] = Field(default_factory=list)  # nominee's exclusions (at most 3)
+    excluded_experts: list[ExcludedExpertIn] = Field(default_factory=list, max_length=10)  # the same, by name and unit
 
 
 class CriterionIn(Input):

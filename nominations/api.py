@@ -19,6 +19,7 @@ from nominations.schemas import (
     FormalReviewIn,
     NominationIn,
     NominationOut,
+    NoticeIn,
     NoticeOut,
     QuotaOut,
     ReasonOut,
@@ -155,6 +156,15 @@ class CycleApi(Controller):
     ) -> dict[str, int]:
         cycle_id = await services.ensure_cycle(actor, year)
         return {"version": await services.save_cycle(actor, cycle_id, data.config, data.policy, data.note)}
+
+    @post("/{year:int}/notices", status_code=201, responses=errors(401, 403, 404, 409, 413, 422))
+    async def publish_notice(
+        self, actor: NamedDependency[Actor], year: CycleYear, data: JSONBody[NoticeIn]
+    ) -> NoticeOut:
+        """Publish one of the cycle's configured notice windows (its length and unit are the cycle's)."""
+        cycle_id = await services.find_cycle(year)
+        notice_id = await services.publish_notice(actor, cycle_id, data.window, data.title, data.starts_on)
+        return NoticeOut.model_validate(await services.public_notice(notice_id))
 
 
 class PublicNoticeApi(Controller):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from accounts.rules import Actor
 from nominations import services
 from nominations.rules.cycle.defaults import default_cycle
-from nominations.rules.cycle.model import CycleConfig, CycleDates, NoticeWindowConfig
+from nominations.rules.cycle.model import CycleConfig, CycleDates
 from nominations.rules.programme.defaults import default_programme
 from nominations.rules.programme.model import Programme, ProgrammeKind
 from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, RecommendationIn, UnitIn
@@ -28,14 +29,10 @@ def open_cycle_config(year: int, on: dt.date) -> CycleConfig:
         nomination_closes=closes,
         formal_review_starts=closes + dt.timedelta(days=1),
         formal_review_ends=closes + dt.timedelta(days=40),
-        notices=(
-            NoticeWindowConfig(
-                key="accepted",
-                zh="受理项目公示",
-                en="accepted nominations",
-                starts=closes + dt.timedelta(days=45),
-                length=5,
-            ),
+        # the cycle's three notice windows, each as far after the close as in the default year
+        notices=tuple(
+            w.model_copy(update={"starts": closes + (w.starts - base.dates.nomination_closes)})
+            for w in base.dates.notices
         ),
     )
     return base.model_copy(
@@ -81,13 +78,31 @@ def demo_nomination(title: str, people: int, start: int = 0) -> NominationIn:
             units=[UnitIn(name="山东大学", province_code="370000")],
             papers=[
                 PaperIn(
-                    title="高端装备关键技术",
+                    title=f"{title}的关键技术",
                     published_on=today() - dt.timedelta(days=4 * 365),
                     authors=[c.name for c in contributors],
                 )
             ],
+            registration_number=f"9372024Y{start:04d}",
+            **declarations(),
         ),
     )
+
+
+def declarations() -> dict[str, Any]:
+    """What a nomination declares and records besides its project: the commitments, every
+    completer's notice in their unit, then the society's own expert review and notice."""
+    return {
+        "single_channel": True,
+        "prior_use_declared": True,
+        "unit_notice_starts": today() - dt.timedelta(days=40),
+        "unit_notice_ends": today() - dt.timedelta(days=30),
+        "society_review_on": today() - dt.timedelta(days=25),
+        "society_review_experts": 7,
+        "society_review_result": "7票同意，同意推荐",
+        "society_notice_starts": today() - dt.timedelta(days=20),
+        "society_notice_ends": today() - dt.timedelta(days=10),
+    }
 
 
 async def load(admin: Actor, nominator: Actor) -> None:

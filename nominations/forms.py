@@ -11,7 +11,16 @@ from annotated_types import MaxLen
 from pydantic import BaseModel
 
 from nominations.rules.programme.model import ExclusionCategory
-from nominations.schemas import ContributorIn, NominationBody, NominationIn, PaperIn, PatentIn, RecommendationIn, UnitIn
+from nominations.schemas import (
+    ContributorIn,
+    ExclusionIn,
+    NominationBody,
+    NominationIn,
+    PaperIn,
+    PatentIn,
+    RecommendationIn,
+    UnitIn,
+)
 from xuehui.errors import Reason
 
 
@@ -27,6 +36,7 @@ def _limits(model: type[BaseModel]) -> dict[str, int]:
 
 
 CONTRIBUTOR, UNIT, PAPER, PATENT = _limits(ContributorIn), _limits(UnitIn), _limits(PaperIn), _limits(PatentIn)
+EXCLUSION = _limits(ExclusionIn)
 BODY, NOMINATION, PERSON = _limits(NominationBody), _limits(NominationIn), _limits(RecommendationIn)
 
 # Empty rows the form offers below the filled ones in each table (save to get more).
@@ -42,6 +52,8 @@ AUTHOR_NAME_MAX = 50
 AUTHORS_TEXT_MAX = 2000
 # Longest text read for a number of nominators, and the most a form may record.
 COUNT_TEXT_MAX, MAX_NOMINATORS = 10, 100
+# A share of the supporting material in per cent; the most experts a society's review records.
+PERCENT_MAX, MAX_REVIEW_EXPERTS = 100, 100
 
 
 def _text(form: Mapping[str, Any], key: str, limit: int) -> str:
@@ -78,9 +90,12 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
             name=_text(form, f"c_name_{i}", CONTRIBUTOR["name"]),
             id_number=_text(form, f"c_id_{i}", CONTRIBUTOR["id_number"]),
             birth_date=_date(form, f"c_birth_{i}", problems),
+            sex=_text(form, f"c_sex_{i}", CONTRIBUTOR["sex"]),
             unit=_text(form, f"c_unit_{i}", CONTRIBUTOR["unit"]),
             title=_text(form, f"c_title_{i}", CONTRIBUTOR["title"]),
             contribution=_text(form, f"c_contribution_{i}", CONTRIBUTOR["contribution"]),
+            administrative=bool(form.get(f"c_admin_{i}")),
+            technical_role=_text(form, f"c_role_{i}", CONTRIBUTOR["technical_role"]),
         )
         if row.name or row.id_number or row.unit:
             contributors.append(row)
@@ -111,6 +126,14 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
             patents.append(
                 PatentIn(number=number, title=_text(form, f"t_title_{i}", PATENT["title"]), granted_on=granted)
             )
+    exclusions = [
+        ExclusionIn(
+            name=_text(form, f"x_name_{i}", EXCLUSION["name"]),
+            unit=_text(form, f"x_unit_{i}", EXCLUSION["unit"]),
+            reason=_text(form, f"x_reason_{i}", EXCLUSION["reason"]),
+        )
+        for i in _rows(form, "x_name_")
+    ]
     body = NominationBody(
         summary=_text(form, "summary", BODY["summary"]),
         innovations=_text(form, "innovations", BODY["innovations"]),
@@ -120,6 +143,19 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
         units=units[: BODY["units"]],
         papers=papers[: BODY["papers"]],
         patents=patents[: BODY["patents"]],
+        exclusions=[e for e in exclusions if e.name or e.unit or e.reason][: BODY["exclusions"]],
+        registration_number=_text(form, "registration_number", BODY["registration_number"]),
+        single_channel=bool(form.get("single_channel")),
+        prior_use_declared=bool(form.get("prior_use_declared")),
+        first_unit_share=_count(form, "first_unit_share", problems, PERCENT_MAX),
+        first_contributor_share=_count(form, "first_contributor_share", problems, PERCENT_MAX),
+        unit_notice_starts=_date(form, "unit_notice_starts", problems),
+        unit_notice_ends=_date(form, "unit_notice_ends", problems),
+        society_review_on=_date(form, "society_review_on", problems),
+        society_review_experts=_count(form, "society_review_experts", problems, MAX_REVIEW_EXPERTS),
+        society_review_result=_text(form, "society_review_result", BODY["society_review_result"]),
+        society_notice_starts=_date(form, "society_notice_starts", problems),
+        society_notice_ends=_date(form, "society_notice_ends", problems),
     )
     data = NominationIn(
         title=_text(form, "title", NOMINATION["title"]),
@@ -131,16 +167,16 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
     return data, problems
 
 
-def _count(form: Mapping[str, Any], key: str, problems: list[Reason]) -> int | None:
+def _count(form: Mapping[str, Any], key: str, problems: list[Reason], most: int = MAX_NOMINATORS) -> int | None:
     raw = _text(form, key, COUNT_TEXT_MAX)
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) > MAX_NOMINATORS:
+    if not raw.isdigit() or int(raw) > most:
         problems.append(
             Reason(
                 "form.count",
-                f"“{raw}”不是0至{MAX_NOMINATORS}的整数",
-                f"“{raw}” is not a whole number 0-{MAX_NOMINATORS}",
+                f"“{raw}”不是0至{most}的整数",
+                f"“{raw}” is not a whole number 0-{most}",
                 key,
             )
         )

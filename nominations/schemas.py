@@ -16,6 +16,9 @@ class ContributorIn(Input):
     name: str = Field(default="", max_length=50)
     id_number: str = Field(default="", max_length=30)
     birth_date: dt.date | None = None
+    sex: str = Field(default="", max_length=6)  # male | female; both filled from the identity number when blank
+    administrative: bool = False  # purely administrative or support staff
+    technical_role: str = Field(default="", max_length=200)  # such a person's technical role, if any
     unit: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=50)
     contribution: str = Field(default="", max_length=2000)
@@ -38,6 +41,14 @@ class PatentIn(Input):
     granted_on: dt.date | None = None
 
 
+class ExclusionIn(Input):
+    """An expert the nominee asks to be kept away from the review (回避专家)."""
+
+    name: str = Field(default="", max_length=50)
+    unit: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
 class NominationBody(Input):
     """Everything of a nomination besides its headline fields; stored as one JSON document."""
 
@@ -50,6 +61,21 @@ class NominationBody(Input):
     units: list[UnitIn] = Field(default_factory=list, max_length=30)
     papers: list[PaperIn] = Field(default_factory=list, max_length=50)
     patents: list[PatentIn] = Field(default_factory=list, max_length=50)
+    # more than the cycle allows (3) is refused by the rules with a reason beside the field
+    exclusions: list[ExclusionIn] = Field(default_factory=list, max_length=10)
+    registration_number: str = Field(default="", max_length=40)  # 成果登记号
+    single_channel: bool = False  # committed: nominated through this one channel only
+    prior_use_declared: bool = False  # declared: innovations not used in an awarded project
+    first_unit_share: int | None = Field(default=None, ge=0, le=100)  # % of the key material (joint projects)
+    first_contributor_share: int | None = Field(default=None, ge=0, le=100)
+    unit_notice_starts: dt.date | None = None  # every completer publicised in their own unit
+    unit_notice_ends: dt.date | None = None
+    # the society's own selection before it forwards
+    society_review_on: dt.date | None = None
+    society_review_experts: int | None = Field(default=None, ge=0, le=100)
+    society_review_result: str = Field(default="", max_length=500)
+    society_notice_starts: dt.date | None = None
+    society_notice_ends: dt.date | None = None
 
 
 class NominationIn(Input):
@@ -64,6 +90,7 @@ class NominationIn(Input):
     def facts(self, nomination_id: int | None = None) -> rules.NominationFacts:
         category = Category(self.category) if self.category in set(Category) else None
         grade = Grade(self.grade) if self.grade in set(Grade) else None
+        b = self.body
         return rules.NominationFacts(
             nomination_id=str(nomination_id) if nomination_id is not None else None,
             title=self.title,
@@ -72,12 +99,35 @@ class NominationIn(Input):
             summary=self.body.summary,
             application_started_on=self.body.application_started_on,
             contributors=tuple(
-                rules.Contributor(c.name, c.id_number, c.birth_date, c.unit, c.title, c.contribution)
+                rules.Contributor(
+                    c.name,
+                    c.id_number,
+                    c.birth_date,
+                    c.unit,
+                    c.title,
+                    c.contribution,
+                    c.sex,
+                    c.administrative,
+                    c.technical_role,
+                )
                 for c in self.body.contributors
             ),
             units=tuple(rules.ContributingUnit(u.name, u.province_code or None) for u in self.body.units),
             papers=tuple(rules.Paper(p.title, p.published_on, tuple(p.authors)) for p in self.body.papers),
             patents=tuple(rules.Patent(p.number, p.title, p.granted_on) for p in self.body.patents),
+            exclusions=tuple(rules.ExcludedExpert(e.name, e.unit, e.reason) for e in b.exclusions),
+            registration_number=b.registration_number,
+            single_channel=b.single_channel,
+            prior_use_declared=b.prior_use_declared,
+            first_unit_share=b.first_unit_share,
+            first_contributor_share=b.first_contributor_share,
+            unit_notice=rules.Period(b.unit_notice_starts, b.unit_notice_ends),
+            society_selection=rules.SocietySelection(
+                b.society_review_on,
+                b.society_review_experts,
+                b.society_review_result,
+                rules.Period(b.society_notice_starts, b.society_notice_ends),
+            ),
         )
 
 
@@ -131,6 +181,15 @@ class CycleIn(Input):
     config: dict[str, Any]
     policy: dict[str, Any] | None = None
     note: str = Field(default="", max_length=2000)
+
+
+class NoticeIn(Input):
+    """A notice to publish: one of the cycle's configured windows, by its key."""
+
+    model_config = ConfigDict(extra="forbid")
+    window: str = Field(max_length=40)  # accepted | initial_review | proposed_awards (as the cycle names them)
+    title: str = Field(max_length=200)
+    starts_on: dt.date | None = None  # None: the window's configured first day
 
 
 class NoticeEntryOut(BaseModel):

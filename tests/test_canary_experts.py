@@ -115,7 +115,7 @@ async def _world() -> dict[str, Any]:
     await pool.send_reminder(admin, batch_id, canaries[1]["id"], f"请 CANARY-REV-{canaries[1]['tag']} 尽快完成")
     for nomination_id in (first, second):
         await nominations.record_stage(admin, nomination_id, "remote_review", "passed", "", "网络评审通过")
-    notice_id = await nominations.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice_id = await nominations.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     await nominations.file_objection(
         notice_id,
         first,

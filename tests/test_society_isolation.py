@@ -72,7 +72,7 @@ async def _world() -> dict[str, Any]:
     submitted = await nominations.create_nomination(nominator, cycle_id, demo_nomination("甲会焊接机器人", 3, start=10))
     await nominations.submit(nominator, submitted)
     await nominations.formal_review(admin, submitted, "pass", "")
-    notice = await nominations.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice = await nominations.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     objector = make_id("370102", dt.date(1980, 5, 5), 3, "male")
     objection = await nominations.file_objection(
         notice, submitted, "王五", objector, "13800138000", "某大学", "成果不实", []

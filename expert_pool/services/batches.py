@@ -1,5 +1,6 @@
-"""Review batches: create one with its items (validated, stored, nominee exclusions recorded,
-conflicts detected), add items while it is a draft, and read batches and items."""
+"""Review batches: create one with its items (validated, stored, nominee exclusions recorded by
+expert id or by name and unit, conflicts detected), add items while it is a draft, and read
+batches and items."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from expert_pool import disciplines
 from expert_pool.rules.lifecycles import BATCH_LIFECYCLE, BatchStatus
 from expert_pool.rules.scores import validate_form
 from expert_pool.rules.solver_random import cap_fraction
+from expert_pool.rules.units import normalise_unit
 from expert_pool.rules.vocabulary import ConflictKind, ConflictSource, PoolAction
 from expert_pool.schemas import BatchIn, ReviewFormIn, ReviewItemIn
 from expert_pool.services._shared import (
@@ -25,6 +27,7 @@ from expert_pool.services._shared import (
     loads,
     parse_fraction,
     review_form,
+    unit_aliases,
 )
 from expert_pool.services.conflict_detection import detect, name_key
 from expert_pool.services.conflicts import record_conflict
@@ -76,7 +79,7 @@ def _item_problems(items: Sequence[ReviewItemIn], offset: int = 0) -> list[Reaso
                 problems.append(
                     Reason(checked.code, f"第{n}项：{checked.zh}", f"item {n}: {checked.en}", "disciplines")
                 )
-        if len(set(item.excluded_expert_ids)) > MAX_NOMINEE_EXCLUSIONS:
+        if len(set(item.excluded_expert_ids)) + len(item.excluded_experts) > MAX_NOMINEE_EXCLUSIONS:
             problems.append(
                 Reason(
                     "item.too_many_exclusions",
@@ -118,7 +121,34 @@ def _item_row(batch_id: int, item: ReviewItemIn, moment: dt.datetime) -> ReviewI
     )
 
 
+async def _named_exclusions(items: Sequence[ReviewItemIn]) -> list[list[tuple[int, str]]]:
+    """Per item, the experts its nominee excluded by name (and unit, when given: the expert's
+    unit or the unit change awaiting confirmation, compared normalised), with the evidence to
+    record. A named person who is not in the pool has nothing to avoid."""
+    if not any(item.excluded_experts for item in items):
+        return [[] for _ in items]
+    names = sorted({name_key(e.name) for item in items for e in item.excluded_experts})
+    aliases = await unit_aliases()
+    by_name: dict[str, list[tuple[int, set[str]]]] = defaultdict(list)
+    for row in await Expert.select(Expert.id, Expert.name, Expert.unit, Expert.pending_unit):
+        if name_key(row["name"]) in names:
+            units = {normalise_unit(u, aliases) for u in (row["unit"], row["pending_unit"]) if u}
+            by_name[name_key(row["name"])].append((row["id"], units))
+    found = []
+    for item in items:
+        matches = []
+        for excluded in item.excluded_experts:
+            wanted = normalise_unit(excluded.unit, aliases) if excluded.unit.strip() else ""
+            evidence = f"{NOMINEE_EVIDENCE}：{excluded.reason.strip()}" if excluded.reason.strip() else NOMINEE_EVIDENCE
+            for expert_id, units in by_name.get(name_key(excluded.name), []):
+                if not wanted or wanted in units:
+                    matches.append((expert_id, evidence))
+        found.append(matches)
+    return found
+
+
 async def _store_items(actor: Actor, batch_id: int, items: Sequence[ReviewItemIn]) -> list[int]:
+    named = await _named_exclusions(items)
     excluded = {e for item in items for e in item.excluded_expert_ids}
     if excluded:
         known = {r["id"] for r in await Expert.select(Expert.id).where(Expert.id.is_in(sorted(excluded)))}
@@ -147,10 +177,12 @@ async def _store_items(actor: Actor, batch_id: int, items: Sequence[ReviewItemIn
         for start in range(0, len(rows), CHUNK):
             inserted = await ReviewItem.insert(*rows[start : start + CHUNK]).returning(ReviewItem.id)
             ids += [r["id"] for r in inserted]
-        for item_id, item in zip(ids, items, strict=True):
-            for expert_id in sorted(set(item.excluded_expert_ids)):
+        for item_id, item, by_name in zip(ids, items, named, strict=True):
+            exclusions = dict.fromkeys(item.excluded_expert_ids, NOMINEE_EVIDENCE)
+            exclusions.update(dict(by_name))
+            for expert_id, evidence in sorted(exclusions.items()):
                 await record_conflict(
-                    actor, item_id, expert_id, ConflictKind.NOMINEE_EXCLUDED, ConflictSource.NOMINEE, NOMINEE_EVIDENCE
+                    actor, item_id, expert_id, ConflictKind.NOMINEE_EXCLUDED, ConflictSource.NOMINEE, evidence
                 )
         await audit(actor, PoolAction.ITEMS_ADDED, "review_batch", batch_id, {"count": len(ids)})
     return ids

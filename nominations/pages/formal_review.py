@@ -16,6 +16,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, ReviewForm, admin_only, cycle_id_for, review_page_context
 from nominations.pages._vocabulary import vocabulary
+from nominations.schemas import NominationBody
 from societies import services as societies
 from xuehui.form_action import form_action
 
@@ -56,14 +57,21 @@ async def review_queue(
 
 
 async def review_context(actor: Actor, nomination_id: int) -> dict[str, Any]:
-    """One nomination as the association reviews it: the snapshot, decisions and objections."""
-    return await review_page_context(
-        "n",
-        await services.get_nomination(actor, nomination_id),
-        await services.snapshot(actor, nomination_id),
-        await services.review_steps(actor, nomination_id),
-        await services.objections(actor, nomination_id),
-    )
+    """One nomination as the association reviews it: the snapshot, decisions and objections,
+    and the selection record (the society's review and notices) as it was submitted."""
+    nomination = await services.get_nomination(actor, nomination_id)
+    snapshot = await services.snapshot(actor, nomination_id)
+    submitted = NominationBody.model_validate(snapshot["body"]) if snapshot.get("body") else nomination["body"]
+    return {
+        **await review_page_context(
+            "n",
+            nomination,
+            snapshot,
+            await services.review_steps(actor, nomination_id),
+            await services.objections(actor, nomination_id),
+        ),
+        "submitted": submitted,
+    }
 
 
 @get("/admin/nominations/{nomination_id:int}", include_in_schema=False, guards=admin_only)

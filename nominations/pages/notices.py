@@ -15,22 +15,39 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, TITLE_MAX, admin_only, cycle_id_for
 from nominations.pages._vocabulary import vocabulary
+from nominations.rules.cycle.model import CycleConfig
 from societies import services as societies
 from xuehui.clock import today
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
+from xuehui.i18n import pick
 
 NOTICES = "nominations/notices_admin.html"
-# A notice runs seven working days unless the association says otherwise (the pilot plan's
-# usual period); at most MAX_NOTICE_DAYS.
-DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS = 7, 60
+UNIT_WORDS = {"working_days": ("个工作日", " working days"), "calendar_days": ("天（自然日）", " calendar days")}
 
 
-async def notices_context(actor: Actor, refused_form: str = "notice") -> dict[str, Any]:
+def window_choices(config: CycleConfig) -> list[tuple[str, str]]:
+    """The cycle's notice windows as the select offers them, in words:
+    "受理项目公示：2026-06-20起，5个工作日"."""
+    choices = []
+    for w in config.dates.notices:
+        zh_unit, en_unit = UNIT_WORDS[w.unit]
+        choices.append(
+            (w.key, pick(f"{w.zh}：{w.starts}起，{w.length}{zh_unit}", f"{w.en}: from {w.starts}, {w.length}{en_unit}"))
+        )
+    return choices
+
+
+async def notices_context(
+    actor: Actor, refused_form: str = "notice", typed: NoticeForm | None = None
+) -> dict[str, Any]:
+    cycle_id = await cycle_id_for()
     return {
         "notices": await services.public_notices(),
         "objections": await services.objections(actor),
-        "cycle": await services.cycle_row(await cycle_id_for()),
+        "cycle": await services.cycle_row(cycle_id),
+        "windows": window_choices(await services.cycle_config(cycle_id)),
+        "typed": typed or NoticeForm(),
         "today": today().isoformat(),
         "refused_form": refused_form,
         **vocabulary(),
@@ -43,22 +60,21 @@ async def notices_page(actor: NamedDependency[Actor]) -> Template:
 
 
 class NoticeForm(BaseModel):
-    kind: str = Field(default="acceptance", max_length=20)
+    window: str = Field(default="", max_length=40)  # the key of one of the cycle's notice windows
     title: str = Field(default="", max_length=TITLE_MAX)
-    starts_on: str = Field(default="", max_length=20)
-    working_days: int = Field(default=DEFAULT_NOTICE_DAYS, ge=1, le=MAX_NOTICE_DAYS)
+    starts_on: str = Field(default="", max_length=20)  # blank: the window's configured first day
 
 
 @post("/admin/notices", include_in_schema=False, status_code=303, guards=admin_only)
 async def publish_notice(actor: NamedDependency[Actor], data: URLEncodedBody[NoticeForm]) -> Response[Any]:
     async def publish() -> None:
-        starts = societies.as_date(data.starts_on, "starts_on") or today()
+        starts = societies.as_date(data.starts_on, "starts_on")
         if not data.title.strip():
             raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
-        await services.publish_notice(actor, await cycle_id_for(), data.kind, data.title, starts, data.working_days)
+        await services.publish_notice(actor, await cycle_id_for(), data.window, data.title, starts)
 
     return await form_action(
-        publish, success="/admin/notices", template=NOTICES, context=lambda: notices_context(actor)
+        publish, success="/admin/notices", template=NOTICES, context=lambda: notices_context(actor, typed=data)
     )
 
 

@@ -10,10 +10,26 @@ lists every failing rule. The rules and their sources:
 * the first contributing unit is registered in the home province (2025 [S6]);
 * TI/STP: applied for ≥ N years up to the cycle's reference date (2025 [S6]);
 * NS: representative papers published ≥ N years and every contributor an author (2025 [S6]);
+* person awards with an age limit: 科学技术青年奖 ≤ 40 on the cycle's cut-off date ([S6][S8]);
 * identity-card numbers valid (GB 11643 check digit), one person in only one nomination per
   cycle across all nominators (national 2019 [S24], F6);
 * winners of the previous N cycles barred (national 2019 [S24]);
-* repeat losers barred when the material repeats (Shandong 2024 [S8]).
+* repeat losers barred when the material repeats (Shandong 2024 [S8]);
+* purely administrative or support staff are no contributors unless technical lead or chief
+  scientist (2024 [S7]);
+* the main innovations not used in an awarded project: declared, and every paper and patent
+  looked up among the awarded projects on record and the official results (2024 [S8]);
+* joint projects: the first unit owns ≥ 40 % and the first contributor ≥ 30 % of the key
+  supporting material (2020 [S14]);
+* the achievement-registration number (成果登记号, Jinan 2019 [S15]) and the single-channel
+  commitment;
+* every completer publicised in their own unit for ≥ 5 working days, over before submission
+  (Jinan 2019 [S15]);
+* the society's own selection before it forwards: an expert review (date, experts, result) and
+  its own notice of ≥ 5 working days, over before submission ([S8]; the minimum number of
+  experts is ASSUMED);
+* at most `max_exclusions` experts excluded by the nominee, each named with a reason (the
+  pool's limit of 3; the CAST rule is not in the reference: ASSUMED).
 
 Draft versus submit: the same rules run in both modes. A missing field yields a Reason with code
 ``nomination.incomplete`` (and the field); a present-but-failing fact yields an ineligibility
@@ -44,21 +60,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nominations.rules.cycle.model import CycleConfig
+from nominations.rules.eligibility_age import rule_age_limit
+from nominations.rules.eligibility_declarations import (
+    rule_administrative_staff,
+    rule_exclusions,
+    rule_joint_shares,
+    rule_prior_use,
+    rule_registration_number,
+    rule_single_channel,
+)
 from nominations.rules.eligibility_facts import (
     INCOMPLETE,
     ContributingUnit,
     Contributor,
     EligibilityContext,
+    ExcludedExpert,
     MaterialFingerprint,
     NominationFacts,
     Paper,
     PastUnsuccessful,
     Patent,
+    Period,
     Rule,
+    SocietySelection,
     build_context,
     fingerprint,
     normalise_text,
 )
+from nominations.rules.eligibility_notices import rule_society_selection, rule_unit_notice
 from nominations.rules.eligibility_people import (
     rule_contributor_ids,
     rule_one_nomination_per_person,
@@ -83,9 +112,18 @@ RULES: tuple[Rule, ...] = (
     rule_application_time,
     rule_papers,
     rule_contributor_ids,
+    rule_age_limit,
     rule_one_nomination_per_person,
     rule_recent_winner,
     rule_repeat_unsuccessful,
+    rule_administrative_staff,
+    rule_prior_use,
+    rule_joint_shares,
+    rule_registration_number,
+    rule_single_channel,
+    rule_unit_notice,
+    rule_society_selection,
+    rule_exclusions,
 )
 
 
@@ -120,25 +158,37 @@ __all__ = [
     "Contributor",
     "DraftCheck",
     "EligibilityContext",
+    "ExcludedExpert",
     "MaterialFingerprint",
     "NominationFacts",
     "Paper",
     "PastUnsuccessful",
     "Patent",
+    "Period",
     "Rule",
+    "SocietySelection",
     "build_context",
     "check_draft",
     "check_nomination",
     "fingerprint",
     "normalise_text",
+    "rule_administrative_staff",
+    "rule_age_limit",
     "rule_application_time",
     "rule_category_grade",
     "rule_contributor_ids",
+    "rule_exclusions",
     "rule_first_unit_province",
+    "rule_joint_shares",
     "rule_limits",
     "rule_one_nomination_per_person",
     "rule_papers",
+    "rule_prior_use",
     "rule_recent_winner",
+    "rule_registration_number",
     "rule_repeat_unsuccessful",
+    "rule_single_channel",
     "rule_society",
+    "rule_society_selection",
+    "rule_unit_notice",
 ]

@@ -25,6 +25,9 @@ class Contributor:
     unit: str = ""
     title: str = ""
     contribution: str = ""
+    sex: str = ""  # male | female | "" (not given)
+    administrative: bool = False  # purely administrative or support staff (纯行政、后勤管理人员)
+    technical_role: str = ""  # why such a person still qualifies: technical lead or chief scientist
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,33 @@ class Patent:
 
 
 @dataclass(frozen=True, slots=True)
+class ExcludedExpert:
+    """An expert the nominee asks to be kept away from the review (回避专家)."""
+
+    name: str
+    unit: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A notice's first and last day, both counted (either may be missing in a draft)."""
+
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SocietySelection:
+    """The society's own selection before it forwards: its expert review and its own notice."""
+
+    review_on: dt.date | None = None
+    experts: int | None = None
+    result: str = ""
+    notice: Period = Period()
+
+
+@dataclass(frozen=True, slots=True)
 class NominationFacts:
     """What the nomination form says; fields may be empty while a draft is edited."""
 
@@ -61,6 +91,14 @@ class NominationFacts:
     units: tuple[ContributingUnit, ...] = ()
     papers: tuple[Paper, ...] = ()
     patents: tuple[Patent, ...] = ()
+    exclusions: tuple[ExcludedExpert, ...] = ()
+    registration_number: str = ""  # 成果登记号
+    single_channel: bool = False  # committed: nominated through this one channel only
+    prior_use_declared: bool = False  # declared: innovations not used in an awarded project
+    first_unit_share: int | None = None  # % of the key supporting material owned (joint projects)
+    first_contributor_share: int | None = None
+    unit_notice: Period = Period()  # every completer publicised in their own unit
+    society_selection: SocietySelection = SocietySelection()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +149,9 @@ class EligibilityContext:
     past_wins: Mapping[str, int] = field(default_factory=dict)  # id number -> latest year won
     unsuccessful_by_identity: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
     unsuccessful_by_material: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
+    # material key -> (year, title) of an awarded project that used it (winners and official results)
+    awarded_material: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    today: dt.date | None = None  # the day of the check: notices must be over before submission
 
 
 def normalise_text(text: str) -> str:
@@ -138,10 +179,13 @@ def build_context(
     cycle_contributors: Iterable[tuple[str, Iterable[str]]] = (),
     past_winners: Iterable[tuple[str, int]] = (),
     past_unsuccessful: Iterable[PastUnsuccessful] = (),
+    awarded: Iterable[tuple[str, int, str, MaterialFingerprint]] = (),
+    today: dt.date | None = None,
 ) -> EligibilityContext:
     """Index the cycle's other nominations (nomination id, contributor id numbers), past winners
-    (id number, year) and earlier unsuccessful nominations. The nomination under check may be
-    among them: the rules ignore its own id."""
+    (id number, year), earlier unsuccessful nominations and awarded projects (nomination id,
+    year, title, fingerprint). The nomination under check may be among them: the rules ignore
+    its own id."""
     by_person: dict[str, set[str]] = {}
     for nomination_id, id_numbers in cycle_contributors:
         for raw in id_numbers:
@@ -157,6 +201,10 @@ def build_context(
             by_identity.setdefault(key, []).append(past)
         for key in past.fingerprint.material_keys:
             by_material.setdefault(key, []).append(past)
+    used: dict[str, tuple[int, str]] = {}
+    for _nomination_id, year, title, material in awarded:
+        for key in material.material_keys:
+            used[key] = (year, title)
     return EligibilityContext(
         society_allowed=society_allowed,
         society_suspended=society_suspended,
@@ -164,6 +212,8 @@ def build_context(
         past_wins=wins,
         unsuccessful_by_identity={k: tuple(v) for k, v in by_identity.items()},
         unsuccessful_by_material={k: tuple(v) for k, v in by_material.items()},
+        awarded_material=used,
+        today=today,
     )
 
 

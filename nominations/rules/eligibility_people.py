@@ -1,10 +1,13 @@
-"""Rules on the people and the history: identity-card numbers, one person in one nomination per
+"""Rules on the people and the history: identity-card numbers (valid, and agreeing with the typed
+birth date and sex; every error names the contributor's row), one person in one nomination per
 cycle, recent winners barred, repeat losers barred when the material repeats.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from fractions import Fraction
 
 from nominations.rules.cycle.model import CycleConfig
@@ -36,29 +39,71 @@ def _identities(facts: NominationFacts, cycle: CycleConfig) -> list[tuple[int, s
     return result
 
 
+SEX_NAMES = {"male": ("男", "male"), "female": ("女", "female")}
+
+
+def at_row(i: int, reason: Reason) -> Reason:
+    """The reason prefixed with the contributor's row ("第 2 位完成人：..."), so that a message
+    read apart from the form still says whose number it is about."""
+    return replace(reason, zh=f"第{i + 1}位完成人：{reason.zh}", en=f"contributor {i + 1}: {reason.en}")
+
+
+def _agreement(i: int, card: IdCard, birth: dt.date | None, sex: str) -> list[Reason]:
+    """The typed birth date and sex against those inside the identity-card number."""
+    reasons = []
+    if birth is not None and birth != card.birth_date:
+        reasons.append(
+            Reason(
+                "eligibility.birth_date_mismatch",
+                f"出生日期{birth}与身份证号码中的出生日期{card.birth_date}不一致",
+                f"the birth date {birth} differs from the one in the identity-card number ({card.birth_date})",
+                f"contributors[{i}].birth_date",
+            )
+        )
+    if sex in SEX_NAMES and sex != card.sex:
+        reasons.append(
+            Reason(
+                "eligibility.sex_mismatch",
+                f"性别“{SEX_NAMES[sex][0]}”与身份证号码（第17位表示{SEX_NAMES[card.sex][0]}性）不一致",
+                f"the sex '{SEX_NAMES[sex][1]}' differs from the identity-card number (its 17th digit says "
+                f"{SEX_NAMES[card.sex][1]})",
+                f"contributors[{i}].sex",
+            )
+        )
+    return [at_row(i, r) for r in reasons]
+
+
 def rule_contributor_ids(facts: NominationFacts, cycle: CycleConfig, ctx: EligibilityContext) -> list[Reason]:
     reasons: list[Reason] = []
     seen: dict[str, int] = {}
     for i, person in enumerate(facts.contributors):
         if not person.name.strip():
             reasons.append(missing(f"contributors[{i}].name", "完成人姓名", "the contributor's name"))
+    exempt = facts.category in cycle.eligibility.id_card_exempt_categories
     for i, key in _identities(facts, cycle):
         field_name = f"contributors[{i}].id_number"
+        person = facts.contributors[i]
         if key is None:
-            reasons.append(missing(field_name, "身份证号码", "the identity-card number"))
+            reasons.append(at_row(i, missing(field_name, "身份证号码", "the identity-card number")))
         elif isinstance(key, Reason):
-            reasons.append(key)
+            reasons.append(at_row(i, key))
         elif key in seen:
             reasons.append(
-                Reason(
-                    "eligibility.contributor_duplicate",
-                    f"与第{seen[key] + 1}位完成人身份证号码相同",
-                    f"same identity-card number as contributor {seen[key] + 1}",
-                    field_name,
+                at_row(
+                    i,
+                    Reason(
+                        "eligibility.contributor_duplicate",
+                        f"与第{seen[key] + 1}位完成人身份证号码相同",
+                        f"same identity-card number as contributor {seen[key] + 1}",
+                        field_name,
+                    ),
                 )
             )
         else:
             seen[key] = i
+            card = None if exempt else parse(key)
+            if isinstance(card, IdCard):
+                reasons += _agreement(i, card, person.birth_date, person.sex)
     return reasons
 
 
@@ -72,12 +117,15 @@ def rule_one_nomination_per_person(facts: NominationFacts, cycle: CycleConfig, c
         others = ctx.contributor_nominations.get(key, frozenset()) - {facts.nomination_id or ""}
         if others:
             reasons.append(
-                Reason(
-                    "eligibility.contributor_in_other_nomination",
-                    f"完成人{facts.contributors[i].name}已是本周期其他提名项目的完成人",
-                    f"contributor {facts.contributors[i].name} is already a contributor of another nomination "
-                    "in this cycle",
-                    f"contributors[{i}].id_number",
+                at_row(
+                    i,
+                    Reason(
+                        "eligibility.contributor_in_other_nomination",
+                        f"完成人{facts.contributors[i].name}已是本周期其他提名项目的完成人",
+                        f"contributor {facts.contributors[i].name} is already a contributor of another nomination "
+                        "in this cycle",
+                        f"contributors[{i}].id_number",
+                    ),
                 )
             )
     return reasons
@@ -92,13 +140,16 @@ def rule_recent_winner(facts: NominationFacts, cycle: CycleConfig, ctx: Eligibil
         won = ctx.past_wins[key]
         if 0 < cycle.year - won <= bar_years:
             reasons.append(
-                Reason(
-                    "eligibility.recent_winner",
-                    f"完成人{facts.contributors[i].name}于{won}年获奖，{cycle.eligibility.winner_bar_cycles}"
-                    "届内不得再作为完成人",
-                    f"contributor {facts.contributors[i].name} won in {won} and may not be a contributor for "
-                    f"{cycle.eligibility.winner_bar_cycles} cycles",
-                    f"contributors[{i}].id_number",
+                at_row(
+                    i,
+                    Reason(
+                        "eligibility.recent_winner",
+                        f"完成人{facts.contributors[i].name}于{won}年获奖，{cycle.eligibility.winner_bar_cycles}"
+                        "届内不得再作为完成人",
+                        f"contributor {facts.contributors[i].name} won in {won} and may not be a contributor for "
+                        f"{cycle.eligibility.winner_bar_cycles} cycles",
+                        f"contributors[{i}].id_number",
+                    ),
                 )
             )
     return reasons

@@ -8,15 +8,17 @@ from typing import Any
 
 from accounts.rules import Actor, require_admin
 from accounts.services import audit
+from nominations.rules.cycle.model import CycleConfig, NoticeWindowConfig
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import RecommendationState as R
-from nominations.rules.notice import WorkingCalendar, add_working_days
+from nominations.rules.lifecycles import ReviewStage, StageOutcome
+from nominations.rules.notice import WorkingCalendar, add_working_days, notice_window
 from nominations.rules.programme.model import DayKind, Programme
 from nominations.schemas import RecommendationIn
 from nominations.services.cycles import cycle_config
 from nominations.services.programmes import programme_config
 from nominations.services.queries import list_nominations, list_recommendations
-from nominations.tables import Notice
+from nominations.tables import Notice, ReviewStep
 from societies import services as societies
 from xuehui.clock import now, today
 from xuehui.db import json_value, write_transaction
@@ -48,25 +50,57 @@ def _check_title(title: str) -> None:
         raise InvalidInput(problems)
 
 
+# Which nominations each configured notice window lists: accepted ones (passed formal review),
+# those through the initial review (a passed remote or panel review), proposed awards.
+WINDOW_STATUSES: dict[str, N] = {"accepted": N.PASSED, "initial_review": N.PASSED, "proposed_awards": N.AWARDED}
+INITIAL_REVIEW_STAGES = (ReviewStage.REMOTE_REVIEW.value, ReviewStage.PANEL_REVIEW.value)
+
+
+def _configured_window(config: CycleConfig, key: str) -> NoticeWindowConfig:
+    for window in config.dates.notices:
+        if window.key == key:
+            return window
+    raise InvalidInput(
+        Reason("notice.window", "请选择本周期设置的公示", "choose one of the cycle's notice windows", "window")
+    )
+
+
+async def _listed(actor: Actor, cycle_id: int, key: str) -> list[dict[str, Any]]:
+    status = WINDOW_STATUSES.get(key, N.PASSED)
+    views = [v for v in await list_nominations(actor, cycle_id=cycle_id) if v["status"] == status]
+    if key != "initial_review" or not views:
+        return views
+    passed = await ReviewStep.select(ReviewStep.nomination).where(
+        ReviewStep.nomination.is_in([v["id"] for v in views])
+        & ReviewStep.stage.is_in(list(INITIAL_REVIEW_STAGES))
+        & (ReviewStep.outcome == StageOutcome.PASSED.value)
+    )
+    through = {row["nomination"] for row in passed}
+    return [v for v in views if v["id"] in through]
+
+
 async def publish_notice(
-    actor: Actor, cycle_id: int, kind: str, title: str, starts_on: dt.date, working_days: int
+    actor: Actor, cycle_id: int, window_key: str, title: str, starts_on: dt.date | None = None
 ) -> int:
+    """Publish the cycle's notice window `window_key` (accepted nominations, initial review
+    results, proposed awards): its length and unit (working or calendar days) are the cycle's;
+    it starts on the configured day, or on `starts_on` when the association moves the start
+    (a list ready late still runs its full length)."""
     require_admin(actor)
     _check_title(title)
-    if kind not in ("acceptance", "results"):
-        raise InvalidInput(Reason("notice.kind", "公示类型无效", "unknown notice kind", "kind"))
     config = await cycle_config(cycle_id)
-    calendar = WorkingCalendar.from_config(config.calendar)
-    start = starts_on if calendar.is_working_day(starts_on) else calendar.next_working_day(starts_on)
-    ends_on = add_working_days(calendar, start, working_days - 1)
-    statuses = [N.PASSED] if kind == "acceptance" else [N.AWARDED]
-    views = [v for v in await list_nominations(actor, cycle_id=cycle_id) if v["status"] in statuses]
+    configured = _configured_window(config, window_key)
+    if starts_on is not None:
+        configured = configured.model_copy(update={"starts": starts_on})
+    window = notice_window(WorkingCalendar.from_config(config.calendar), configured)
+    views = await _listed(actor, cycle_id, window_key)
     if not views:
         raise Conflict(Reason("notice.empty", "没有可以公示的推荐项目", "there is nothing to put under notice"))
     names = await societies.society_names()
     entries = [_entry(v, names.get(v["society_id"], "")) for v in views]
-    where = {"cycle": cycle_id, "kind": kind}
-    return await _publish(actor, where, title, (start, ends_on), entries, {"kind": kind, "ends_on": ends_on})
+    where = {"cycle": cycle_id, "kind": window_key}
+    details = {"window": window_key, "ends_on": window.ends}
+    return await _publish(actor, where, title, (window.starts, window.ends), entries, details)
 
 
 async def public_notices(current_only: bool = False) -> list[dict[str, Any]]:

@@ -10,18 +10,19 @@ from accounts.rules import Actor
 from nominations.rules import eligibility as rules
 from nominations.rules.cycle.model import CATEGORY_NAMES, Category, CycleConfig
 from nominations.rules.lifecycles import NominationState as N
-from nominations.schemas import NominationIn
+from nominations.rules.official_results import OfficialOutcome
+from nominations.schemas import ContributorIn, NominationIn
 from nominations.services._shared import _running_award_pilot
 from nominations.services.cycles import cycle_config, cycle_row
 from nominations.services.kinds import PROJECT
 from nominations.services.queries import get_nomination
-from nominations.tables import AwardRecord, Nomination, NominationContributor, Quota
+from nominations.tables import AwardRecord, Nomination, NominationContributor, OfficialResult, Quota
 from societies import services as societies
 from xuehui import submission
 from xuehui.clock import today
 from xuehui.db import json_value
 from xuehui.errors import Conflict, Forbidden, InvalidInput, Reason
-from xuehui.idcard import normalise
+from xuehui.idcard import IdCard, normalise, parse
 from xuehui.text import require_clean
 
 
@@ -34,24 +35,42 @@ def _headline_problems(data: NominationIn) -> list[Reason]:
     return problems
 
 
+def _refused_on_save(data: NominationIn, config: CycleConfig) -> list[Reason]:
+    """What a draft may not even be saved with: more excluded experts than the cycle allows."""
+    facts = data.facts()
+    return [r for r in rules.rule_exclusions(facts, config, rules.EligibilityContext()) if r.code != rules.INCOMPLETE]
+
+
 async def create_nomination(actor: Actor, cycle_id: int, data: NominationIn) -> int:
     require_clean(data)
     _society_id, pilot = await _running_award_pilot(actor, "nomination")
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     await cycle_row(cycle_id)
+    if problems := _refused_on_save(data, await cycle_config(cycle_id)):
+        raise InvalidInput(problems)
     values = {"cycle": cycle_id, "pilot_project_id": pilot["id"], **_document(data)}
     return await submission.create_draft(PROJECT, actor, values, {"title": data.title})
 
 
+def _filled_from_id(person: ContributorIn) -> ContributorIn:
+    """A contributor whose blank birth date and sex are read from a valid identity-card number
+    (digits 7-14 and the parity of digit 17); what the user typed is kept, and the rules compare it."""
+    card = parse(person.id_number) if person.id_number.strip() else None
+    if not isinstance(card, IdCard):
+        return person
+    return person.model_copy(update={"birth_date": person.birth_date or card.birth_date, "sex": person.sex or card.sex})
+
+
 def _document(data: NominationIn) -> dict[str, Any]:
     """The columns a draft's form writes."""
+    body = data.body.model_copy(update={"contributors": [_filled_from_id(c) for c in data.body.contributors]})
     return {
         "title": data.title.strip(),
         "category": data.category,
         "grade": data.grade,
         "discipline_code": data.discipline_code.strip(),
-        "body": data.body.model_dump_json(),
+        "body": body.model_dump_json(),
     }
 
 
@@ -63,6 +82,8 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
     if problems := _headline_problems(data):
         raise InvalidInput(problems)
     config = await cycle_config(current["cycle"])
+    if problems := _refused_on_save(data, config):
+        raise InvalidInput(problems)
     if current["status"] == N.RETURNED and config.fixed_grade and data.grade != current["grade"]:
         raise InvalidInput(
             Reason(
@@ -96,6 +117,7 @@ async def _context(
         .first(),
         societies.nominating_suspended(society_id, today()),
     )
+    awarded = await _awarded_projects(own_id)
     lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
     by_nomination: dict[str, list[str]] = {}
     for claim in claims:
@@ -113,8 +135,26 @@ async def _context(
         cycle_contributors=list(by_nomination.items()),
         past_winners=[(w["id_number"], w["year"]) for w in winners],
         past_unsuccessful=unsuccessful,
+        awarded=awarded,
+        today=today(),
     )
     return config, context
+
+
+async def _awarded_projects(own_id: int | None) -> list[tuple[str, int, str, rules.MaterialFingerprint]]:
+    """The awarded projects whose papers and patents a new nomination may not use again: our own
+    awarded nominations and those the official results list as awarded (any cycle, any society)."""
+    officially = await OfficialResult.select(OfficialResult.nomination).where(
+        (OfficialResult.outcome == OfficialOutcome.AWARDED.value) & OfficialResult.nomination.is_not_null()
+    )
+    ids = {row["nomination"] for row in officially} - {own_id}
+    query = Nomination.select(Nomination.id, Nomination.title, Nomination.fingerprint, Nomination.cycle.year)
+    rows = await query.where((Nomination.status == N.AWARDED) | Nomination.id.is_in(sorted(ids) or [0]))
+    return [
+        (str(r["id"]), r["cycle.year"], r["title"], rules.MaterialFingerprint.from_json(json_value(r["fingerprint"])))
+        for r in rows
+        if r["id"] != own_id
+    ]
 
 
 async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: int | None = None) -> rules.DraftCheck:

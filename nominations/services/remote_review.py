@@ -30,11 +30,12 @@ REMOTE_REVIEW_FORM = [
 async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required: int, max_load: int) -> int:
     """Create an expert-pool review batch from every nomination that passed formal review.
 
-    The pool receives generic items (people, units, society, leadership for conflict
-    detection; the material experts read); it never learns what a nomination is.
+    The pool receives generic items (people, units, society, leadership and the nominee's
+    excluded experts for conflict detection; the material experts read); it never learns what
+    a nomination is.
     """
     require_admin(actor)
-    from expert_pool.schemas import PersonIn, ReviewItemIn
+    from expert_pool.schemas import ExcludedExpertIn, PersonIn, ReviewItemIn
 
     passed = await list_nominations(actor, cycle_id=cycle_id, status=N.PASSED)
     if not passed:
@@ -59,6 +60,10 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
                 category=view["category"],
                 grade=view["grade"],
                 material=material[:MAX_MATERIAL_CHARS],
+                # the nominee's exclusions reach the assignment as conflicts
+                excluded_experts=[
+                    ExcludedExpertIn(name=e.name, unit=e.unit, reason=e.reason) for e in body.exclusions if e.name
+                ],
             )
         )
     batch_id = await _create_batch(actor, name, required, max_load, REMOTE_REVIEW_FORM, items)

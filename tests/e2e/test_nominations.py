@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from nominations.demo import demo_nomination
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import fill_declarations, sign_in, sign_out
 from xuehui.clock import today
 from xuehui.idcard import make
 
@@ -51,6 +51,8 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
         page.fill(f"input[name=c_unit_{row}]", "")
     expect(rules.locator("[data-code='eligibility.too_many_contributors']")).to_have_count(0)
     expect(rules.locator("[data-code='eligibility.contributor_in_other_nomination']")).to_have_count(0)
+    days = [(today() - dt.timedelta(days=n)).isoformat() for n in (40, 30, 20, 10)]
+    fill_declarations(page, society_notice=(days[2], days[3]), unit_notice=(days[0], days[1]))
     page.click("#save")
     expect(page.locator("#nomination-status")).to_have_text("草稿")
     page.click("#submit")
@@ -83,6 +85,9 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     expect(page.locator("#nomination-status")).to_have_text("形式审查通过")
     page.goto("/admin/notices")
     page.fill("input[name=title]", f"受理项目公示 {title}")
+    # the accepted-nominations window of the cycle, started today instead of its configured day
+    page.select_option("#f-window", "accepted")
+    page.fill("input[name=starts_on]", today().isoformat())
     page.click("form[action='/admin/notices'] button[type=submit]")
     sign_out(page)
 

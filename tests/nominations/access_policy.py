@@ -41,6 +41,7 @@ POLICY = {
     ("POST", "/admin/objections/{objection_id:int}"): ADMINS,
     ("GET", "/api/award-cycles/{year:int}"): ADMINS,
     ("PUT", "/api/award-cycles/{year:int}"): ADMINS,
+    ("POST", "/api/award-cycles/{year:int}/notices"): ADMINS,
     ("GET", "/api/nominations"): NOMINATORS_AND_ADMINS,
     ("POST", "/api/nominations"): NOMINATORS,
     ("POST", "/api/nominations/check"): NOMINATORS,

@@ -141,6 +141,8 @@ def test_references_to_missing_categories_and_grades() -> None:
         ("cycle.unknown_category", "combined_caps[1].categories"),
         ("cycle.unknown_category", "eligibility.first_unit_categories"),
         ("cycle.unknown_category", "eligibility.application_categories"),
+        ("cycle.unknown_category", "eligibility.prior_use_categories"),
+        ("cycle.unknown_category", "eligibility.registration_categories"),
     ]
 
 
@@ -157,7 +159,7 @@ def test_empty_and_mixed_grades() -> None:
     no_categories = validate_cycle(cycle.model_copy(update={"categories": {}}))
     no_category = Reason("cycle.no_category", "至少开放一个奖种", "open at least one category", "categories")
     assert no_categories[0] == no_category
-    # then one reason per category each reference names (3 + 3 + 3 + 2 + 1 + 1)
+    # then one reason per category each reference names (3 + 3 + 3 + 2 + 1 + 1 + 3 + 3 + 1)
     assert [r.field for r in no_categories[1:]] == [
         *["combined_caps[0].categories"] * 3,
         *["combined_caps[1].categories"] * 3,
@@ -165,6 +167,9 @@ def test_empty_and_mixed_grades() -> None:
         *["eligibility.application_categories"] * 2,
         "eligibility.paper_categories",
         "eligibility.id_card_exempt_categories",
+        *["eligibility.prior_use_categories"] * 3,
+        *["eligibility.registration_categories"] * 3,
+        "eligibility.age_limits",
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import replace
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,6 +23,8 @@ from nominations.rules.eligibility import (
     Paper,
     PastUnsuccessful,
     Patent,
+    Period,
+    SocietySelection,
     build_context,
     check_draft,
     check_nomination,
@@ -32,6 +35,20 @@ from xuehui.errors import Reason
 from xuehui.idcard import make
 
 CYCLE = default_cycle(2026)
+# What every complete nomination declares besides its project (the declaration and notice rules
+# have their own tests in test_award_eligibility): a registration number, the commitments, the
+# completers' notice in their units and the society's own selection.
+DECLARED: dict[str, Any] = {
+    "registration_number": "9372026Y0001",
+    "single_channel": True,
+    "prior_use_declared": True,
+    "first_unit_share": 60,
+    "first_contributor_share": 35,
+    "unit_notice": Period(dt.date(2026, 3, 2), dt.date(2026, 3, 10)),
+    "society_selection": SocietySelection(
+        dt.date(2026, 3, 12), 7, "同意推荐", Period(dt.date(2026, 3, 16), dt.date(2026, 3, 20))
+    ),
+}
 REFERENCE = CYCLE.eligibility.reference_date  # 2026-04-30
 EMPTY = EligibilityContext()
 
@@ -51,6 +68,7 @@ def units(count: int) -> tuple[ContributingUnit, ...]:
 def natural_science(contributors: int = 5, unit_count: int = 2) -> NominationFacts:
     team = people(contributors)
     return NominationFacts(
+        **DECLARED,
         nomination_id="n1",
         title="黄河三角洲湿地碳循环机制",
         category=Category.NATURAL_SCIENCE,
@@ -67,6 +85,7 @@ def natural_science(contributors: int = 5, unit_count: int = 2) -> NominationFac
 
 def progress(grade: Grade = Grade.SECOND, contributors: int = 10, unit_count: int = 7) -> NominationFacts:
     return NominationFacts(
+        **DECLARED,
         nomination_id="p1",
         title="智能电网调度系统",
         category=Category.PROGRESS,
@@ -111,11 +130,13 @@ def test_grade_must_exist_for_the_category() -> None:
 
 def test_person_award_takes_only_ungraded() -> None:
     youth = NominationFacts(
+        **DECLARED,
         nomination_id="y1",
         title="青年奖",
         category=Category.YOUTH_SCIENCE,
         grade=Grade.FIRST,
-        contributors=people(1),
+        # the youth award's candidate is 40 or under on the cut-off date
+        contributors=(Contributor(name="青年", id_number=make("370102", dt.date(1990, 1, 1), 1, "male")),),
         units=units(1),
     )
     assert codes(check_nomination(youth, CYCLE, EMPTY)) == ["eligibility.grade_invalid"]
@@ -125,7 +146,9 @@ def test_person_award_takes_only_ungraded() -> None:
 def test_closed_category() -> None:
     cats = {k: v for k, v in CYCLE.categories.items() if k != Category.TOP}
     cycle = CYCLE.model_copy(update={"categories": cats})
-    top = NominationFacts(category=Category.TOP, grade=Grade.UNGRADED, contributors=people(1), units=units(1))
+    top = NominationFacts(
+        **DECLARED, category=Category.TOP, grade=Grade.UNGRADED, contributors=people(1), units=units(1)
+    )
     reasons = check_nomination(top, cycle, EMPTY)
     assert codes(reasons) == ["eligibility.category_closed"]
 
@@ -460,11 +483,17 @@ def test_blocked_submission_lists_every_failing_rule() -> None:
 
 
 def test_empty_draft_reports_only_incomplete_fields() -> None:
-    result = check_draft(NominationFacts(), CYCLE, EMPTY)
+    result = check_draft(
+        NominationFacts(
+            **DECLARED,
+        ),
+        CYCLE,
+        EMPTY,
+    )
     assert result.problems == ()
     assert [r.field for r in result.incomplete] == ["category", "contributors", "units"]
     assert not result.ok
-    with_category = check_draft(NominationFacts(category=Category.PROGRESS), CYCLE, EMPTY)
+    with_category = check_draft(NominationFacts(**DECLARED, category=Category.PROGRESS), CYCLE, EMPTY)
     assert [r.field for r in with_category.incomplete] == ["grade", "contributors", "units", "application_started_on"]
 
 
@@ -496,6 +525,7 @@ def test_default_cycle_is_valid_every_year(year: int) -> None:
 
 def test_foreign_candidate_of_the_international_award_uses_a_passport() -> None:
     foreigner = NominationFacts(
+        **DECLARED,
         nomination_id="i1",
         title="中德合作",
         category=Category.INTERNATIONAL_COOPERATION,
@@ -513,11 +543,12 @@ def test_foreign_candidate_of_the_international_award_uses_a_passport() -> None:
 
 def test_first_unit_rule_covers_the_configured_categories_only() -> None:
     youth = NominationFacts(
+        **DECLARED,
         nomination_id="y1",
         title="青年奖",
         category=Category.YOUTH_SCIENCE,
         grade=Grade.UNGRADED,
-        contributors=people(1),
+        contributors=(Contributor(name="青年", id_number=make("370102", dt.date(1990, 1, 1), 1, "male")),),
         units=(ContributingUnit("外省大学", "110000"),),
     )
     assert check_nomination(youth, CYCLE, EMPTY) == []

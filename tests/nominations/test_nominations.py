@@ -123,7 +123,7 @@ async def test_objection_upheld_sends_the_nomination_back() -> None:
     nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
     await services.submit(nominator, nomination_id)
     await services.formal_review(admin, nomination_id, "pass", "")
-    notice_id = await services.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     notice = await services.public_notice(notice_id)
     assert [e["title"] for e in notice["entries"]] == ["精密机床"]
     with pytest.raises(InvalidInput) as anonymous:

@@ -27,7 +27,7 @@ async def test_review_steps_and_objection_states_are_shown_by_their_labels(clien
     assert "形式审查" in steps and "通过" in steps
     assert "formal_review" not in steps and "passed" not in steps
 
-    notice_id = await services.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     await services.file_objection(
         notice_id,
         nomination_id,
@@ -82,9 +82,7 @@ async def test_a_refused_cycle_setting_keeps_what_was_typed(client) -> None:
 async def test_a_notice_without_a_title_is_refused_on_the_notices_page(client) -> None:
     await nominating_society()
     await login(client, "root-cmes")
-    response = await post_form(
-        client, "/admin/notices", {"kind": "acceptance", "title": " ", "working_days": "7"}, "/admin/notices"
-    )
+    response = await post_form(client, "/admin/notices", {"window": "accepted", "title": " "}, "/admin/notices")
     assert response.status_code == 422
     assert "请填写公示标题" in response.text
     assert 'action="/admin/notices"' in response.text

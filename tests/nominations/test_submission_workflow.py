@@ -63,7 +63,7 @@ async def test_a_nomination_returned_after_an_upheld_objection_has_it_in_its_his
     nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
     await services.submit(nominator, nomination_id)
     await services.formal_review(admin, nomination_id, "pass", "")
-    notice_id = await services.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     objector = make("370102", dt.date(1980, 5, 5), 3, "male")
     objection_id = await services.file_objection(
         notice_id, nomination_id, "王五", objector, "13800138000", "某大学", "成果不实", []
@@ -109,7 +109,7 @@ async def test_a_notice_without_a_title_is_refused_by_the_service_for_projects_a
     await services.submit(nominator, nomination_id)
     await services.formal_review(admin, nomination_id, "pass", "")
     with pytest.raises(InvalidInput) as projects:
-        await services.publish_notice(admin, cycle_id, "acceptance", "  ", today(), 7)
+        await services.publish_notice(admin, cycle_id, "accepted", "  ", today())
     assert [(r.code, r.field) for r in projects.value.reasons] == [("notice.title", "title")]
     with pytest.raises(InvalidInput) as people:
         await services.publish_talent_notice(admin, -1, "", today())

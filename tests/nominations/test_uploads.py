@@ -45,7 +45,7 @@ async def test_objection_evidence_is_checked_by_content_and_named_in_the_refusal
     nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
     await services.submit(nominator, nomination_id)
     await services.formal_review(admin, nomination_id, "pass", "")
-    notice_id = await services.publish_notice(admin, cycle_id, "acceptance", "受理公示", today(), 7)
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
     objector = make("370102", dt.date(1980, 5, 5), 3, "male")
     args = (notice_id, nomination_id, "王五", objector, "13800138000", "某大学", "成果不实")
     with pytest.raises(InvalidInput) as refused:

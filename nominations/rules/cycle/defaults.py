@@ -77,5 +77,5 @@ def default_cycle(year: int) -> CycleConfig:
                 for key, zh, en, (month, day), length, unit in _NOTICES
             ),
         ),
-        eligibility=EligibilityParams(reference_date=closes),
+        eligibility=EligibilityParams(reference_date=closes, age_cut_off=dt.date(year, 12, 31)),
     )

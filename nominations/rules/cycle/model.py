@@ -121,6 +121,41 @@ class EligibilityParams(_Frozen):
     repeat_lookback_cycles: int = 2
     repeat_min_unsuccessful: int = 2
     repeat_material_threshold: float = 0.5
+    # Person awards with an age limit: the oldest age a candidate may be on `age_cut_off`
+    # (科学技术青年奖 ≤ 40 [S6]; 2024 "born on or after 1984-01-01" [S8], i.e. 40 on 31 December).
+    age_limits: dict[Category, int] = {Category.YOUTH_SCIENCE: 40}
+    age_cut_off: dt.date | None = None  # None: 31 December of the cycle's year
+    max_exclusions: int = 3  # experts a nominee may ask to be kept away from the review (回避专家)
+    # Purely administrative or support staff are no contributors unless technical lead or chief
+    # scientist (2024 [S7]); such a person is flagged on the form with their technical role.
+    administrative_staff_excluded: bool = True
+    # The main innovations (patents, papers) not used in an awarded project: declared, and checked
+    # against the awarded projects on record (2024 [S8]).
+    prior_use_categories: tuple[Category, ...] = (
+        Category.NATURAL_SCIENCE,
+        Category.TECHNOLOGICAL_INVENTION,
+        Category.PROGRESS,
+    )
+    # Joint projects (more than one unit): the first unit owns ≥ 40 % of the key supporting
+    # material and the first contributor ≥ 30 % (Shandong 2020 [S14]); None switches a share off.
+    joint_first_unit_min_share: int | None = 40
+    joint_first_contributor_min_share: int | None = 30
+    # The achievement-registration number (成果登记号; Jinan 2019 [S15]); ASSUMED for these categories.
+    registration_categories: tuple[Category, ...] = (
+        Category.NATURAL_SCIENCE,
+        Category.TECHNOLOGICAL_INVENTION,
+        Category.PROGRESS,
+    )
+    single_channel_required: bool = True  # one channel only, as a commitment (ASSUMED for every category)
+    # Every completer publicised in their own unit for ≥ 5 working days before submission (Jinan 2019 [S15]).
+    unit_notice_working_days: int = 5
+    # The society's own selection before it forwards: an expert review of at least this many experts
+    # (ASSUMED: the reference gives no number) and its own notice of ≥ 5 working days ([S8]).
+    society_review_min_experts: int = 3
+    society_notice_working_days: int = 5
+
+    def age_cut_off_for(self, year: int) -> dt.date:
+        return self.age_cut_off or dt.date(year, 12, 31)
 
 
 class CycleConfig(_Frozen):

@@ -143,6 +143,12 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
         "eligibility.winner_bar_cycles": p.winner_bar_cycles,
         "eligibility.repeat_lookback_cycles": p.repeat_lookback_cycles,
         "eligibility.repeat_min_unsuccessful": p.repeat_min_unsuccessful,
+        "eligibility.max_exclusions": p.max_exclusions,
+        "eligibility.unit_notice_working_days": p.unit_notice_working_days,
+        "eligibility.society_review_min_experts": p.society_review_min_experts,
+        "eligibility.society_notice_working_days": p.society_notice_working_days,
+        "eligibility.joint_first_unit_min_share": p.joint_first_unit_min_share or 0,
+        "eligibility.joint_first_contributor_min_share": p.joint_first_contributor_min_share or 0,
     }
     for field, value in counts.items():
         if value < 0:
@@ -156,10 +162,31 @@ def _check_params(cfg: CycleConfig) -> list[Reason]:
                 "eligibility.repeat_material_threshold",
             )
         )
-    for name in ("first_unit_categories", "application_categories", "paper_categories", "id_card_exempt_categories"):
+    for name in ("joint_first_unit_min_share", "joint_first_contributor_min_share"):
+        if (getattr(p, name) or 0) > 100:
+            reasons.append(
+                _reason(
+                    "cycle.share_range", "比例应在0到100之间", "a share lies between 0 and 100", f"eligibility.{name}"
+                )
+            )
+    for name in (
+        "first_unit_categories",
+        "application_categories",
+        "paper_categories",
+        "id_card_exempt_categories",
+        "prior_use_categories",
+        "registration_categories",
+    ):
         for category in getattr(p, name):
             if category not in cfg.categories:
                 reasons.append(_unknown_category(category, f"eligibility.{name}"))
+    for category, age in p.age_limits.items():
+        if category not in cfg.categories:
+            reasons.append(_unknown_category(category, "eligibility.age_limits"))
+        if age < 1:
+            reasons.append(
+                _reason("cycle.negative", "年龄上限至少为1岁", "an age limit is at least 1", "eligibility.age_limits")
+            )
     return reasons
 
 
