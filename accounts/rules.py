@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from zxcvbn import zxcvbn
+
 from xuehui.errors import Forbidden, Reason
 from xuehui.lifecycle import Lifecycle, move
 from xuehui.vocabulary import Labelled
@@ -77,6 +79,10 @@ class AccountsObject(Labelled, vocabulary="audit_object.accounts"):
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 # A short list of the passwords people still choose; a real deployment can extend it.
+# zxcvbn's score a new password must reach (3: "safely unguessable", about 10^8 guesses), and
+# the longest text the estimator takes.
+MIN_PASSWORD_STRENGTH = 3
+ZXCVBN_MAX_LENGTH = 72
 COMMON_PASSWORDS = frozenset(
     {"1234567890", "12345678910", "password123", "qwertyuiop", "a123456789", "1qaz2wsx3edc", "woaini1314"}
 )
@@ -111,7 +117,23 @@ def password_problems(password: str, username: str, field: str = "new_password")
                 field,
             )
         )
+    elif not problems and password_strength(password, username) < MIN_PASSWORD_STRENGTH:
+        problems.append(
+            Reason(
+                "password.weak",
+                "密码太容易被猜到（重复字符、常见词、键盘或数字序列等），请换一个更长、更不规则的密码",
+                "the password is easy to guess (repeats, common words, keyboard or number runs); choose a"
+                " longer, less regular one",
+                field,
+            )
+        )
     return problems
+
+
+def password_strength(password: str, username: str) -> int:
+    """zxcvbn's guessability score, 0 (guessed at once) to 4, with the user name as a known word;
+    the estimator reads at most its first 72 characters (a longer tail only adds strength)."""
+    return int(zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[username])["score"])
 
 
 def validate_role(role: str, society_id: int | None) -> list[Reason]:
@@ -196,6 +218,7 @@ class Actor:
     society_id: int | None = None
     ip: str = ""
     session_id: int | None = None
+    must_change_password: bool = False  # signed in, but may do nothing else until it is changed
 
     @property
     def is_admin(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Callable
 from http.cookies import SimpleCookie
@@ -21,11 +22,12 @@ from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Message, Receive, Scope, Send
 from markupsafe import Markup
 
 from accounts import services as accounts
 from accounts.rules import Actor
+from xuehui.errors import Reason
 from xuehui.i18n import current_language, normalise_language
 from xuehui.settings import get_settings
 
@@ -165,9 +167,38 @@ class RequestContextMiddleware(ASGIMiddleware):
             await send(message)
 
         try:
-            await next_app(scope, receive, send_wrapper)
+            if actor is not None and actor.must_change_password and not _allowed_before_change(scope):
+                await _send_to_password_change(scope, send_wrapper)
+            else:
+                await next_app(scope, receive, send_wrapper)
         finally:
             current_language.reset(reset)
+
+
+MUST_CHANGE = Reason("password.must_change", "请先修改密码再继续", "change your password before you go on")
+# What an account that must change its password may still reach: its account page (where the
+# change is made), the change itself, signing out, the language switch and the static files.
+_BEFORE_CHANGE = ("/account", "/account/password", "/logout", "/lang")
+
+
+def _allowed_before_change(scope: Scope) -> bool:
+    path = str(scope.get("path", ""))
+    return path in _BEFORE_CHANGE or path.startswith(("/static/", "/lang/"))
+
+
+async def _send_to_password_change(scope: Scope, send: Send) -> None:
+    """Pages go to the account page to change the password first; the API answers 403."""
+    if str(scope.get("path", "")).startswith("/api/"):
+        refusal = {"status": 403, "errors": [MUST_CHANGE.as_dict(current_language.get())]}
+        body = json.dumps(refusal, ensure_ascii=False).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        status = 403
+    else:
+        body, headers, status = b"", [(b"location", b"/account?done=must_change")], 303
+    start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status, "headers": headers}
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
 
 
 async def csrf_protect(request: Request[Any, Any, Any]) -> None:

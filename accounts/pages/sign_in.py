@@ -73,7 +73,11 @@ async def _account_context(actor: Actor) -> dict[str, Any]:
 
 @get("/account", include_in_schema=False, guards=[signed_in])
 async def account_page(actor: NamedDependency[Actor], done: FromQuery[str] = "") -> Template:
-    notices = {"password": _("Your password was changed."), "revoked": _("The token was revoked.")}
+    notices = {
+        "password": _("Your password was changed."),
+        "revoked": _("The token was revoked."),
+        "must_change": _("Please change your password before you go on."),
+    }
     return Template(ACCOUNT_TEMPLATE, context={**await _account_context(actor), "notice": notices.get(done, "")})
 
 

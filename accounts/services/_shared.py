@@ -23,6 +23,7 @@ def actor_of(user: dict[str, Any], ip: str = "", session_id: int | None = None) 
         society_id=user["society_id"],
         ip=ip,
         session_id=session_id,
+        must_change_password=bool(user.get("must_change_password", False)),
     )
 
 

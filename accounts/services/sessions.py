@@ -176,6 +176,15 @@ async def change_password(actor: Actor, current: str, new: str) -> str:
             Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
         )
     problems = password_problems(new, user.username)
+    if not problems and await passwords.verify_password(user.password_hash, new, settings.argon2_profile):
+        problems.append(
+            Reason(
+                "password.reused",
+                "新密码不能与当前密码相同",
+                "the new password must differ from the current one",
+                "new_password",
+            )
+        )
     if problems:
         raise InvalidInput(problems)
     new_hash = await passwords.hash_password(new, settings.argon2_profile)

@@ -185,6 +185,46 @@ async def test_password_change_refuses_a_weak_password_and_changes_nothing(clien
     assert (await User.select(User.password_hash).first())["password_hash"] == before
 
 
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("aaaaaaaaaaaa", "密码太容易被猜到"),
+        ("1234567890123", "密码太容易被猜到"),
+        (PASSWORD, "新密码不能与当前密码相同"),
+    ],
+)
+async def test_a_guessable_or_the_current_password_is_refused_as_the_new_one(client, new: str, message: str) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    before = (await User.select(User.password_hash).first())["password_hash"]
+    response = await post_form(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    )
+    assert (response.status_code, message in response.text) == (422, True)
+    assert (await User.select(User.password_hash).first())["password_hash"] == before
+
+
+async def test_an_account_that_must_change_its_password_can_do_nothing_else_first(client) -> None:
+    await services.create_user(
+        None, username="newbie", display_name="新用户", role="admin", password=PASSWORD, must_change_password=True
+    )
+    await login(client, "newbie")
+    held = await client.get("/admin/users", follow_redirects=False)
+    assert (held.status_code, held.headers["location"]) == (303, "/account?done=must_change")
+    assert "请先修改密码再继续使用。" in (await client.get(held.headers["location"])).text
+    api = await client.get("/api/me")
+    assert (api.status_code, api.json()["errors"][0]["code"]) == (403, "password.must_change")
+    changed = await post_form(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "a-brand-new-secret", "confirm_password": "a-brand-new-secret"},
+        "/account",
+    )
+    assert changed.status_code == 303
+    assert (await client.get("/admin/users")).status_code == 200
+    assert (await client.get("/api/me")).json()["username"] == "newbie"
+
+
 async def test_forms_without_or_with_a_foreign_csrf_token_are_refused(client, other_client) -> None:
     await make_user("alice", "admin")
     await login(client, "alice")
