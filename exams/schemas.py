@@ -67,6 +67,8 @@ class PlanIn(Input):
     separate_employers: bool = True
     one_group_per_room: bool = True
     publication_date: dt.date
+    # Years a decided false commitment closes the commitment route (assumed 5: the reference gives none).
+    commitment_bar_years: int = Field(default=5, ge=1, le=50)
     subjects: list[SubjectIn] = Field(default_factory=list)
     rooms: list[RoomIn] = Field(default_factory=list)
 
@@ -97,6 +99,7 @@ class MoveIn(Input):
 
 
 class ViolationIn(Input):
+    kind: str = Field(default="exam_conduct", max_length=30)
     subject_code: str = Field(max_length=10)
     level: str = Field(max_length=30)
     article: str = Field(max_length=100)

@@ -47,6 +47,7 @@ class ExamPlan(Table, tablename="xh_exam_plan"):
     seating_seed = BigInt(null=True, default=None)
     seated_at = Timestamptz(null=True, default=None)
     certificate_seq = Integer(default=0)
+    commitment_bar_years = Integer(default=5)  # a decided false commitment closes 告知承诺制 this long
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
 
@@ -148,6 +149,7 @@ class Violation(Table, tablename="xh_exam_violation"):
     id: Serial
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     id_number = Varchar(length=18, index=True)
+    kind = Varchar(length=30, default="exam_conduct")  # ViolationKind (rules/violations.py)
     subject_code = Varchar(length=10)
     level = Varchar(length=30)  # ViolationLevel (rules/violations.py)
     article = Varchar(length=100)

@@ -21,7 +21,7 @@ from exams.rules.lifecycles import (
 )
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_import import ScoreStatus
-from exams.rules.violations import ViolationLevel
+from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import InvalidInput, Reason
 from xuehui.i18n import pick
 from xuehui.jobs import job_panel
@@ -52,6 +52,7 @@ def vocabulary() -> dict[str, Any]:
     return {
         "educations": [(e.value, pick(*EDUCATION_NAMES[e])) for e in Education],
         "levels": ViolationLevel.choices(),
+        "kinds": ViolationKind.choices(),
         "score_statuses": ScoreStatus.choices(),
         "label": label,
         "RegistrationStatus": RegistrationStatus,

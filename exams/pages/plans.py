@@ -17,6 +17,7 @@ from accounts.rules import Actor
 from exams import services
 from exams.pages._shared import clean, form_reasons, notice, staff, upload, vocabulary
 from exams.rules.eligibility import Education
+from exams.rules.violations import DEFAULT_COMMITMENT_BAR_YEARS
 from exams.schemas import EligibilityRowIn, ExemptionIn, PlanIn, RoomIn, SubjectIn
 from xuehui.clock import CHINA, today
 from xuehui.errors import InvalidInput, Reason
@@ -37,6 +38,7 @@ PLAN_FIELDS = [
     "cutoff_date",
     "ticket_template",
     "publication_date",
+    "commitment_bar_years",
 ]
 CANDIDATE_GROUPS = ("full", "exempt")
 # What a new plan's form proposes: a month of registration, scores three months on, a fee and
@@ -110,6 +112,7 @@ def _plan_form_values(form: Mapping[str, Any] | None) -> dict[str, Any]:
             "registration_closes": (today() + dt.timedelta(days=DEFAULT_REGISTRATION_DAYS)).isoformat(),
             "cutoff_date": dt.date(year, 12, 31).isoformat(),
             "publication_date": (today() + dt.timedelta(days=DEFAULT_PUBLICATION_DAYS)).isoformat(),
+            "commitment_bar_years": DEFAULT_COMMITMENT_BAR_YEARS,
         }
     return {k: form.get(k, "") for k in form}
 

@@ -165,6 +165,7 @@ async def move(
 
 
 class ViolationForm(BaseModel):
+    kind: str = Field(default="exam_conduct", max_length=30)
     subject_code: str = Field(default="", max_length=10)
     level: str = Field(default="", max_length=30)
     article: str = Field(default="", max_length=100)

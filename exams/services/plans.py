@@ -210,6 +210,7 @@ async def create_plan(actor: Actor | None, data: PlanIn) -> int:
             separate_employers=data.separate_employers,
             one_group_per_room=data.one_group_per_room,
             publication_date=data.publication_date,
+            commitment_bar_years=data.commitment_bar_years,
             created_by=actor.user_id if actor else None,
             created_at=now(),
         )

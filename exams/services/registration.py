@@ -58,6 +58,7 @@ async def violations_on_record(id_number: str) -> list[vl.Violation]:
             r["article"],
             r["facts"],
             r["decided_on"],
+            vl.ViolationKind(r["kind"]),
         )
         for r in rows
     ]
@@ -116,7 +117,9 @@ async def _registration_fields(
                 )
             )
         elif not isinstance(card, Reason):
-            refusal = elig.commitment_refusal(await violations_on_record(card.number), today())
+            record = await violations_on_record(card.number)
+            barred = vl.commitment_barred_until(record, plan["commitment_bar_years"])
+            refusal = elig.commitment_refusal(record, today(), barred)
             if refusal is not None:
                 problems.append(refusal)
     if proof is not None:

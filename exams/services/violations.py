@@ -25,6 +25,9 @@ async def record_violation(actor: Actor | None, registration_id: int, data: Viol
     reg = await get_registration(actor, registration_id)
     plan = reg["plan_row"]
     level = vl.ViolationLevel.parse(data.level)
+    kind = vl.ViolationKind.parse(data.kind)
+    if kind is None:
+        raise InvalidInput(Reason("violation.kind", "请选择违纪违规类别", "choose the kind of case", "kind"))
     if level is None:
         raise InvalidInput(Reason("violation.level", "请选择违纪违规级别", "choose the level", "level"))
     if data.subject_code not in reg["subjects"]:
@@ -43,6 +46,7 @@ async def record_violation(actor: Actor | None, registration_id: int, data: Viol
         data.article.strip(),
         data.facts.strip(),
         today(),
+        kind,
     )
     results = [vl.SubjectResult(str(registration_id), plan["code"], code, None) for code in reg["subjects"]]
     decision = vl.decide(violation, results)
@@ -50,6 +54,7 @@ async def record_violation(actor: Actor | None, registration_id: int, data: Viol
         row = Violation(
             registration=registration_id,
             id_number=reg["id_number"],
+            kind=kind,
             subject_code=data.subject_code,
             level=level,
             article=violation.article,
@@ -67,7 +72,7 @@ async def record_violation(actor: Actor | None, registration_id: int, data: Viol
             ExamAction.VIOLATION_RECORDED,
             "exam_registration",
             registration_id,
-            {"level": level, "voided": decision.voided_subjects},
+            {"kind": kind, "level": level, "voided": decision.voided_subjects},
             plan["society_id"],
         )
     return int(row.id)

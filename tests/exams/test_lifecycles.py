@@ -24,7 +24,7 @@ from exams.rules.lifecycles import (
 )
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_import import ScoreStatus
-from exams.rules.violations import ViolationLevel
+from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import Conflict, Forbidden
 from xuehui.i18n import current_language
 from xuehui.vocabulary import action_label, label_of, registered
@@ -40,6 +40,7 @@ VOCABULARIES = (
     ScoreStatus,
     RecheckOutcome,
     ViolationLevel,
+    ViolationKind,
     ExamAction,
 )
 
