@@ -106,6 +106,16 @@ class ViolationIn(Input):
     facts: str = Field(max_length=2000)
 
 
+class StatementIn(Input):
+    text: str = Field(max_length=4000)
+
+
+class ViolationDecisionIn(Input):
+    level: str = Field(max_length=30)
+    article: str = Field(max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
 class RecheckIn(Input):
     subject_code: str = Field(max_length=10)
     reason: str = Field(default="", max_length=2000)

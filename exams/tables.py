@@ -1,4 +1,4 @@
-"""Qualification exams: plans with subjects and rooms, registrations, scores, violations, re-checks,
+"""Qualification exams: plans with subjects and rooms, registrations, scores, violation cases, re-checks,
 certificates. Societies, pilot projects and users are referred to by plain id (no cross-package
 foreign keys, as in accounts). Composite uniqueness lives in raw unique indexes (see migrations).
 Uploaded files (photos, proofs, score sheets) live in the frame's one store, `xuehui.files`; a
@@ -145,7 +145,12 @@ class Score(Table, tablename="xh_exam_score"):
     current = Boolean(default=True, index=True)
 
 
-class Violation(Table, tablename="xh_exam_violation"):
+class ViolationCase(Table, tablename="xh_exam_violation_case"):
+    """A violation case (违纪违规案件): recorded with its evidence, notified to the candidate (告知),
+    the candidate's statement (陈述申辩), the written decision (处理决定) and its service (送达).
+    Its effects count from `decided_on`; `level` and `article` are proposed at recording and final
+    at the decision. Evidence files live in the frame's store: `[{"sha256", "name"}]`."""
+
     id: Serial
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     id_number = Varchar(length=18, index=True)
@@ -154,12 +159,25 @@ class Violation(Table, tablename="xh_exam_violation"):
     level = Varchar(length=30)  # ViolationLevel (rules/violations.py)
     article = Varchar(length=100)
     facts = Text()
-    decided_on = Date()
+    evidence = JSON(default="[]")
+    state = Varchar(length=20, default="recorded", index=True)  # ViolationCaseState (rules/lifecycles.py)
+    recorded_on = Date()
+    notified_on = Date(null=True, default=None)
+    notice_zh = Text(default="")
+    notice_en = Text(default="")
+    statement_due = Date(null=True, default=None)
+    statement = Text(default="")
+    stated_on = Date(null=True, default=None)
+    stated_by_candidate = Boolean(default=False)
+    decided_on = Date(null=True, default=None)
     record_until = Date(null=True, default=None)
-    decision_zh = Text()
-    decision_en = Text()
+    decision_zh = Text(default="")
+    decision_en = Text(default="")
+    served_on = Date(null=True, default=None)
+    appeal_until = Date(null=True, default=None)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+    updated_at = Timestamptz()
 
 
 class Recheck(Table, tablename="xh_exam_recheck"):

@@ -1,8 +1,10 @@
 """Exam pages, one module per area (templates in `exams/templates/exams/`):
 - `_shared`: role guards, the labels and choices every template gets, form and upload helpers.
 - `plans`: The plan list and new-plan form; a plan's page with its subjects, rooms and actions.
-- `registrations`: Staff: the registrations of a plan, one registration's review, fee, seat and
-  violation forms, the candidate's photo.
+- `registrations`: Staff: the registrations of a plan, one registration's review, fee and seat
+  forms, the candidate's photo.
+- `violations`: Violation cases: record with evidence, notify, statement, decision, service; the
+  candidate's statement.
 - `rooms`: Door lists and sign-in sheets of a room.
 - `scores`: The score template, upload, the import's page and its commit.
 - `results`: Results and statistics, certificates, re-checks and their decisions.
@@ -13,7 +15,7 @@ Controllers stay thin: a form goes to a service through `xuehui.form_action.form
 (redirect on success, the same form again with the refusal beside its fields).
 """
 
-from exams.pages import candidates, plans, public, registrations, results, rooms, scores
+from exams.pages import candidates, plans, public, registrations, results, rooms, scores, violations
 
 ROUTES = [
     *plans.ROUTES,
@@ -21,6 +23,7 @@ ROUTES = [
     *rooms.ROUTES,
     *scores.ROUTES,
     *results.ROUTES,
+    *violations.ROUTES,
     *candidates.ROUTES,
     *public.ROUTES,
 ]

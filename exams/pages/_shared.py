@@ -18,6 +18,7 @@ from exams.rules.lifecycles import (
     ImportState,
     RecheckState,
     RegistrationStatus,
+    ViolationCaseState,
 )
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_import import ScoreStatus
@@ -63,6 +64,9 @@ def vocabulary() -> dict[str, Any]:
         "RecheckState": RecheckState,
         "RecheckOutcome": RecheckOutcome,
         "CertificateStatus": CertificateStatus,
+        "ViolationCaseState": ViolationCaseState,
+        "ViolationKind": ViolationKind,
+        "ViolationLevel": ViolationLevel,
         "EDUCATIONS": {e.value: EDUCATION_NAMES[e] for e in Education},
         "job_panel": job_panel,
     }

@@ -9,7 +9,8 @@
 - `scores`: Score import: upload, validation job with its preview, commit job, the command line.
 - `score_writing`: Writing a new version of a plan's scores.
 - `results`: Subject results, qualification across sittings, publication, statistics, look-up.
-- `violations`: Violation decisions (违纪违规) and their effect on results.
+- `violations`: Violation cases (违纪违规): record with evidence, notice, statement, decision,
+  service; only decided cases affect results.
 - `rechecks`: Re-check requests (成绩复查) and decisions.
 - `certificates`: Certificates for qualified candidates and their public verification.
 - `kpis`: Live KPIs of a society's exam-administration pilot project.
@@ -67,9 +68,21 @@ from exams.services.scores import (
     start_score_import,
 )
 from exams.services.seating import allocate_seats, move_candidate, room_sheet, seat_one
-from exams.services.violations import record_violation, violations_of_registration
+from exams.services.violations import (
+    EVIDENCE,
+    cases_of_registration,
+    decide_violation,
+    notify_violation,
+    record_violation,
+    serve_violation,
+    submit_statement,
+    violation_case,
+    violation_evidence,
+    violations_of_registration,
+)
 
 __all__ = [
+    "EVIDENCE",
     "FEE_ALIASES",
     "PHOTO",
     "PROOF",
@@ -79,9 +92,11 @@ __all__ = [
     "add_room",
     "add_subject",
     "allocate_seats",
+    "cases_of_registration",
     "commit_score_import",
     "create_plan",
     "decide_recheck",
+    "decide_violation",
     "eligibility_table",
     "exemption_rules",
     "get_import",
@@ -98,6 +113,7 @@ __all__ = [
     "mark_paid_from_excel",
     "move_candidate",
     "my_registrations",
+    "notify_violation",
     "open_plans",
     "pilot_kpis",
     "plain",
@@ -119,11 +135,15 @@ __all__ = [
     "rooms_of",
     "score_context",
     "seat_one",
+    "serve_violation",
     "society_options",
     "start_score_import",
     "subjects_of",
+    "submit_statement",
     "update_registration",
     "verify_certificate",
+    "violation_case",
+    "violation_evidence",
     "violations_of_registration",
     "violations_on_record",
     "write_scores",

@@ -148,3 +148,17 @@ def score_sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def decided_violation(examadmin: Actor, reg_id: int, data: Any, note: str = "") -> int:
+    """A violation case taken to its decision: recorded, notified, the candidate's statement
+    recorded by the office, decided with the level and article it was recorded with."""
+    from exams.schemas import StatementIn, ViolationDecisionIn
+
+    case_id = await services.record_violation(examadmin, reg_id, data)
+    await services.notify_violation(examadmin, case_id)
+    await services.submit_statement(examadmin, case_id, StatementIn(text="考生当场表示无异议"))
+    await services.decide_violation(
+        examadmin, case_id, ViolationDecisionIn(level=data.level, article=data.article, note=note)
+    )
+    return case_id

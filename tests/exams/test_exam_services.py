@@ -16,6 +16,7 @@ from tests.exams.exam_support import (
     PNG,
     TODAY,
     approved_registrations,
+    decided_violation,
     exam_society,
     person,
     plan_in,
@@ -102,7 +103,7 @@ async def test_a_serious_violation_on_record_closes_the_commitment_route() -> No
     _a, examadmin = await exam_society()
     plan_id = await services.create_plan(examadmin, plan_in())
     _cand, reg_id = await registered(plan_id, examadmin, 1)
-    await services.record_violation(
+    await decided_violation(
         examadmin, reg_id, ViolationIn(subject_code="01", level="serious", article="第七条", facts="代替他人参加考试")
     )
     second = await services.create_plan(examadmin, plan_in(code="HG27"))
@@ -119,7 +120,7 @@ async def test_a_decided_false_commitment_closes_the_commitment_route_for_the_pl
     _a, examadmin = await exam_society()
     plan_id = await services.create_plan(examadmin, plan_in())
     _cand, reg_id = await registered(plan_id, examadmin, 1)
-    await services.record_violation(
+    await decided_violation(
         examadmin,
         reg_id,
         ViolationIn(
@@ -139,7 +140,7 @@ async def test_a_decided_false_commitment_closes_the_commitment_route_for_the_pl
     # A general conduct violation closes nothing; the proof route stays open to the barred candidate.
     other = await make_user("cand2b", "candidate")
     _c2, reg2 = await registered(plan_id, examadmin, 2)
-    await services.record_violation(
+    await decided_violation(
         examadmin, reg2, ViolationIn(subject_code="01", level="general", article="第六条", facts="携带手机")
     )
     assert await services.register(other, second, person(2), PNG)
@@ -312,7 +313,7 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     await jobs.wait_for_job(await services.commit_score_import(examadmin, record["id"]))
     mine = (await services.my_registrations(c0))[0]
     assert mine["results"] is None  # not published yet
-    await services.record_violation(
+    await decided_violation(
         examadmin, r2, ViolationIn(subject_code="02", level="general", article="第六条第一项", facts="携带手机")
     )
     await services.publish(examadmin, plan_id)

@@ -19,6 +19,7 @@ from exams.rules.lifecycles import (
     PlanState,
     RecheckState,
     RegistrationStatus,
+    ViolationCaseState,
     plan_state,
     role_of,
 )
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.pure
 
 VOCABULARIES = (
     RegistrationStatus,
+    ViolationCaseState,
     ImportState,
     RecheckState,
     CertificateStatus,
@@ -41,6 +43,7 @@ VOCABULARIES = (
     RecheckOutcome,
     ViolationLevel,
     ViolationKind,
+    ViolationCaseState,
     ExamAction,
 )
 
