@@ -69,6 +69,8 @@ class PlanIn(Input):
     publication_date: dt.date
     # Years a decided false commitment closes the commitment route (assumed 5: the reference gives none).
     commitment_bar_years: int = Field(default=5, ge=1, le=50)
+    # Years a certificate is valid from its issue; None: it does not expire.
+    certificate_valid_years: int | None = Field(default=None, ge=1, le=50)
     subjects: list[SubjectIn] = Field(default_factory=list)
     rooms: list[RoomIn] = Field(default_factory=list)
 
@@ -114,6 +116,16 @@ class ViolationDecisionIn(Input):
     level: str = Field(max_length=30)
     article: str = Field(max_length=100)
     note: str = Field(default="", max_length=2000)
+
+
+class CertificateRevokeIn(Input):
+    reason: str = Field(max_length=2000)
+    revoked_on: dt.date
+
+
+class CertificateNoteIn(Input):
+    text: str = Field(max_length=500)
+    valid_until: dt.date | None = None
 
 
 class RecheckIn(Input):

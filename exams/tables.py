@@ -48,6 +48,7 @@ class ExamPlan(Table, tablename="xh_exam_plan"):
     seated_at = Timestamptz(null=True, default=None)
     certificate_seq = Integer(default=0)
     commitment_bar_years = Integer(default=5)  # a decided false commitment closes 告知承诺制 this long
+    certificate_valid_years = Integer(null=True, default=None)  # None: certificates do not expire
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
 
@@ -206,3 +207,20 @@ class Certificate(Table, tablename="xh_exam_certificate"):
     id_number = Varchar(length=18)
     issued_on = Date()
     status = Varchar(length=20, default="valid")  # CertificateStatus (rules/lifecycles.py)
+    valid_until = Date(null=True, default=None)  # None: no expiry
+    revoked_on = Date(null=True, default=None)
+    revoked_reason = Text(default="")
+    revoked_by = Integer(null=True, default=None)
+
+
+class CertificateNote(Table, tablename="xh_exam_certificate_note"):
+    """A note stamped on a certificate (加注) by the office, shown on public verification; a note
+    may carry its own validity (e.g. the 加注 for use until a date)."""
+
+    id: Serial
+    certificate = ForeignKey(references=Certificate, on_delete=OnDelete.restrict, null=False)
+    text = Text()
+    noted_on = Date()
+    valid_until = Date(null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz()

@@ -8,6 +8,7 @@
 - `rooms`: Door lists and sign-in sheets of a room.
 - `scores`: The score template, upload, the import's page and its commit.
 - `results`: Results and statistics, certificates, re-checks and their decisions.
+- `certificates`: One certificate: its notes (加注) and its revocation.
 - `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
 - `public`: The public result look-up and certificate verification.
 
@@ -15,7 +16,7 @@ Controllers stay thin: a form goes to a service through `xuehui.form_action.form
 (redirect on success, the same form again with the refusal beside its fields).
 """
 
-from exams.pages import candidates, plans, public, registrations, results, rooms, scores, violations
+from exams.pages import candidates, certificates, plans, public, registrations, results, rooms, scores, violations
 
 ROUTES = [
     *plans.ROUTES,
@@ -23,6 +24,7 @@ ROUTES = [
     *rooms.ROUTES,
     *scores.ROUTES,
     *results.ROUTES,
+    *certificates.ROUTES,
     *violations.ROUTES,
     *candidates.ROUTES,
     *public.ROUTES,

@@ -39,6 +39,7 @@ PLAN_FIELDS = [
     "ticket_template",
     "publication_date",
     "commitment_bar_years",
+    "certificate_valid_years",
 ]
 CANDIDATE_GROUPS = ("full", "exempt")
 # What a new plan's form proposes: a month of registration, scores three months on, a fee and

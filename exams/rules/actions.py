@@ -35,6 +35,9 @@ class ExamAction(Labelled, vocabulary="audit.exams"):
     RECHECK_REQUESTED = "exam.recheck_requested", "申请成绩复查", "re-check requested"
     RECHECK_DECIDED = "exam.recheck_decided", "处理成绩复查", "re-check decided"
     CERTIFICATES_ISSUED = "exam.certificates_issued", "发放证书", "certificates issued"
+    CERTIFICATE_REVOKED = "exam.certificate_revoked", "撤销证书", "certificate revoked"
+    CERTIFICATE_NOTED = "exam.certificate_noted", "证书加注", "note added to a certificate"
+    PLAN_UPDATED = "exam.plan_updated", "修改考试计划", "exam plan edited"
 
 
 # The audit action of each review outcome.

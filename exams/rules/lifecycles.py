@@ -153,12 +153,27 @@ VIOLATION_CASE = Lifecycle(
 
 class CertificateStatus(Labelled, vocabulary="exams.certificate_status"):
     VALID = "valid", "有效", "Valid"
-    # The public verification page already answers for a revoked certificate; no use case
-    # revokes one yet, so the lifecycle has no move to it.
     REVOKED = "revoked", "已撤销", "Revoked"
+    # Shown when a valid certificate is past its validity; never stored.
+    EXPIRED = "expired", "已过有效期", "Expired"
 
 
-CERTIFICATE = Lifecycle("certificate", CertificateStatus, (), initial=CertificateStatus.VALID)
+# Revocation (e.g. 31号令 Art. 10: obtained by fraud) is final: a revoked certificate stays revoked.
+CERTIFICATE = Lifecycle(
+    "certificate",
+    CertificateStatus,
+    (move(CertificateStatus.VALID, CertificateStatus.REVOKED, STAFF, "revoke"),),
+    initial=CertificateStatus.VALID,
+)
+
+
+def certificate_state(row: dict[str, Any], on: Any) -> CertificateStatus:
+    """What verification answers on day `on`: revoked, expired (past `valid_until`) or valid."""
+    if row["status"] == CertificateStatus.REVOKED:
+        return CertificateStatus.REVOKED
+    if row.get("valid_until") is not None and on > row["valid_until"]:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
 
 
 # --- plans -------------------------------------------------------------------------------------

@@ -28,7 +28,14 @@ from exams.services._shared import (
     rooms_of,
     subjects_of,
 )
-from exams.services.certificates import issue_certificates, list_certificates, verify_certificate
+from exams.services.certificates import (
+    add_certificate_note,
+    get_certificate,
+    issue_certificates,
+    list_certificates,
+    revoke_certificate,
+    verify_certificate,
+)
 from exams.services.fees import FEE_ALIASES, _read_fee_table, mark_paid_from_excel
 from exams.services.kpis import pilot_kpis
 from exams.services.plans import (
@@ -89,6 +96,7 @@ __all__ = [
     "ROOM_MODES",
     "STAFF_ROLES",
     "_read_fee_table",
+    "add_certificate_note",
     "add_room",
     "add_subject",
     "allocate_seats",
@@ -99,6 +107,7 @@ __all__ = [
     "decide_violation",
     "eligibility_table",
     "exemption_rules",
+    "get_certificate",
     "get_import",
     "get_plan",
     "get_registration",
@@ -131,6 +140,7 @@ __all__ = [
     "report_lines",
     "request_recheck",
     "review",
+    "revoke_certificate",
     "room_sheet",
     "rooms_of",
     "score_context",

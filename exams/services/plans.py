@@ -211,6 +211,7 @@ async def create_plan(actor: Actor | None, data: PlanIn) -> int:
             one_group_per_room=data.one_group_per_room,
             publication_date=data.publication_date,
             commitment_bar_years=data.commitment_bar_years,
+            certificate_valid_years=data.certificate_valid_years,
             created_by=actor.user_id if actor else None,
             created_at=now(),
         )

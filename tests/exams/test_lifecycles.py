@@ -90,7 +90,13 @@ def test_a_recheck_is_decided_once_and_a_plan_published_once() -> None:
         PLAN.move(plan_state({"published_at": "2026-01-01"}), PlanState.PUBLISHED, "admin")
     with pytest.raises(Forbidden):
         PLAN.move(PlanState.UNPUBLISHED, PlanState.PUBLISHED, "candidate")
-    assert (CERTIFICATE.initial, CERTIFICATE.targets(CertificateStatus.VALID, "admin")) == (CertificateStatus.VALID, [])
+    assert (CERTIFICATE.initial, CERTIFICATE.targets(CertificateStatus.VALID, "admin")) == (
+        CertificateStatus.VALID,
+        [CertificateStatus.REVOKED],
+    )
+    assert CERTIFICATE.targets(CertificateStatus.REVOKED, "admin") == []
+    with pytest.raises(Forbidden):
+        CERTIFICATE.move(CertificateStatus.VALID, CertificateStatus.REVOKED, "candidate")
 
 
 def test_every_code_has_a_label_in_both_languages_and_is_registered() -> None:
