@@ -1,6 +1,7 @@
 """Exam pages, one module per area (templates in `exams/templates/exams/`):
 - `_shared`: role guards, the labels and choices every template gets, form and upload helpers.
 - `plans`: The plan list and new-plan form; a plan's page with its subjects, rooms and actions.
+- `plan_edit`: Editing a plan and its subjects, with what is locked and why.
 - `registrations`: Staff: the registrations of a plan, one registration's review, fee and seat
   forms, the candidate's photo.
 - `violations`: Violation cases: record with evidence, notify, statement, decision, service; the
@@ -16,10 +17,22 @@ Controllers stay thin: a form goes to a service through `xuehui.form_action.form
 (redirect on success, the same form again with the refusal beside its fields).
 """
 
-from exams.pages import candidates, certificates, plans, public, registrations, results, rooms, scores, violations
+from exams.pages import (
+    candidates,
+    certificates,
+    plan_edit,
+    plans,
+    public,
+    registrations,
+    results,
+    rooms,
+    scores,
+    violations,
+)
 
 ROUTES = [
     *plans.ROUTES,
+    *plan_edit.ROUTES,
     *registrations.ROUTES,
     *rooms.ROUTES,
     *scores.ROUTES,

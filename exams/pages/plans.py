@@ -216,7 +216,7 @@ def _local_time(raw: str) -> str:
         return raw
 
 
-def _subject_in(data: SubjectForm) -> SubjectIn:
+def subject_in(data: SubjectForm) -> SubjectIn:
     values: dict[str, Any] = {k: v for k, v in data.model_dump().items() if v != ""}
     values["objective"] = bool(data.objective)
     for key in ("starts_at", "ends_at"):
@@ -236,7 +236,7 @@ async def add_subject(
         return {**await plan_context(actor, plan_id, "subject"), "subject_form": data.model_dump()}
 
     return await form_action(
-        lambda: services.add_subject(actor, plan_id, _subject_in(data)),
+        lambda: services.add_subject(actor, plan_id, subject_in(data)),
         success=f"/exams/{plan_id}?done=subject#subjects",
         template="exams/plan.html",
         context=context,

@@ -2,6 +2,7 @@
 - `_shared`: what several use cases share: access checks, not-found answers, the plan, subject,
   room and registration row views.
 - `plans`: Exam plans with their subjects and rooms; the lists staff and candidates see.
+- `plan_edits`: Editing a plan and its subjects until something depends on a setting.
 - `registration`: Candidates register and correct their registration; eligibility; photo and proof.
 - `review`: The office reviews registrations and confirms fees one by one.
 - `fees`: Fees confirmed from an Excel list, all or none.
@@ -38,6 +39,7 @@ from exams.services.certificates import (
 )
 from exams.services.fees import FEE_ALIASES, _read_fee_table, mark_paid_from_excel
 from exams.services.kpis import pilot_kpis
+from exams.services.plan_edits import plan_locks, update_plan, update_subject
 from exams.services.plans import (
     ROOM_MODES,
     add_room,
@@ -128,6 +130,7 @@ __all__ = [
     "plain",
     "plan_by_code",
     "plan_for_staff",
+    "plan_locks",
     "plan_results",
     "public_lookup",
     "public_plan",
@@ -150,7 +153,9 @@ __all__ = [
     "start_score_import",
     "subjects_of",
     "submit_statement",
+    "update_plan",
     "update_registration",
+    "update_subject",
     "verify_certificate",
     "violation_case",
     "violation_evidence",

@@ -40,7 +40,7 @@ def create_plan(page: Page, code: str, today: dt.date) -> str:
     page.fill("#f-name", f"化工工程师职业资格考试 {code}")
     page.fill("#f-registration_opens", today.isoformat())
     page.fill("#f-registration_closes", (today + dt.timedelta(days=10)).isoformat())
-    page.fill("#f-publication_date", today.isoformat())
+    page.fill("#f-publication_date", (today + dt.timedelta(days=30)).isoformat())
     page.fill("#f-elig_30", "4")
     page.click("#plan-form button[type=submit]")
     expect(page.locator("h1")).to_contain_text(code)
@@ -88,6 +88,27 @@ def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
     page.click("#registration-form button[type=submit]")
     expect(page.locator("#decision .eligibility")).to_contain_text("符合第1行条件")
     sign_out(page)
+
+
+def hold_the_exam(page: Page, plan_id: str, today: dt.date) -> None:
+    """Edit the plan as if the exam had been held: registration closed, the exam yesterday, scores
+    published today. Each edit keeps the dates in order, so the window closes first."""
+    page.goto(f"/exams/{plan_id}/edit")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-registration_opens").fill((today - dt.timedelta(days=3)).isoformat())
+    form.locator("#f-registration_closes").fill((today - dt.timedelta(days=2)).isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
+    subject = page.locator("form.subject-edit").first
+    start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9))
+    subject.locator("#f-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    subject.locator("#f-ends_at").fill((start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    subject.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("科目已保存")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-publication_date").fill(today.isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
 
 
 def wait_for_import(page: Page, state: str) -> None:
@@ -140,6 +161,7 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     sign_out(page)
 
     sign_in(page, "examadmin")
+    hold_the_exam(page, plan_id, today)
     upload(
         page,
         plan_id,

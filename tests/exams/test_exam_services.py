@@ -17,6 +17,7 @@ from tests.exams.exam_support import (
     TODAY,
     approved_registrations,
     decided_violation,
+    exam_held,
     exam_society,
     person,
     plan_in,
@@ -316,6 +317,7 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     await decided_violation(
         examadmin, r2, ViolationIn(subject_code="02", level="general", article="第六条第一项", facts="携带手机")
     )
+    await exam_held(plan_id)
     await services.publish(examadmin, plan_id)
     results = await services.plan_results(examadmin, plan_id)
     assert [
