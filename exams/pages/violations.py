@@ -12,11 +12,11 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Template
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from accounts.rules import Actor
 from exams import services
-from exams.pages._shared import candidate_only, notice, staff, vocabulary
+from exams.pages._shared import candidate_only, form_reasons, notice, staff, vocabulary
 from exams.pages.registrations import registration_again
 from exams.schemas import StatementIn, ViolationDecisionIn, ViolationIn
 from xuehui.clock import today
@@ -54,7 +54,10 @@ async def record_violation(
 
     async def action() -> int:
         evidence = [(f.filename or "", await f.read()) for f in uploads]
-        data = ViolationIn(**{**values, "kind": values["kind"] or "exam_conduct"})
+        try:
+            data = ViolationIn(**{**values, "kind": values["kind"] or "exam_conduct"})
+        except ValidationError as error:
+            raise form_reasons(error) from error
         return await services.record_violation(actor, registration_id, data, [e for e in evidence if e[1]])
 
     async def context() -> dict[str, Any]:

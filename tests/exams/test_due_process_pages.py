@@ -168,3 +168,29 @@ async def test_a_late_statement_is_refused_beside_the_field_with_the_day_the_per
     assert late.status_code == 409
     assert f"陈述申辩期已于{vc.statement_due(past).isoformat()}届满，不能再提交陈述申辩" in late.text
     assert (await services.violation_case(examadmin, case_id))["statement"] == ""
+
+
+async def test_a_case_recorded_without_facts_or_with_a_bad_file_is_refused_with_the_input_kept(client) -> None:
+    _a, examadmin = await exam_society()
+    plan_id = await services.create_plan(examadmin, plan_in())
+    _c, reg_id = await registered(plan_id, examadmin, 1)
+    await login(client, examadmin.username)
+    page = f"/exams/registrations/{reg_id}"
+    form = {"subject_code": "02", "level": "general", "article": "第六条第一项", "facts": "x" * 2001}
+    too_long = await client.post(
+        f"{page}/violations", data={**form, "_csrf_token": await csrf(client, page)}, follow_redirects=False
+    )
+    assert too_long.status_code == 422
+    assert '<li data-field="facts">' in too_long.text
+    form["facts"] = "携带手机"
+    bad_file = await client.post(
+        f"{page}/violations",
+        data={**form, "_csrf_token": await csrf(client, page)},
+        files={"evidence": ("x.pdf", b"MZ\x90\x00", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert bad_file.status_code == 422
+    assert '<li data-field="evidence">' in bad_file.text
+    assert ">携带手机</textarea>" in bad_file.text
+    assert '<option value="02" selected>' in bad_file.text
+    assert await ViolationCase.count() == 0
