@@ -88,7 +88,7 @@ async def setup(rows: int) -> int:
             fee=100,
             cutoff_date=today(),
             eligibility=[EligibilityRowIn(education=30, min_years=0)],
-            publication_date=today(),
+            publication_date=today() + dt.timedelta(days=30),
             subjects=[
                 SubjectIn(
                     code=c,

@@ -310,6 +310,28 @@ REVIEW_ITEMS = 60
 CANDIDATES = 120
 
 
+async def _exam_held(plan_id: int) -> None:
+    """Seed shortcut: move a plan's dates into the past as if its exam had been held (registration
+    closed, the exam yesterday, publication today), in the order the plan's date rule wants."""
+    from exams.tables import ExamPlan, ExamSubject
+    from xuehui.clock import CHINA, aware, today
+
+    day = today()
+    await ExamPlan.update(
+        {
+            ExamPlan.registration_opens: day - dt.timedelta(days=4),
+            ExamPlan.registration_closes: day - dt.timedelta(days=3),
+            ExamPlan.publication_date: day,
+        }
+    ).where(ExamPlan.id == plan_id)
+    for row in await ExamSubject.select(ExamSubject.id, ExamSubject.starts_at).where(ExamSubject.plan == plan_id):
+        hour = aware(row["starts_at"]).astimezone(CHINA).time()
+        start = dt.datetime.combine(day - dt.timedelta(days=1), hour, CHINA)
+        await ExamSubject.update(
+            {ExamSubject.starts_at: start, ExamSubject.ends_at: start + dt.timedelta(hours=2)}
+        ).where(ExamSubject.id == row["id"])
+
+
 async def seed() -> dict[str, Any]:
     """Add the load test's data to a database that holds the demo data. Returns what the driver needs."""
     import openpyxl  # noqa: F401 - the score sheets are read by the import
@@ -443,7 +465,7 @@ async def seed() -> dict[str, Any]:
             cutoff_date=dt.date(day.year, 12, 31),
             eligibility=[EligibilityRowIn(education=30, min_years=4)],
             rolling={"full": 2, "exempt": 1},
-            publication_date=day,
+            publication_date=day + dt.timedelta(days=30),
             subjects=[subject("01", 9), subject("02", 14)],
             rooms=[
                 RoomIn(site_code="01", site_name="第一考点", room_no=r, rows=5, columns=6, spare_seats=0)
@@ -484,6 +506,7 @@ async def seed() -> dict[str, Any]:
             await exams.review(examadmin, reg_id, RegistrationReview(decision="approve"))
             await exams.mark_paid(examadmin, reg_id)
         await exams.allocate_seats(examadmin, plan_id)
+    await _exam_held(plans["LD1"])
     ld1 = await exams.plan_by_code("LD1")
     sheet = score_sheet_for(await exams.list_registrations(examadmin, plans["LD1"]))
     summary = await exams.import_scores_now(ld1, sheet, False, False)

@@ -2,9 +2,9 @@
 
 Rooms of this package:
 - `tables.py`: the Piccolo tables (plans, subjects, rooms, registrations, score imports, scores,
-  violations, re-checks, certificates); uploaded files live in the frame's store `xuehui.files`.
+  violation cases, re-checks, certificates); uploaded files live in the frame's store `xuehui.files`.
 - `rules/`: pure decisions: eligibility, subjects and marks, score-sheet validation, seating,
-  tickets, rolling window, violations, re-checks, certificate numbers; every status as a
+  tickets, rolling window, violations and their due process, re-checks, certificate numbers; every status as a
   labelled lifecycle (`rules/lifecycles.py`) and every audit action (`rules/actions.py`).
 - `services/`: the use cases, one module per area (plans, registration, review, fees, seating,
   scores, results, violations, rechecks, certificates, kpis): authorisation, one transaction, audit.

@@ -218,7 +218,13 @@ class PublicExamApi(Controller):
     @get("/certificates/{number:str}", responses=errors(404, 422))
     async def verify(self, number: PathText) -> dict[str, Any]:
         found = await services.verify_certificate(number)
-        return {k: found[k] for k in ("number", "name", "id_number", "issued_on", "status", "plan.name")}
+        keys = ("number", "name", "id_number", "issued_on", "status", "plan.name", "valid_until", "revoked_on")
+        return {
+            **{k: found[k] for k in keys},
+            "state": str(found["state"]),
+            "revoked_reason": found["revoked_reason"],
+            "notes": found["notes"],
+        }
 
 
 ROUTES = [ExamPlanApi, ExamRegistrationApi, PublicExamApi]

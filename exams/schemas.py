@@ -67,6 +67,10 @@ class PlanIn(Input):
     separate_employers: bool = True
     one_group_per_room: bool = True
     publication_date: dt.date
+    # Years a decided false commitment closes the commitment route (assumed 5: the reference gives none).
+    commitment_bar_years: int = Field(default=5, ge=1, le=50)
+    # Years a certificate is valid from its issue; None: it does not expire.
+    certificate_valid_years: int | None = Field(default=None, ge=1, le=50)
     subjects: list[SubjectIn] = Field(default_factory=list)
     rooms: list[RoomIn] = Field(default_factory=list)
 
@@ -97,10 +101,31 @@ class MoveIn(Input):
 
 
 class ViolationIn(Input):
+    kind: str = Field(default="exam_conduct", max_length=30)
     subject_code: str = Field(max_length=10)
     level: str = Field(max_length=30)
     article: str = Field(max_length=100)
     facts: str = Field(max_length=2000)
+
+
+class StatementIn(Input):
+    text: str = Field(max_length=4000)
+
+
+class ViolationDecisionIn(Input):
+    level: str = Field(max_length=30)
+    article: str = Field(max_length=100)
+    note: str = Field(default="", max_length=2000)
+
+
+class CertificateRevokeIn(Input):
+    reason: str = Field(max_length=2000)
+    revoked_on: dt.date
+
+
+class CertificateNoteIn(Input):
+    text: str = Field(max_length=500)
+    valid_until: dt.date | None = None
 
 
 class RecheckIn(Input):

@@ -1,4 +1,4 @@
-"""Qualification exams: plans with subjects and rooms, registrations, scores, violations, re-checks,
+"""Qualification exams: plans with subjects and rooms, registrations, scores, violation cases, re-checks,
 certificates. Societies, pilot projects and users are referred to by plain id (no cross-package
 foreign keys, as in accounts). Composite uniqueness lives in raw unique indexes (see migrations).
 Uploaded files (photos, proofs, score sheets) live in the frame's one store, `xuehui.files`; a
@@ -47,6 +47,8 @@ class ExamPlan(Table, tablename="xh_exam_plan"):
     seating_seed = BigInt(null=True, default=None)
     seated_at = Timestamptz(null=True, default=None)
     certificate_seq = Integer(default=0)
+    commitment_bar_years = Integer(default=5)  # a decided false commitment closes 告知承诺制 this long
+    certificate_valid_years = Integer(null=True, default=None)  # None: certificates do not expire
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
 
@@ -147,20 +149,39 @@ class Score(Table, tablename="xh_exam_score"):
     current = Boolean(default=True, index=True)
 
 
-class Violation(Table, tablename="xh_exam_violation"):
+class ViolationCase(Table, tablename="xh_exam_violation_case"):
+    """A violation case (违纪违规案件): recorded with its evidence, notified to the candidate (告知),
+    the candidate's statement (陈述申辩), the written decision (处理决定) and its service (送达).
+    Its effects count from `decided_on`; `level` and `article` are proposed at recording and final
+    at the decision. Evidence files live in the frame's store: `[{"sha256", "name"}]`."""
+
     id: Serial
     registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
     id_number = Varchar(length=18, index=True)
+    kind = Varchar(length=30, default="exam_conduct")  # ViolationKind (rules/violations.py)
     subject_code = Varchar(length=10)
     level = Varchar(length=30)  # ViolationLevel (rules/violations.py)
     article = Varchar(length=100)
     facts = Text()
-    decided_on = Date()
+    evidence = JSON(default="[]")
+    state = Varchar(length=20, default="recorded", index=True)  # ViolationCaseState (rules/lifecycles.py)
+    recorded_on = Date()
+    notified_on = Date(null=True, default=None)
+    notice_zh = Text(default="")
+    notice_en = Text(default="")
+    statement_due = Date(null=True, default=None)
+    statement = Text(default="")
+    stated_on = Date(null=True, default=None)
+    stated_by_candidate = Boolean(default=False)
+    decided_on = Date(null=True, default=None)
     record_until = Date(null=True, default=None)
-    decision_zh = Text()
-    decision_en = Text()
+    decision_zh = Text(default="")
+    decision_en = Text(default="")
+    served_on = Date(null=True, default=None)
+    appeal_until = Date(null=True, default=None)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+    updated_at = Timestamptz()
 
 
 class Recheck(Table, tablename="xh_exam_recheck"):
@@ -189,3 +210,20 @@ class Certificate(Table, tablename="xh_exam_certificate"):
     id_number = Varchar(length=18)
     issued_on = Date()
     status = Varchar(length=20, default="valid")  # CertificateStatus (rules/lifecycles.py)
+    valid_until = Date(null=True, default=None)  # None: no expiry
+    revoked_on = Date(null=True, default=None)
+    revoked_reason = Text(default="")
+    revoked_by = Integer(null=True, default=None)
+
+
+class CertificateNote(Table, tablename="xh_exam_certificate_note"):
+    """A note stamped on a certificate (加注) by the office, shown on public verification; a note
+    may carry its own validity (e.g. the 加注 for use until a date)."""
+
+    id: Serial
+    certificate = ForeignKey(references=Certificate, on_delete=OnDelete.restrict, null=False)
+    text = Text()
+    noted_on = Date()
+    valid_until = Date(null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz()

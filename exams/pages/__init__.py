@@ -1,11 +1,15 @@
 """Exam pages, one module per area (templates in `exams/templates/exams/`):
 - `_shared`: role guards, the labels and choices every template gets, form and upload helpers.
 - `plans`: The plan list and new-plan form; a plan's page with its subjects, rooms and actions.
-- `registrations`: Staff: the registrations of a plan, one registration's review, fee, seat and
-  violation forms, the candidate's photo.
+- `plan_edit`: Editing a plan and its subjects, with what is locked and why.
+- `registrations`: Staff: the registrations of a plan, one registration's review, fee and seat
+  forms, the candidate's photo.
+- `violations`: Violation cases: record with evidence, notify, statement, decision, service; the
+  candidate's statement.
 - `rooms`: Door lists and sign-in sheets of a room.
 - `scores`: The score template, upload, the import's page and its commit.
 - `results`: Results and statistics, certificates, re-checks and their decisions.
+- `certificates`: One certificate: its notes (加注) and its revocation.
 - `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
 - `public`: The public result look-up and certificate verification.
 
@@ -13,14 +17,28 @@ Controllers stay thin: a form goes to a service through `xuehui.form_action.form
 (redirect on success, the same form again with the refusal beside its fields).
 """
 
-from exams.pages import candidates, plans, public, registrations, results, rooms, scores
+from exams.pages import (
+    candidates,
+    certificates,
+    plan_edit,
+    plans,
+    public,
+    registrations,
+    results,
+    rooms,
+    scores,
+    violations,
+)
 
 ROUTES = [
     *plans.ROUTES,
+    *plan_edit.ROUTES,
     *registrations.ROUTES,
     *rooms.ROUTES,
     *scores.ROUTES,
     *results.ROUTES,
+    *certificates.ROUTES,
+    *violations.ROUTES,
     *candidates.ROUTES,
     *public.ROUTES,
 ]

@@ -18,10 +18,11 @@ from exams.rules.lifecycles import (
     ImportState,
     RecheckState,
     RegistrationStatus,
+    ViolationCaseState,
 )
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_import import ScoreStatus
-from exams.rules.violations import ViolationLevel
+from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import InvalidInput, Reason
 from xuehui.i18n import pick
 from xuehui.jobs import job_panel
@@ -52,6 +53,7 @@ def vocabulary() -> dict[str, Any]:
     return {
         "educations": [(e.value, pick(*EDUCATION_NAMES[e])) for e in Education],
         "levels": ViolationLevel.choices(),
+        "kinds": ViolationKind.choices(),
         "score_statuses": ScoreStatus.choices(),
         "label": label,
         "RegistrationStatus": RegistrationStatus,
@@ -62,6 +64,9 @@ def vocabulary() -> dict[str, Any]:
         "RecheckState": RecheckState,
         "RecheckOutcome": RecheckOutcome,
         "CertificateStatus": CertificateStatus,
+        "ViolationCaseState": ViolationCaseState,
+        "ViolationKind": ViolationKind,
+        "ViolationLevel": ViolationLevel,
         "EDUCATIONS": {e.value: EDUCATION_NAMES[e] for e in Education},
         "job_panel": job_panel,
     }

@@ -28,6 +28,7 @@ CANDIDATE_NOTICES = {
     "registered": ("报名已提交。", "Your registration was submitted."),
     "updated": ("报名已更新。", "Your registration was updated."),
     "recheck": ("复查申请已提交。", "Your re-check request was submitted."),
+    "statement": ("陈述申辩已提交。", "Your statement was submitted."),
 }
 
 
@@ -61,7 +62,7 @@ async def signup(data: URLEncodedBody[SignupForm]) -> Response[Any]:
     )
 
 
-async def _candidate_context(actor: Actor) -> dict[str, Any]:
+async def candidate_context(actor: Actor) -> dict[str, Any]:
     regs = await services.my_registrations(actor)
     registered = {r["plan"] for r in regs}
     return {
@@ -73,7 +74,7 @@ async def _candidate_context(actor: Actor) -> dict[str, Any]:
 
 @get("/candidate", include_in_schema=False, guards=candidate_only)
 async def candidate_page(actor: NamedDependency[Actor], done: FromQuery[str] = "") -> Template:
-    context = await _candidate_context(actor)
+    context = await candidate_context(actor)
     return Template("exams/candidate.html", context={**context, "notice": notice(CANDIDATE_NOTICES, done)})
 
 
@@ -232,7 +233,7 @@ async def request_recheck(
         lambda: services.request_recheck(actor, registration_id, RecheckIn(**data.model_dump())),
         success="/candidate?done=recheck",
         template="exams/candidate.html",
-        context=lambda: _candidate_context(actor),
+        context=lambda: candidate_context(actor),
     )
 
 

@@ -17,6 +17,7 @@ from accounts.rules import Actor
 from exams import services
 from exams.pages._shared import clean, form_reasons, notice, staff, upload, vocabulary
 from exams.rules.eligibility import Education
+from exams.rules.violations import DEFAULT_COMMITMENT_BAR_YEARS
 from exams.schemas import EligibilityRowIn, ExemptionIn, PlanIn, RoomIn, SubjectIn
 from xuehui.clock import CHINA, today
 from xuehui.errors import InvalidInput, Reason
@@ -37,6 +38,8 @@ PLAN_FIELDS = [
     "cutoff_date",
     "ticket_template",
     "publication_date",
+    "commitment_bar_years",
+    "certificate_valid_years",
 ]
 CANDIDATE_GROUPS = ("full", "exempt")
 # What a new plan's form proposes: a month of registration, scores three months on, a fee and
@@ -115,6 +118,7 @@ def _plan_form_values(form: Mapping[str, Any] | None) -> dict[str, Any]:
             "registration_closes": (today() + dt.timedelta(days=DEFAULT_REGISTRATION_DAYS)).isoformat(),
             "cutoff_date": dt.date(year, 12, 31).isoformat(),
             "publication_date": (today() + dt.timedelta(days=DEFAULT_PUBLICATION_DAYS)).isoformat(),
+            "commitment_bar_years": DEFAULT_COMMITMENT_BAR_YEARS,
         }
     return {k: form.get(k, "") for k in form}
 
@@ -217,7 +221,7 @@ def _local_time(raw: str) -> str:
         return raw
 
 
-def _subject_in(data: SubjectForm) -> SubjectIn:
+def subject_in(data: SubjectForm) -> SubjectIn:
     values: dict[str, Any] = {k: v for k, v in data.model_dump().items() if v != ""}
     values["objective"] = bool(data.objective)
     for key in ("starts_at", "ends_at"):
@@ -237,7 +241,7 @@ async def add_subject(
         return {**await plan_context(actor, plan_id, "subject"), "subject_form": data.model_dump()}
 
     return await form_action(
-        lambda: services.add_subject(actor, plan_id, _subject_in(data)),
+        lambda: services.add_subject(actor, plan_id, subject_in(data)),
         success=f"/exams/{plan_id}?done=subject#subjects",
         template="exams/plan.html",
         context=context,

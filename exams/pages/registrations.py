@@ -1,5 +1,5 @@
 """Registration pages for exam staff: the list (and its export), one registration with its
-review, fee, seat, move and violation forms, and the candidate's photo."""
+review, fee, seat and move forms and its violation cases, and the candidate's photo."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from accounts.rules import Actor
 from exams import services
 from exams.pages._shared import candidate_or_staff, label, notice, staff, vocabulary
 from exams.rules.lifecycles import RegistrationStatus
-from exams.schemas import MoveIn, ReviewIn, ViolationIn
+from exams.schemas import MoveIn, ReviewIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
 from xuehui.form_action import form_action
@@ -28,7 +28,6 @@ REG_NOTICES = {
     "paid": ("已确认缴费。", "The fee was marked paid."),
     "seated": ("已安排座位。", "A seat was allocated."),
     "moved": ("座位已调整，准考证已重新生成。", "The candidate was moved and the ticket re-issued."),
-    "violation": ("违纪违规处理决定已记录。", "The violation decision was recorded."),
 }
 
 
@@ -85,13 +84,15 @@ async def _registration_context(actor: Actor, registration_id: int, failed_form:
         "reg": reg,
         "plan": reg["plan_row"],
         "rooms": await services.rooms_of(reg["plan_row"]["id"]),
-        "violations": await services.violations_of_registration(registration_id),
+        "cases": await services.cases_of_registration(actor, registration_id),
+        "violation_form": {},
         "failed_form": failed_form,
         **vocabulary(),
     }
 
 
-def _again(actor: Actor, registration_id: int, failed_form: str) -> Any:
+def registration_again(actor: Actor, registration_id: int, failed_form: str) -> Any:
+    """The registration page again when the action of `failed_form` is refused."""
     return lambda: _registration_context(actor, registration_id, failed_form)
 
 
@@ -116,7 +117,7 @@ async def review(
         lambda: services.review(actor, registration_id, ReviewIn(decision=data.decision, note=data.note)),
         success=f"/exams/registrations/{registration_id}?done=reviewed",
         template=TEMPLATE,
-        context=_again(actor, registration_id, "review"),
+        context=registration_again(actor, registration_id, "review"),
     )
 
 
@@ -126,7 +127,7 @@ async def mark_paid(actor: NamedDependency[Actor], registration_id: FromPath[int
         lambda: services.mark_paid(actor, registration_id),
         success=f"/exams/registrations/{registration_id}?done=paid",
         template=TEMPLATE,
-        context=_again(actor, registration_id, "seat"),
+        context=registration_again(actor, registration_id, "seat"),
     )
 
 
@@ -136,7 +137,7 @@ async def seat_one(actor: NamedDependency[Actor], registration_id: FromPath[int]
         lambda: services.seat_one(actor, registration_id),
         success=f"/exams/registrations/{registration_id}?done=seated",
         template=TEMPLATE,
-        context=_again(actor, registration_id, "seat"),
+        context=registration_again(actor, registration_id, "seat"),
     )
 
 
@@ -160,26 +161,7 @@ async def move(
         action,
         success=f"/exams/registrations/{registration_id}?done=moved",
         template=TEMPLATE,
-        context=_again(actor, registration_id, "seat"),
-    )
-
-
-class ViolationForm(BaseModel):
-    subject_code: str = Field(default="", max_length=10)
-    level: str = Field(default="", max_length=30)
-    article: str = Field(default="", max_length=100)
-    facts: str = Field(default="", max_length=2000)
-
-
-@post("/exams/registrations/{registration_id:int}/violations", include_in_schema=False, status_code=303, guards=staff)
-async def record_violation(
-    actor: NamedDependency[Actor], registration_id: FromPath[int], data: URLEncodedBody[ViolationForm]
-) -> Response[Any]:
-    return await form_action(
-        lambda: services.record_violation(actor, registration_id, ViolationIn(**data.model_dump())),
-        success=f"/exams/registrations/{registration_id}?done=violation",
-        template=TEMPLATE,
-        context=_again(actor, registration_id, "violation"),
+        context=registration_again(actor, registration_id, "seat"),
     )
 
 
@@ -199,6 +181,5 @@ ROUTES = [
     mark_paid,
     seat_one,
     move,
-    record_violation,
     photo,
 ]

@@ -27,10 +27,17 @@ class ExamAction(Labelled, vocabulary="audit.exams"):
     SCORES_UPLOADED = "exam.scores_uploaded", "上传成绩文件", "score file uploaded"
     SCORES_COMMITTED = "exam.scores_committed", "导入成绩", "scores imported"
     SCORES_PUBLISHED = "exam.scores_published", "公布成绩", "scores published"
-    VIOLATION_RECORDED = "exam.violation_recorded", "记录违纪违规处理决定", "violation decision recorded"
+    VIOLATION_RECORDED = "exam.violation_recorded", "记录违纪违规案件", "violation case recorded"
+    VIOLATION_NOTIFIED = "exam.violation_notified", "告知考生违纪违规事实", "candidate notified of a violation case"
+    VIOLATION_STATED = "exam.violation_stated", "提交陈述申辩", "statement submitted"
+    VIOLATION_DECIDED = "exam.violation_decided", "作出违纪违规处理决定", "violation decision made"
+    VIOLATION_SERVED = "exam.violation_served", "送达处理决定书", "violation decision served"
     RECHECK_REQUESTED = "exam.recheck_requested", "申请成绩复查", "re-check requested"
     RECHECK_DECIDED = "exam.recheck_decided", "处理成绩复查", "re-check decided"
     CERTIFICATES_ISSUED = "exam.certificates_issued", "发放证书", "certificates issued"
+    CERTIFICATE_REVOKED = "exam.certificate_revoked", "撤销证书", "certificate revoked"
+    CERTIFICATE_NOTED = "exam.certificate_noted", "证书加注", "note added to a certificate"
+    PLAN_UPDATED = "exam.plan_updated", "修改考试计划", "exam plan edited"
 
 
 # The audit action of each review outcome.

@@ -203,14 +203,19 @@ def exemptions(held_certificates: Iterable[str], rules: Sequence[ExemptionRule])
 
 
 def commitment_refusal(
-    violations: Iterable[Violation], on: dt.date, previous_false_commitment: bool = False
+    violations: Iterable[Violation], on: dt.date, false_commitment_until: dt.date | None = None
 ) -> Reason | None:
-    """Why the commitment route (告知承诺制) is refused, or None when it is open to the candidate."""
-    if previous_false_commitment:
+    """Why the commitment route (告知承诺制) is refused, or None when it is open to the candidate.
+
+    `false_commitment_until` is the last day a decided false commitment bars the route
+    (`violations.commitment_barred_until`); from the day after, the route is open again."""
+    if false_commitment_until is not None and on <= false_commitment_until:
+        until = false_commitment_until.isoformat()
         return Reason(
             "eligibility.commitment_false_before",
-            "曾有虚假承诺记录，不适用告知承诺制，请上传证明材料",
-            "a previous false commitment is on record; upload your proof instead of signing a commitment",
+            f"曾有虚假承诺记录，{until}前（含当日）不适用告知承诺制，请上传证明材料",
+            f"a false commitment is on record: the commitment route is closed until {until} (inclusive); "
+            "upload your proof instead",
             "commitment",
         )
     for v in violations:

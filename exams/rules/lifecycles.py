@@ -5,8 +5,9 @@ A registration, a score import, a re-check, a certificate and a plan's publicati
 which role. Services change a state only through `<LIFECYCLE>.move()` and write it guarded on the
 state they moved from (or on `sources()`), so a concurrent move cannot slip through.
 
-A violation has no lifecycle: its decision is recorded once and is final (its level is the
-`ViolationLevel` vocabulary in `exams.rules.violations`). Score statuses (present, absent,
+A violation is a case with a lifecycle (告知 → 陈述申辩 → 决定 → 送达): its effects count only
+from the decision (`VIOLATION_EFFECTIVE`); its level is the `ViolationLevel` vocabulary in
+`exams.rules.violations`, its deadlines are in `exams.rules.violation_cases`. Score statuses (present, absent,
 violation) are facts of a score row, not a lifecycle: `ScoreStatus` in `exams.rules.score_import`.
 """
 
@@ -118,17 +119,61 @@ RECHECK = Lifecycle(
 )
 
 
+# --- violation cases ---------------------------------------------------------------------------
+
+
+class ViolationCaseState(Labelled, vocabulary="exams.violation_case_state"):
+    RECORDED = "recorded", "已立案，待告知", "recorded, candidate not yet notified"
+    NOTIFIED = "notified", "已告知，陈述申辩期内", "candidate notified, statement period running"
+    STATED = "stated", "已陈述申辩", "statement received"
+    DECIDED = "decided", "已作出处理决定", "decided"
+    SERVED = "served", "处理决定书已送达", "decision served"
+
+
+# From the decision on, the case voids results and counts for the integrity record.
+VIOLATION_EFFECTIVE = frozenset({ViolationCaseState.DECIDED, ViolationCaseState.SERVED})
+
+VIOLATION_CASE = Lifecycle(
+    "violation_case",
+    ViolationCaseState,
+    (
+        move(ViolationCaseState.RECORDED, ViolationCaseState.NOTIFIED, STAFF, "notify"),
+        # The candidate states online; the office records a statement made on paper or in person.
+        move(ViolationCaseState.NOTIFIED, ViolationCaseState.STATED, (CANDIDATE, *STAFF), "state"),
+        # Deciding while still NOTIFIED is allowed once the statement period is over (rules decide).
+        move((ViolationCaseState.NOTIFIED, ViolationCaseState.STATED), ViolationCaseState.DECIDED, STAFF, "decide"),
+        move(ViolationCaseState.DECIDED, ViolationCaseState.SERVED, STAFF, "serve"),
+    ),
+    initial=ViolationCaseState.RECORDED,
+)
+
+
 # --- certificates ------------------------------------------------------------------------------
 
 
 class CertificateStatus(Labelled, vocabulary="exams.certificate_status"):
     VALID = "valid", "有效", "Valid"
-    # The public verification page already answers for a revoked certificate; no use case
-    # revokes one yet, so the lifecycle has no move to it.
     REVOKED = "revoked", "已撤销", "Revoked"
+    # Shown when a valid certificate is past its validity; never stored.
+    EXPIRED = "expired", "已过有效期", "Expired"
 
 
-CERTIFICATE = Lifecycle("certificate", CertificateStatus, (), initial=CertificateStatus.VALID)
+# Revocation (e.g. 31号令 Art. 10: obtained by fraud) is final: a revoked certificate stays revoked.
+CERTIFICATE = Lifecycle(
+    "certificate",
+    CertificateStatus,
+    (move(CertificateStatus.VALID, CertificateStatus.REVOKED, STAFF, "revoke"),),
+    initial=CertificateStatus.VALID,
+)
+
+
+def certificate_state(row: dict[str, Any], on: Any) -> CertificateStatus:
+    """What verification answers on day `on`: revoked, expired (past `valid_until`) or valid."""
+    if row["status"] == CertificateStatus.REVOKED:
+        return CertificateStatus.REVOKED
+    if row.get("valid_until") is not None and on > row["valid_until"]:
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
 
 
 # --- plans -------------------------------------------------------------------------------------

@@ -22,7 +22,17 @@ class ViolationLevel(Labelled, vocabulary="exams.violation_level"):
     ESPECIALLY_SERIOUS = "especially_serious", "特别严重违纪违规", "especially serious violation"
 
 
+class ViolationKind(Labelled, vocabulary="exams.violation_kind"):
+    """What the case is about: conduct in the exam, or a false commitment at registration (告知承诺不实)."""
+
+    EXAM_CONDUCT = "exam_conduct", "考试违纪违规", "misconduct in the exam"
+    FALSE_COMMITMENT = "false_commitment", "虚假承诺", "false commitment"
+
+
 SERIOUS_RECORD_YEARS = 5
+# How long a decided false commitment closes the commitment route (告知承诺制) when the plan sets
+# nothing else. The reference gives no period; five years mirrors the serious-violation record.
+DEFAULT_COMMITMENT_BAR_YEARS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +44,28 @@ class Violation:
     article: str  # e.g. "第六条第二项"
     facts: str
     decided_on: dt.date
+    kind: ViolationKind = ViolationKind.EXAM_CONDUCT
 
     @property
     def record_until(self) -> dt.date | None:
         """Last day of the integrity record: 5 years for serious, None (long-term) for especially serious."""
         if self.level is ViolationLevel.SERIOUS:
-            return _add_years(self.decided_on, SERIOUS_RECORD_YEARS)
+            return add_years(self.decided_on, SERIOUS_RECORD_YEARS)
         return None
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def commitment_barred_until(violations: Iterable[Violation], bar_years: int) -> dt.date | None:
+    """The last day a decided false commitment keeps the candidate off the commitment route, or
+    None when there is none: `bar_years` from the latest such decision."""
+    days = [add_years(v.decided_on, bar_years) for v in violations if v.kind is ViolationKind.FALSE_COMMITMENT]
+    return max(days, default=None)
 
 
 def record_active(violation: Violation, on: dt.date) -> bool:

@@ -2,6 +2,7 @@
 - `_shared`: what several use cases share: access checks, not-found answers, the plan, subject,
   room and registration row views.
 - `plans`: Exam plans with their subjects and rooms; the lists staff and candidates see.
+- `plan_edits`: Editing a plan and its subjects until something depends on a setting.
 - `registration`: Candidates register and correct their registration; eligibility; photo and proof.
 - `review`: The office reviews registrations and confirms fees one by one.
 - `fees`: Fees confirmed from an Excel list, all or none.
@@ -10,7 +11,8 @@
 - `score_writing`: Writing a new version of the (candidate, subject) pairs an import contains.
 - `score_report`: The score import's report (problems, sheets read, totals, changes).
 - `results`: Subject results, qualification across sittings, publication, statistics, look-up.
-- `violations`: Violation decisions (违纪违规) and their effect on results.
+- `violations`: Violation cases (违纪违规): record with evidence, notice, statement, decision,
+  service; only decided cases affect results.
 - `rechecks`: Re-check requests (成绩复查) and decisions.
 - `certificates`: Certificates for qualified candidates and their public verification.
 - `kpis`: Live KPIs of a society's exam-administration pilot project.
@@ -28,9 +30,17 @@ from exams.services._shared import (
     rooms_of,
     subjects_of,
 )
-from exams.services.certificates import issue_certificates, list_certificates, verify_certificate
+from exams.services.certificates import (
+    add_certificate_note,
+    get_certificate,
+    issue_certificates,
+    list_certificates,
+    revoke_certificate,
+    verify_certificate,
+)
 from exams.services.fees import FEE_ALIASES, FeeImport, _read_fee_table, mark_paid_from_excel
 from exams.services.kpis import pilot_kpis
+from exams.services.plan_edits import plan_locks, update_plan, update_subject
 from exams.services.plans import (
     ROOM_MODES,
     add_room,
@@ -68,9 +78,21 @@ from exams.services.scores import (
     start_score_import,
 )
 from exams.services.seating import allocate_seats, move_candidate, room_sheet, seat_one
-from exams.services.violations import record_violation, violations_of_registration
+from exams.services.violations import (
+    EVIDENCE,
+    cases_of_registration,
+    decide_violation,
+    notify_violation,
+    record_violation,
+    serve_violation,
+    submit_statement,
+    violation_case,
+    violation_evidence,
+    violations_of_registration,
+)
 
 __all__ = [
+    "EVIDENCE",
     "FEE_ALIASES",
     "PHOTO",
     "PROOF",
@@ -78,14 +100,18 @@ __all__ = [
     "STAFF_ROLES",
     "FeeImport",
     "_read_fee_table",
+    "add_certificate_note",
     "add_room",
     "add_subject",
     "allocate_seats",
+    "cases_of_registration",
     "commit_score_import",
     "create_plan",
     "decide_recheck",
+    "decide_violation",
     "eligibility_table",
     "exemption_rules",
+    "get_certificate",
     "get_import",
     "get_plan",
     "get_registration",
@@ -100,11 +126,13 @@ __all__ = [
     "mark_paid_from_excel",
     "move_candidate",
     "my_registrations",
+    "notify_violation",
     "open_plans",
     "pilot_kpis",
     "plain",
     "plan_by_code",
     "plan_for_staff",
+    "plan_locks",
     "plan_results",
     "public_lookup",
     "public_plan",
@@ -117,15 +145,22 @@ __all__ = [
     "report_lines",
     "request_recheck",
     "review",
+    "revoke_certificate",
     "room_sheet",
     "rooms_of",
     "score_context",
     "seat_one",
+    "serve_violation",
     "society_options",
     "start_score_import",
     "subjects_of",
+    "submit_statement",
+    "update_plan",
     "update_registration",
+    "update_subject",
     "verify_certificate",
+    "violation_case",
+    "violation_evidence",
     "violations_of_registration",
     "violations_on_record",
     "write_scores",

@@ -1,5 +1,7 @@
 """Certificates (合格证书): issued to every qualified candidate once the scores are published,
-numbered without gaps or repeats, and verified publicly by number."""
+numbered without gaps or repeats, valid for the plan's years (or without expiry), noted (加注)
+and revoked by the office, and verified publicly by number with their validity, notes and any
+revocation (on which day, why)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,17 @@ from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules.actions import ExamAction
 from exams.rules.certificates import MAX_CERTIFICATE_SEQUENCE, make_certificate_number, parse_certificate_number
-from exams.rules.lifecycles import CERTIFICATE
+from exams.rules.lifecycles import CERTIFICATE, CertificateStatus, certificate_state, role_of
+from exams.rules.violations import add_years
+from exams.schemas import CertificateNoteIn, CertificateRevokeIn
 from exams.services._shared import plan_for_staff, qs, require_staff
 from exams.services.results import plan_results
-from exams.tables import Certificate
+from exams.tables import Certificate, CertificateNote
 from xuehui import idcard
-from xuehui.clock import today
+from xuehui.clock import now, today
 from xuehui.db import engine, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
+from xuehui.text import require_clean
 
 
 async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
@@ -35,6 +40,8 @@ async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
     if plan["published_at"] is None:
         raise Conflict(Reason("certificate.unpublished", "成绩公布后才能发证", "certificates follow publication"))
     issued = 0
+    years = plan["certificate_valid_years"]
+    valid_until = add_years(today(), years) if years else None
     async with write_transaction():
         counter = await _lock_certificate_counter(plan["year"], plan["exam_code"])
         have = {
@@ -65,6 +72,7 @@ async def issue_certificates(actor: Actor | None, plan_id: int) -> int:
                     id_number=reg["id_number"],
                     issued_on=today(),
                     status=CERTIFICATE.initial,
+                    valid_until=valid_until,
                 )
             )
             issued += 1
@@ -97,6 +105,8 @@ async def list_certificates(actor: Actor | None, plan_id: int) -> list[dict[str,
 
 
 async def verify_certificate(raw: str) -> dict[str, Any]:
+    """The certificate as the public sees it: masked identity number, state today (valid, expired
+    or revoked with its day and reason), validity and notes."""
     parsed = parse_certificate_number(raw)
     if isinstance(parsed, Reason):
         raise InvalidInput(parsed)
@@ -109,4 +119,119 @@ async def verify_certificate(raw: str) -> dict[str, Any]:
         raise NotFound(
             Reason("certificate.not_found", "查无此证书", "no certificate with this number", "certificate_no")
         )
-    return {**row, "id_number": idcard.mask(row["id_number"])}
+    return {
+        **row,
+        "id_number": idcard.mask(row["id_number"]),
+        "state": certificate_state(row, today()),
+        "notes": await _notes(row["id"]),
+    }
+
+
+async def _notes(certificate_id: int) -> list[dict[str, Any]]:
+    return (
+        await CertificateNote.select(CertificateNote.text, CertificateNote.noted_on, CertificateNote.valid_until)
+        .where(CertificateNote.certificate == certificate_id)
+        .order_by(CertificateNote.id)
+    )
+
+
+def certificate_not_found() -> NotFound:
+    return NotFound(Reason("certificate.not_found", "证书不存在或无权查看", "certificate not found"))
+
+
+async def get_certificate(actor: Actor | None, certificate_id: int) -> dict[str, Any]:
+    """One certificate for the staff who run its plan, with its notes and its state today."""
+    require_staff(actor)
+    row = await Certificate.select().where(Certificate.id == certificate_id).first()
+    if row is None:
+        raise certificate_not_found()
+    try:
+        row["plan_row"] = await plan_for_staff(actor, row["plan"])
+    except NotFound:
+        raise certificate_not_found() from None
+    row["notes"] = await _notes(certificate_id)
+    row["state"] = certificate_state(row, today())
+    return row
+
+
+async def revoke_certificate(actor: Actor | None, certificate_id: int, data: CertificateRevokeIn) -> None:
+    """Revoke a certificate on a day with its reason; final, and public verification says so."""
+    require_clean(data)
+    cert = await get_certificate(actor, certificate_id)
+    reason = data.reason.strip()
+    if not reason:
+        raise InvalidInput(Reason("certificate.revoke_reason", "请写明撤销理由", "give the reason", "reason"))
+    if not cert["issued_on"] <= data.revoked_on <= today():
+        raise InvalidInput(
+            Reason(
+                "certificate.revoked_on",
+                f"撤销日期应在{cert['issued_on'].isoformat()}至{today().isoformat()}之间",
+                f"the revocation date must be between {cert['issued_on'].isoformat()} and {today().isoformat()}",
+                "revoked_on",
+            )
+        )
+    target = CERTIFICATE.move(cert["status"], CertificateStatus.REVOKED, role_of(actor))
+    async with write_transaction():
+        changed = await (
+            Certificate.update(
+                {
+                    Certificate.status: target,
+                    Certificate.revoked_on: data.revoked_on,
+                    Certificate.revoked_reason: reason,
+                    Certificate.revoked_by: actor.user_id if actor else None,
+                }
+            )
+            .where((Certificate.id == certificate_id) & Certificate.status.is_in(list(CERTIFICATE.sources(target))))
+            .returning(Certificate.id)
+        )
+        if not changed:
+            raise Conflict(Reason("certificate.changed", "证书状态已变化，请刷新", "the certificate changed meanwhile"))
+        await audit(
+            actor,
+            ExamAction.CERTIFICATE_REVOKED,
+            "exam_certificate",
+            certificate_id,
+            {"number": cert["number"], "revoked_on": data.revoked_on.isoformat()},
+            cert["plan_row"]["society_id"],
+        )
+
+
+async def add_certificate_note(actor: Actor | None, certificate_id: int, data: CertificateNoteIn) -> int:
+    """Stamp a note on a valid certificate (加注), optionally with its own validity."""
+    require_clean(data)
+    cert = await get_certificate(actor, certificate_id)
+    text = data.text.strip()
+    problems = []
+    if not text:
+        problems.append(Reason("certificate.note_text", "请填写加注内容", "write the note", "text"))
+    if data.valid_until is not None and data.valid_until < today():
+        problems.append(
+            Reason(
+                "certificate.note_until", "加注有效期不能早于今天", "the note cannot end before today", "valid_until"
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    if cert["status"] == CertificateStatus.REVOKED:
+        raise Conflict(
+            Reason("certificate.note_revoked", "证书已撤销，不能加注", "a revoked certificate takes no notes")
+        )
+    async with write_transaction():
+        note = CertificateNote(
+            certificate=certificate_id,
+            text=text,
+            noted_on=today(),
+            valid_until=data.valid_until,
+            created_by=actor.user_id if actor else None,
+            created_at=now(),
+        )
+        await note.save()
+        await audit(
+            actor,
+            ExamAction.CERTIFICATE_NOTED,
+            "exam_certificate",
+            certificate_id,
+            {"number": cert["number"]},
+            cert["plan_row"]["society_id"],
+        )
+    return int(note.id)

@@ -3,12 +3,16 @@ the plan lists staff and candidates see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules import eligibility as elig
+from exams.rules import plans as pl
 from exams.rules import tickets as tk
 from exams.rules.actions import ExamAction
 from exams.schemas import PlanIn, RoomIn, SubjectIn
@@ -20,9 +24,10 @@ from exams.services._shared import (
     rooms_of,
     subjects_of,
 )
+from exams.services.score_writing import has_current_scores
 from exams.tables import ExamPlan, ExamRoom, ExamSubject
 from societies.services import active_pilot_of_type
-from xuehui.clock import now, today
+from xuehui.clock import china_date, now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
 from xuehui.text import require_clean
@@ -59,7 +64,7 @@ async def list_plans(actor: Actor) -> list[dict[str, Any]]:
     return await query
 
 
-def _subject_problems(data: SubjectIn, prefix: str = "") -> list[Reason]:
+def subject_problems(data: SubjectIn, prefix: str = "") -> list[Reason]:
     problems = []
     if not data.code.strip().isalnum():
         problems.append(
@@ -103,11 +108,33 @@ def _room_problems(data: RoomIn, prefix: str = "") -> list[Reason]:
     return problems
 
 
+def subject_days(subjects: Iterable[SubjectIn | dict[str, Any]]) -> tuple[dt.date, ...]:
+    """The China calendar days on which these subjects start or end."""
+    days = []
+    for subject in subjects:
+        start, end = (
+            (subject["starts_at"], subject["ends_at"])
+            if isinstance(subject, dict)
+            else (subject.starts_at, subject.ends_at)
+        )
+        days += [china_date(start), china_date(end)]
+    return pl.exam_days(days)
+
+
+def plan_dates_of(plan: PlanIn | dict[str, Any], subjects: Iterable[SubjectIn | dict[str, Any]]) -> pl.PlanDates:
+    values = plan if isinstance(plan, dict) else plan.model_dump()
+    return pl.PlanDates(
+        values["registration_opens"], values["registration_closes"], values["publication_date"], subject_days(subjects)
+    )
+
+
 def _exam_code_ok(code: str) -> bool:
     return EXAM_CODE_MIN <= len(code) <= EXAM_CODE_MAX and code.isalnum() and code == code.upper()
 
 
-def _plan_problems(data: PlanIn) -> list[Reason]:
+def plan_problems(data: PlanIn, subjects: Sequence[SubjectIn | dict[str, Any]] | None = None) -> list[Reason]:
+    """Every problem of the plan's settings; its dates are checked against `subjects` (the plan's
+    own subjects when None)."""
     problems = []
     if not data.code.strip().isalnum():
         problems.append(
@@ -124,15 +151,7 @@ def _plan_problems(data: PlanIn) -> list[Reason]:
         )
     if not data.name.strip():
         problems.append(Reason("plan.name", "请填写考试名称", "the exam name is required", "name"))
-    if data.registration_closes < data.registration_opens:
-        problems.append(
-            Reason(
-                "plan.window",
-                "报名截止日期须不早于开始日期",
-                "registration must close after it opens",
-                "registration_closes",
-            )
-        )
+    problems += pl.plan_dates(plan_dates_of(data, data.subjects if subjects is None else subjects))
     template = tk.parse_template(data.ticket_template)
     if isinstance(template, Reason):
         problems.append(template)
@@ -162,8 +181,8 @@ def _plan_problems(data: PlanIn) -> list[Reason]:
                     "exemptions",
                 )
             )
-    for i, subject in enumerate(data.subjects):
-        problems += _subject_problems(subject, f"subjects.{i}.")
+    for i, subject in enumerate(data.subjects if subjects is None else []):
+        problems += subject_problems(subject, f"subjects.{i}.")
     for i, room in enumerate(data.rooms):
         problems += _room_problems(room, f"rooms.{i}.")
     return problems
@@ -175,7 +194,7 @@ async def create_plan(actor: Actor | None, data: PlanIn) -> int:
     society_id = data.society_id if actor is None or actor.is_admin else actor.society_id
     if society_id is None:
         raise InvalidInput(Reason("plan.society", "请选择学会", "choose the society", "society_id"))
-    if problems := _plan_problems(data):
+    if problems := plan_problems(data):
         raise InvalidInput(problems)
     pilot = await active_pilot_of_type(society_id, PILOT_FUNCTION)
     if pilot is None:
@@ -210,6 +229,8 @@ async def create_plan(actor: Actor | None, data: PlanIn) -> int:
             separate_employers=data.separate_employers,
             one_group_per_room=data.one_group_per_room,
             publication_date=data.publication_date,
+            commitment_bar_years=data.commitment_bar_years,
+            certificate_valid_years=data.certificate_valid_years,
             created_by=actor.user_id if actor else None,
             created_at=now(),
         )
@@ -241,13 +262,21 @@ async def _insert_room(plan_id: int, data: RoomIn) -> None:
 async def add_subject(actor: Actor | None, plan_id: int, data: SubjectIn) -> None:
     require_clean(data)
     plan = await plan_for_staff(actor, plan_id)
-    if problems := _subject_problems(data):
+    if await has_current_scores(plan_id):
+        raise Conflict(Reason("plan.locked", "已导入成绩，科目不能再修改", "scores were imported: subjects are fixed"))
+    problems = subject_problems(data) + subject_date_problems(plan, [*await subjects_of(plan_id), data])
+    if problems:
         raise InvalidInput(problems)
     async with write_transaction():
         if await ExamSubject.exists().where((ExamSubject.plan == plan_id) & (ExamSubject.code == data.code.upper())):
             raise Conflict(Reason("subject.exists", "该科目代码已存在", "this subject code exists already", "code"))
         await _insert_subject(plan_id, data)
         await audit(actor, ExamAction.SUBJECT_ADDED, "exam_plan", plan_id, {"code": data.code}, plan["society_id"])
+
+
+def subject_date_problems(plan: dict[str, Any], subjects: Sequence[SubjectIn | dict[str, Any]]) -> list[Reason]:
+    """The plan's date problems these subjects' times would cause, shown beside the subject's start."""
+    return [replace(r, field="starts_at") for r in pl.plan_dates(plan_dates_of(plan, subjects))]
 
 
 async def add_room(actor: Actor | None, plan_id: int, data: RoomIn) -> None:

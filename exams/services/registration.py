@@ -12,10 +12,15 @@ from accounts.services import audit
 from exams.rules import eligibility as elig
 from exams.rules import violations as vl
 from exams.rules.actions import ExamAction
-from exams.rules.lifecycles import REGISTRATION, registration_status_after_check, role_of
+from exams.rules.lifecycles import (
+    REGISTRATION,
+    VIOLATION_EFFECTIVE,
+    registration_status_after_check,
+    role_of,
+)
 from exams.schemas import RegistrationIn
 from exams.services._shared import get_registration, load_plan, lock_plan, plan_not_found, subjects_of
-from exams.tables import Certificate, Recheck, Registration, Violation
+from exams.tables import Certificate, Recheck, Registration, ViolationCase
 from xuehui import files, idcard
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
@@ -48,7 +53,10 @@ def exemption_rules(plan: dict[str, Any]) -> list[elig.ExemptionRule]:
 
 
 async def violations_on_record(id_number: str) -> list[vl.Violation]:
-    rows = await Violation.select().where(Violation.id_number == id_number)
+    """The person's decided violation cases (a recorded or notified case has no effect yet)."""
+    rows = await ViolationCase.select().where(
+        (ViolationCase.id_number == id_number) & ViolationCase.state.is_in(sorted(VIOLATION_EFFECTIVE))
+    )
     return [
         vl.Violation(
             str(r["registration"]),
@@ -58,6 +66,7 @@ async def violations_on_record(id_number: str) -> list[vl.Violation]:
             r["article"],
             r["facts"],
             r["decided_on"],
+            vl.ViolationKind(r["kind"]),
         )
         for r in rows
     ]
@@ -116,7 +125,9 @@ async def _registration_fields(
                 )
             )
         elif not isinstance(card, Reason):
-            refusal = elig.commitment_refusal(await violations_on_record(card.number), today())
+            record = await violations_on_record(card.number)
+            barred = vl.commitment_barred_until(record, plan["commitment_bar_years"])
+            refusal = elig.commitment_refusal(record, today(), barred)
             if refusal is not None:
                 problems.append(refusal)
     if proof is not None:
@@ -263,6 +274,7 @@ async def update_registration(
 async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
     """The candidate's registrations with their published results, re-checks and certificate."""
     from exams.services.results import registration_results
+    from exams.services.violations import cases_of_registration
 
     rows = await Registration.select().where(Registration.user_id == actor.user_id).order_by(Registration.id)
     out = []
@@ -271,6 +283,7 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
         view["results"] = await registration_results(view) if view["plan_row"]["published_at"] else None
         view["rechecks"] = await Recheck.select().where(Recheck.registration == row["id"]).order_by(Recheck.id)
         view["certificate"] = await Certificate.select().where(Certificate.registration == row["id"]).first()
+        view["cases"] = await cases_of_registration(actor, row["id"])
         out.append(view)
     return out
 

@@ -12,7 +12,7 @@ from accounts.rules import Actor
 from accounts.services import audit
 from exams.rules import violations as vl
 from exams.rules.actions import ExamAction
-from exams.rules.lifecycles import PLAN, PlanState, plan_state, role_of
+from exams.rules.lifecycles import PLAN, VIOLATION_EFFECTIVE, PlanState, plan_state, role_of
 from exams.rules.rolling import RollingRule, RollingStatus, SubjectPass, rolling_status
 from exams.rules.score_import import ScoreStatus
 from exams.rules.subjects import Subject, is_pass
@@ -24,7 +24,7 @@ from exams.services._shared import (
     subject_rules,
 )
 from exams.services.score_writing import has_current_scores
-from exams.tables import ExamPlan, Registration, Score, Violation
+from exams.tables import ExamPlan, Registration, Score, ViolationCase
 from xuehui import idcard
 from xuehui.clock import CHINA, aware, now, today
 from xuehui.db import json_value, write_transaction
@@ -49,9 +49,15 @@ async def current_scores(reg_ids: list[int]) -> dict[int, dict[str, dict[str, An
 
 
 async def violations_of(reg_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The decided violation cases of these registrations: only a decision has effects."""
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if reg_ids:
-        for r in await Violation.select().where(Violation.registration.is_in(reg_ids)).order_by(Violation.id):
+        rows = await (
+            ViolationCase.select()
+            .where(ViolationCase.registration.is_in(reg_ids) & ViolationCase.state.is_in(sorted(VIOLATION_EFFECTIVE)))
+            .order_by(ViolationCase.id)
+        )
+        for r in rows:
             out[r["registration"]].append(r)
     return out
 

@@ -21,52 +21,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from nominations.rules.cycle.model import HolidayCalendar, NoticeWindowConfig
+from nominations.rules.cycle.model import NoticeWindowConfig
 from xuehui.errors import Reason
 from xuehui.idcard import parse
+from xuehui.workdays import WorkingCalendar, add_working_days, count_working_days
+
+__all__ = ["WorkingCalendar", "add_working_days", "count_working_days"]
 
 _DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class WorkingCalendar:
-    holidays: frozenset[dt.date] = frozenset()
-    adjusted_working_days: frozenset[dt.date] = frozenset()
-
-    @classmethod
-    def from_config(cls, config: HolidayCalendar) -> WorkingCalendar:
-        return cls(frozenset(config.holidays), frozenset(config.adjusted_working_days))
-
-    def is_working_day(self, day: dt.date) -> bool:
-        if day in self.adjusted_working_days:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-    def next_working_day(self, day: dt.date) -> dt.date:
-        """`day` itself if it is a working day, else the first working day after it."""
-        while not self.is_working_day(day):
-            day += _DAY
-        return day
-
-
-def add_working_days(calendar: WorkingCalendar, start: dt.date, days: int) -> dt.date:
-    """The `days`-th working day after `start` (before it when negative); `start` itself for 0."""
-    step = _DAY if days >= 0 else -_DAY
-    remaining, day = abs(days), start
-    while remaining:
-        day += step
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return day
-
-
-def count_working_days(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> int:
-    """Working days in (start, end]; when end is before start, minus the working days in [end, start).
-
-    The two directions mirror `add_working_days`, so counting undoes adding either way."""
-    if end < start:
-        return -sum(1 for offset in range((start - end).days) if calendar.is_working_day(end + offset * _DAY))
-    return sum(1 for offset in range(1, (end - start).days + 1) if calendar.is_working_day(start + offset * _DAY))
 
 
 @dataclass(frozen=True, slots=True)

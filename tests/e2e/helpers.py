@@ -1,8 +1,15 @@
-"""Small steps shared by the browser tests."""
+"""Small steps shared by the browser tests: signing in and out, and an exam plan set up and
+registered for through the pages."""
+
+import datetime as dt
+import re
 
 from playwright.sync_api import Page, expect
 
+from xuehui.clock import CHINA
 from xuehui.demo import DEMO_PASSWORD
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -32,3 +39,61 @@ def fill_declarations(page: Page, society_notice: tuple[str, str], unit_notice: 
     page.fill("#f-society_review_result", "7票同意，同意推荐")
     page.fill("#f-society_notice_starts", society_notice[0])
     page.fill("#f-society_notice_ends", society_notice[1])
+
+
+def create_plan(page: Page, code: str, today: dt.date) -> str:
+    sign_in(page, "examadmin")
+    page.goto("/exams")
+    page.fill("#f-code", code)
+    page.fill("#f-exam_code", "HG")
+    page.fill("#f-name", f"化工工程师职业资格考试 {code}")
+    page.fill("#f-registration_opens", today.isoformat())
+    page.fill("#f-registration_closes", (today + dt.timedelta(days=10)).isoformat())
+    page.fill("#f-publication_date", (today + dt.timedelta(days=30)).isoformat())
+    page.fill("#f-elig_30", "4")
+    page.click("#plan-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text(code)
+    plan_id = re.search(r"/exams/(\d+)", page.url).group(1)  # type: ignore[union-attr]
+    start = dt.datetime.combine(today + dt.timedelta(days=20), dt.time(9), CHINA)
+    page.fill("#subject-form #f-code", "01")
+    page.fill("#subject-form #f-name", "专业知识")
+    page.fill("#f-full_marks", "100")
+    page.fill("#f-pass_mark", "60")
+    page.fill("#f-starts_at", start.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#f-ends_at", (start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("#subject-form button[type=submit]")
+    expect(page.locator("#subjects + table")).to_contain_text("专业知识")
+    page.fill("#f-site_code", "01")
+    page.fill("#f-site_name", "第一中学")
+    page.fill("#f-room_no", "1")
+    page.fill("#f-rows", "2")
+    page.fill("#f-columns", "3")
+    page.click("#room-form button[type=submit]")
+    expect(page.locator("#rooms + table")).to_contain_text("第一中学")
+    sign_out(page)
+    return plan_id
+
+
+def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
+    page.goto("/candidate/signup")
+    page.fill("#f-username", username)
+    page.fill("#f-display_name", "王小明")
+    page.fill("#f-password", "candidate-pass-1")
+    page.click("#signup-form button[type=submit]")
+    sign_in(page, username, "candidate-pass-1")
+    page.goto("/candidate")
+    page.locator("#open-plans a").last.click()
+    page.fill("#f-id_number", id_number)
+    page.select_option("#f-education", "30")
+    page.fill("#f-graduation_date", "2012-07-01")
+    page.fill("#f-work_start", (today - dt.timedelta(days=400)).isoformat())
+    page.fill("#f-employer", "省化工设计院")
+    page.check("input[name=subjects][value='01']")
+    page.set_input_files("#f-photo", files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])
+    page.check("input[name=commitment_signed]")
+    page.click("#registration-form button[type=submit]")
+    expect(page.locator("#decision .eligibility")).to_contain_text("需相关工作满4年")
+    page.fill("#f-work_start", "2015-03-01")
+    page.click("#registration-form button[type=submit]")
+    expect(page.locator("#decision .eligibility")).to_contain_text("符合第1行条件")
+    sign_out(page)

@@ -13,11 +13,10 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from tests.conftest import RUN_DIR
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import create_plan, register, sign_in, sign_out
 from xuehui import idcard
 from xuehui.clock import CHINA
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JOB_TIMEOUT = 30_000
 
 
@@ -32,62 +31,25 @@ def sheet(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def create_plan(page: Page, code: str, today: dt.date) -> str:
-    sign_in(page, "examadmin")
-    page.goto("/exams")
-    page.fill("#f-code", code)
-    page.fill("#f-exam_code", "HG")
-    page.fill("#f-name", f"化工工程师职业资格考试 {code}")
-    page.fill("#f-registration_opens", today.isoformat())
-    page.fill("#f-registration_closes", (today + dt.timedelta(days=10)).isoformat())
-    page.fill("#f-publication_date", today.isoformat())
-    page.fill("#f-elig_30", "4")
-    page.click("#plan-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text(code)
-    plan_id = re.search(r"/exams/(\d+)", page.url).group(1)  # type: ignore[union-attr]
-    start = dt.datetime.combine(today + dt.timedelta(days=20), dt.time(9), CHINA)
-    page.fill("#subject-form #f-code", "01")
-    page.fill("#subject-form #f-name", "专业知识")
-    page.fill("#f-full_marks", "100")
-    page.fill("#f-pass_mark", "60")
-    page.fill("#f-starts_at", start.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#f-ends_at", (start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
-    page.click("#subject-form button[type=submit]")
-    expect(page.locator("#subjects + table")).to_contain_text("专业知识")
-    page.fill("#f-site_code", "01")
-    page.fill("#f-site_name", "第一中学")
-    page.fill("#f-room_no", "1")
-    page.fill("#f-rows", "2")
-    page.fill("#f-columns", "3")
-    page.click("#room-form button[type=submit]")
-    expect(page.locator("#rooms + table")).to_contain_text("第一中学")
-    sign_out(page)
-    return plan_id
-
-
-def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
-    page.goto("/candidate/signup")
-    page.fill("#f-username", username)
-    page.fill("#f-display_name", "王小明")
-    page.fill("#f-password", "candidate-pass-1")
-    page.click("#signup-form button[type=submit]")
-    sign_in(page, username, "candidate-pass-1")
-    page.goto("/candidate")
-    page.locator("#open-plans a").last.click()
-    page.fill("#f-id_number", id_number)
-    page.select_option("#f-education", "30")
-    page.fill("#f-graduation_date", "2012-07-01")
-    page.fill("#f-work_start", (today - dt.timedelta(days=400)).isoformat())
-    page.fill("#f-employer", "省化工设计院")
-    page.check("input[name=subjects][value='01']")
-    page.set_input_files("#f-photo", files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])
-    page.check("input[name=commitment_signed]")
-    page.click("#registration-form button[type=submit]")
-    expect(page.locator("#decision .eligibility")).to_contain_text("需相关工作满4年")
-    page.fill("#f-work_start", "2015-03-01")
-    page.click("#registration-form button[type=submit]")
-    expect(page.locator("#decision .eligibility")).to_contain_text("符合第1行条件")
-    sign_out(page)
+def hold_the_exam(page: Page, plan_id: str, today: dt.date) -> None:
+    """Edit the plan as if the exam had been held: registration closed, the exam yesterday, scores
+    published today. Each edit keeps the dates in order, so the window closes first."""
+    page.goto(f"/exams/{plan_id}/edit")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-registration_opens").fill((today - dt.timedelta(days=3)).isoformat())
+    form.locator("#f-registration_closes").fill((today - dt.timedelta(days=2)).isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
+    subject = page.locator("form.subject-edit").first
+    start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9))
+    subject.locator("#f-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    subject.locator("#f-ends_at").fill((start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    subject.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("科目已保存")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-publication_date").fill(today.isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
 
 
 def wait_for_import(page: Page, state: str) -> None:
@@ -140,6 +102,7 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     sign_out(page)
 
     sign_in(page, "examadmin")
+    hold_the_exam(page, plan_id, today)
     upload(
         page,
         plan_id,

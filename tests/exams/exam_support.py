@@ -18,7 +18,7 @@ from societies.schemas import PilotIn
 from societies.tables import PilotProject
 from tests.support import make_society, make_user
 from xuehui import idcard
-from xuehui.clock import CHINA, today
+from xuehui.clock import CHINA, aware, today
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TODAY = today()
@@ -67,7 +67,7 @@ def plan_in(code: str = "HG26", rooms: list[RoomIn] | None = None, **extra: Any)
                 EligibilityRowIn(education=50, min_years=2),
             ],
             "rolling": {"full": 2, "exempt": 1},
-            "publication_date": TODAY,
+            "publication_date": TODAY + dt.timedelta(days=30),
             "subjects": [subject("01", 9), subject("02", 14)],
             "rooms": rooms
             if rooms is not None
@@ -148,3 +148,38 @@ def score_sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+async def decided_violation(examadmin: Actor, reg_id: int, data: Any, note: str = "") -> int:
+    """A violation case taken to its decision: recorded, notified, the candidate's statement
+    recorded by the office, decided with the level and article it was recorded with."""
+    from exams.schemas import StatementIn, ViolationDecisionIn
+
+    case_id = await services.record_violation(examadmin, reg_id, data)
+    await services.notify_violation(examadmin, case_id)
+    await services.submit_statement(examadmin, case_id, StatementIn(text="考生当场表示无异议"))
+    await services.decide_violation(
+        examadmin, case_id, ViolationDecisionIn(level=data.level, article=data.article, note=note)
+    )
+    return case_id
+
+
+async def exam_held(plan_id: int) -> None:
+    """Set-up for publication: move the plan's dates into the past as if the exam had been held
+    (registration three days ago, the exam yesterday, publication today), keeping them in order."""
+    from exams.tables import ExamPlan, ExamSubject
+
+    await ExamPlan.update(
+        {
+            ExamPlan.registration_opens: TODAY - dt.timedelta(days=4),
+            ExamPlan.registration_closes: TODAY - dt.timedelta(days=3),
+            ExamPlan.publication_date: TODAY,
+        }
+    ).where(ExamPlan.id == plan_id)
+    for row in await ExamSubject.select(ExamSubject.id, ExamSubject.starts_at).where(ExamSubject.plan == plan_id):
+        start = dt.datetime.combine(
+            TODAY - dt.timedelta(days=1), aware(row["starts_at"]).astimezone(CHINA).time(), CHINA
+        )
+        await ExamSubject.update(
+            {ExamSubject.starts_at: start, ExamSubject.ends_at: start + dt.timedelta(hours=2)}
+        ).where(ExamSubject.id == row["id"])

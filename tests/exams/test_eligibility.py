@@ -21,7 +21,9 @@ from exams.rules.eligibility import (
     experience_months,
     experience_years,
 )
-from exams.rules.violations import Violation, ViolationLevel
+from exams.rules.violations import Violation, ViolationKind, ViolationLevel, commitment_barred_until
+
+FALSE = ViolationKind.FALSE_COMMITMENT
 
 D = dt.date
 # 监理工程师-like table: 专科 6 years (related major), 本科 4, 硕士 2, 博士 0.
@@ -147,6 +149,18 @@ def test_commitment_route_is_refused_inside_a_serious_record_period() -> None:
 def test_commitment_route_long_term_and_general_and_false_commitment() -> None:
     assert commitment_refusal([violation(ViolationLevel.ESPECIALLY_SERIOUS, D(2001, 1, 1))], on=D(2026, 3, 1))
     assert commitment_refusal([violation(ViolationLevel.GENERAL, D(2026, 1, 1))], on=D(2026, 3, 1)) is None
-    refusal = commitment_refusal([], on=D(2026, 3, 1), previous_false_commitment=True)
+    refusal = commitment_refusal([], on=D(2026, 3, 1), false_commitment_until=D(2026, 3, 1))
     assert refusal is not None
-    assert refusal.code == "eligibility.commitment_false_before"
+    assert (refusal.code, refusal.field) == ("eligibility.commitment_false_before", "commitment")
+    assert refusal.zh == "曾有虚假承诺记录，2026-03-01前（含当日）不适用告知承诺制，请上传证明材料"
+    assert "closed until 2026-03-01" in refusal.en
+    assert commitment_refusal([], on=D(2026, 3, 2), false_commitment_until=D(2026, 3, 1)) is None
+
+
+def test_a_decided_false_commitment_bars_the_route_for_the_configured_years_from_its_decision() -> None:
+    false = Violation("c1", "2020-JL", "01", ViolationLevel.SERIOUS, "第十条", "学历不实", D(2024, 2, 29), FALSE)
+    conduct = violation(ViolationLevel.SERIOUS, D(2025, 1, 1))
+    assert commitment_barred_until([conduct], 5) is None
+    assert commitment_barred_until([false, conduct], 5) == D(2029, 2, 28)
+    later = Violation("c1", "2021-JL", "01", ViolationLevel.GENERAL, "第十条", "工作年限不实", D(2025, 6, 1), FALSE)
+    assert commitment_barred_until([false, later], 3) == D(2028, 6, 1)

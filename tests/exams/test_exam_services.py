@@ -9,12 +9,15 @@ import pytest
 
 from accounts.tables import AuditEntry
 from exams import services
+from exams.rules.violations import add_years
 from exams.schemas import MoveIn, RecheckDecisionIn, RecheckIn, ReviewIn, RoomIn, ViolationIn
 from exams.tables import ExamPlan, ExamRoom, Registration, Score
 from tests.exams.exam_support import (
     PNG,
     TODAY,
     approved_registrations,
+    decided_violation,
+    exam_held,
     exam_society,
     person,
     plan_in,
@@ -101,7 +104,7 @@ async def test_a_serious_violation_on_record_closes_the_commitment_route() -> No
     _a, examadmin = await exam_society()
     plan_id = await services.create_plan(examadmin, plan_in())
     _cand, reg_id = await registered(plan_id, examadmin, 1)
-    await services.record_violation(
+    await decided_violation(
         examadmin, reg_id, ViolationIn(subject_code="01", level="serious", article="第七条", facts="代替他人参加考试")
     )
     second = await services.create_plan(examadmin, plan_in(code="HG27"))
@@ -112,6 +115,38 @@ async def test_a_serious_violation_on_record_closes_the_commitment_route() -> No
     proof_route = person(1).model_copy(update={"route": "proof"})
     reg2 = await services.register(again, second, proof_route, PNG, b"%PDF-1.4 proof")
     assert (await services.get_registration(again, reg2))["route"] == "proof"
+
+
+async def test_a_decided_false_commitment_closes_the_commitment_route_for_the_plans_years() -> None:
+    _a, examadmin = await exam_society()
+    plan_id = await services.create_plan(examadmin, plan_in())
+    _cand, reg_id = await registered(plan_id, examadmin, 1)
+    await decided_violation(
+        examadmin,
+        reg_id,
+        ViolationIn(
+            kind="false_commitment", subject_code="01", level="general", article="第十条", facts="工作年限不实"
+        ),
+    )
+    second = await services.create_plan(examadmin, plan_in(code="HG27", commitment_bar_years=3))
+    again = await make_user("cand1b", "candidate")
+    with pytest.raises(InvalidInput) as refused:
+        await services.register(again, second, person(1), PNG)
+    until = add_years(TODAY, 3)
+    assert [(r.code, r.field) for r in refused.value.reasons] == [("eligibility.commitment_false_before", "commitment")]
+    assert (
+        refused.value.reasons[0].zh
+        == f"曾有虚假承诺记录，{until.isoformat()}前（含当日）不适用告知承诺制，请上传证明材料"
+    )
+    # A general conduct violation closes nothing; the proof route stays open to the barred candidate.
+    other = await make_user("cand2b", "candidate")
+    _c2, reg2 = await registered(plan_id, examadmin, 2)
+    await decided_violation(
+        examadmin, reg2, ViolationIn(subject_code="01", level="general", article="第六条", facts="携带手机")
+    )
+    assert await services.register(other, second, person(2), PNG)
+    proof = await services.register(again, second, person(1).model_copy(update={"route": "proof"}), PNG, b"%PDF-1.4 p")
+    assert (await services.get_registration(again, proof))["route"] == "proof"
 
 
 async def test_a_candidate_sees_only_their_own_registration() -> None:
@@ -279,9 +314,10 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     await jobs.wait_for_job(await services.commit_score_import(examadmin, record["id"]))
     mine = (await services.my_registrations(c0))[0]
     assert mine["results"] is None  # not published yet
-    await services.record_violation(
+    await decided_violation(
         examadmin, r2, ViolationIn(subject_code="02", level="general", article="第六条第一项", facts="携带手机")
     )
+    await exam_held(plan_id)
     await services.publish(examadmin, plan_id)
     results = await services.plan_results(examadmin, plan_id)
     assert [

@@ -19,12 +19,13 @@ from exams.rules.lifecycles import (
     PlanState,
     RecheckState,
     RegistrationStatus,
+    ViolationCaseState,
     plan_state,
     role_of,
 )
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_import import ScoreStatus
-from exams.rules.violations import ViolationLevel
+from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import Conflict, Forbidden
 from xuehui.i18n import current_language
 from xuehui.vocabulary import action_label, label_of, registered
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.pure
 
 VOCABULARIES = (
     RegistrationStatus,
+    ViolationCaseState,
     ImportState,
     RecheckState,
     CertificateStatus,
@@ -40,6 +42,8 @@ VOCABULARIES = (
     ScoreStatus,
     RecheckOutcome,
     ViolationLevel,
+    ViolationKind,
+    ViolationCaseState,
     ExamAction,
 )
 
@@ -86,7 +90,13 @@ def test_a_recheck_is_decided_once_and_a_plan_published_once() -> None:
         PLAN.move(plan_state({"published_at": "2026-01-01"}), PlanState.PUBLISHED, "admin")
     with pytest.raises(Forbidden):
         PLAN.move(PlanState.UNPUBLISHED, PlanState.PUBLISHED, "candidate")
-    assert (CERTIFICATE.initial, CERTIFICATE.targets(CertificateStatus.VALID, "admin")) == (CertificateStatus.VALID, [])
+    assert (CERTIFICATE.initial, CERTIFICATE.targets(CertificateStatus.VALID, "admin")) == (
+        CertificateStatus.VALID,
+        [CertificateStatus.REVOKED],
+    )
+    assert CERTIFICATE.targets(CertificateStatus.REVOKED, "admin") == []
+    with pytest.raises(Forbidden):
+        CERTIFICATE.move(CertificateStatus.VALID, CertificateStatus.REVOKED, "candidate")
 
 
 def test_every_code_has_a_label_in_both_languages_and_is_registered() -> None:
