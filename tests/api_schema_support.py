@@ -28,7 +28,7 @@ from societies.tables import PilotProject
 from tests.exams.exam_support import PNG, exam_society, person, plan_in
 from tests.expert_pool.support import batch, item, make_expert
 from tests.nominations.support import demo_nomination, nominating_society
-from tests.support import make_user
+from tests.support import initial_passwords_changed, make_user
 from xuehui.clock import now
 from xuehui.tables import Job
 from xuehui.threads import run_in_thread
@@ -151,6 +151,7 @@ async def build_world() -> World:
         world.tokens[identity] = token
         world.token_ids[identity] = token_id
         world.user_ids[identity] = actor.user_id
+    await initial_passwords_changed()
     return world
 
 

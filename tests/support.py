@@ -33,6 +33,14 @@ async def make_user(username: str, role: str, society_id: int | None = None, pas
     return Actor(user_id=user_id, username=username, display_name=f"{username} name", role=role, society_id=society_id)
 
 
+async def initial_passwords_changed() -> None:
+    """Every account of a test world has changed the initial password an admin gave it (until
+    then an account reaches nothing but its account page)."""
+    from accounts.tables import User
+
+    await User.update({User.must_change_password: False}, force=True)
+
+
 def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "page has no CSRF field"

@@ -30,7 +30,7 @@ from tests.access_roles import (
     STAFF,
 )
 from tests.expert_pool.support import batch, item, make_expert
-from tests.support import csrf, login, make_society, make_user
+from tests.support import csrf, initial_passwords_changed, login, make_society, make_user
 
 # (method, path) -> roles allowed past the guards. Object-level scoping is checked separately.
 POLICY: dict[tuple[str, str], frozenset[str]] = {
@@ -217,6 +217,7 @@ async def _world() -> dict[str, int]:
     meeting_id = await pool.create_panel(admin, batch_id, PanelIn(name="会评", expert_ids=[expert_1]))
     await pool.set_roll(admin, meeting_id, [expert_1])
     item_id = (await pool.batch_items(admin, batch_id))[0]["id"]
+    await initial_passwords_changed()
     return {
         "society_id": society_a,
         "project_id": project_id,

@@ -28,7 +28,7 @@ from societies import services as pilots
 from tests.expert_pool.support import id_number
 from tests.expert_pool.test_visibility import xlsx_cells
 from tests.nominations.support import demo_nomination, nominating_society
-from tests.support import PASSWORD, login, make_society, make_user
+from tests.support import PASSWORD, initial_passwords_changed, login, make_society, make_user
 from tests.test_access_matrix import MISSING, POLICY
 from xuehui.clock import today
 from xuehui.excel_export import XLSX_MEDIA_TYPE
@@ -64,6 +64,7 @@ async def _canary_experts(admin: Actor) -> list[dict[str, Any]]:
         await User.update({User.id: USER_IDS[n]}).where(User.id == user_id)
         await Expert.update({Expert.id: EXPERT_IDS[n], Expert.user: USER_IDS[n]}).where(Expert.id == expert_id)
         canaries.append({"tag": tag, "username": f"canary-rev-{tag}", "user_id": USER_IDS[n], "id": EXPERT_IDS[n]})
+    await initial_passwords_changed()
     return canaries
 
 

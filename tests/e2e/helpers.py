@@ -20,6 +20,16 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.locator("a.who")).to_be_visible()
 
 
+def change_initial_password(page: Page, initial: str, new: str) -> None:
+    """The first sign-in with a password an admin gave: the account page asks for a new one first."""
+    expect(page.locator(".notice")).to_contain_text("请先修改密码再继续使用")
+    page.fill("#f-current_password", initial)
+    page.fill("#f-new_password", new)
+    page.fill("#f-confirm_password", new)
+    page.click("form[action='/account/password'] button[type=submit]")
+    expect(page.locator(".notice")).to_contain_text("密码已修改")
+
+
 def sign_out(page: Page) -> None:
     page.click("header form[action='/logout'] button")
     expect(page.locator("a[href='/login']").first).to_be_visible()

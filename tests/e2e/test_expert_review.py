@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import change_initial_password, sign_in, sign_out
 from xuehui import idcard
 
 EXPERT2_PASSWORD = "Second-expert-2026"
@@ -96,6 +96,7 @@ def test_batch_conflict_replacement_scoring_and_normalised_ranking(page: Page) -
     sign_out(page)
 
     sign_in(page, "expert2", EXPERT2_PASSWORD)
+    change_initial_password(page, EXPERT2_PASSWORD, "Second-expert-own-2026")
     score(page, first, ("90", "85", "80"))
     score(page, second, ("70", "60", "65"))
     sign_out(page)
