@@ -8,7 +8,7 @@ from typing import Any
 from accounts.rules import Actor
 from expert_pool import services
 from expert_pool.schemas import BatchIn, ExpertIn
-from tests.support import PASSWORD
+from tests.support import PASSWORD, initial_passwords_changed
 from xuehui import idcard
 
 
@@ -27,7 +27,7 @@ async def make_expert(
     in_province: bool = True,
     keywords: tuple[str, ...] = (),
 ) -> int:
-    return await services.register_expert(
+    expert_id = await services.register_expert(
         admin,
         ExpertIn(
             name=name or f"专家{seq}",
@@ -40,6 +40,9 @@ async def make_expert(
             password=PASSWORD if username else "",
         ),
     )
+    if username:  # the expert has since replaced the initial password the admin gave
+        await initial_passwords_changed()
+    return expert_id
 
 
 def criteria(single: bool = True) -> dict[str, Any]:
