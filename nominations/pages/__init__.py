@@ -8,6 +8,7 @@
 - `official_results`: the provincial official results of a cycle, their template, preview and import.
 - `other_channels`: the other channels' candidate lists of an academician programme, their
   template, preview and import.
+- `adjustment_figures`: an adjustment run's pass and award rates as a chart and a workbook.
 - `adjustment_objections`: a society's own row of the published adjustment, its objection,
   and the association's answer.
 - `public`: notices and the objection form, and the published quotas, for anyone.
@@ -22,6 +23,7 @@ The frame mounts `ROUTES`.
 
 from nominations.pages import (
     adjustment,
+    adjustment_figures,
     adjustment_objections,
     cycles,
     formal_review,
@@ -48,6 +50,7 @@ ROUTES = [
     *remote_review.ROUTES,
     *formal_review.ROUTES,
     *adjustment.ROUTES,
+    *adjustment_figures.ROUTES,
     *adjustment_objections.ROUTES,
     *official_results.ROUTES,
     *notices.ROUTES,

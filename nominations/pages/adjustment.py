@@ -14,6 +14,7 @@ from accounts.rules import Actor
 from nominations import services
 from nominations.pages._shared import TEXT_MAX, admin_only
 from nominations.pages._vocabulary import vocabulary
+from nominations.pages.adjustment_figures import rates, rates_alt, rates_caption
 from nominations.rules.cycle.model import Category
 from nominations.rules.lifecycles import AdjustmentObjectionState
 from xuehui.errors import InvalidInput, Reason
@@ -28,7 +29,11 @@ async def adjustment_context(cycle_id: int, run: int = 0) -> dict[str, Any]:
     runs = await services.adjustment_runs(cycle_id)
     chosen = run or (runs[0]["id"] if runs else 0)
     table = await services.adjustment_table(chosen) if chosen else None
+    figures = rates(table) if table else None
     return {
+        "figures": figures,
+        "rates_caption": rates_caption(figures) if figures else "",
+        "rates_alt": rates_alt(figures) if figures else "",
         "cycle": await services.cycle_row(cycle_id),
         "runs": runs,
         "table": table,

@@ -85,6 +85,7 @@ def _row_json(row: Any) -> dict[str, Any]:
         "reasons": [{"code": r.code, "zh": r.zh, "en": r.en, "field": r.field} for r in row.reasons],
         "pass_rate": row.pass_rate,
         "award_rate": row.award_rate,
+        "average_award_rate": row.average_award_rate,
     }
 
 

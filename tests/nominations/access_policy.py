@@ -17,6 +17,8 @@ POLICY = {
     ("GET", "/admin/official-results-template.xlsx"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}/official-results/preview"): ADMINS,
     ("POST", "/admin/award-cycles/{cycle_id:int}/official-results/import"): ADMINS,
+    ("GET", "/admin/adjustment/runs/{run_id:int}/rates.svg"): ADMINS,
+    ("GET", "/admin/adjustment/runs/{run_id:int}/table.xlsx"): ADMINS,
     ("GET", "/admin/talent/{programme_id:int}/other-channels"): ADMINS,
     ("GET", "/admin/talent/{programme_id:int}/other-channels.xlsx"): ADMINS,
     ("GET", "/admin/other-channels-template.xlsx"): ADMINS,

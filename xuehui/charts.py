@@ -1,0 +1,80 @@
+"""Charts as SVG images, drawn on the server.
+
+pygal: pure Python, writes SVG directly (no browser, no numpy, no font cache), puts each value
+in the SVG beside its bar (so a test can read the figures a chart claims back out of it) and draws
+reference values as highlighted guide lines (a policy threshold, an average). matplotlib would add
+a large binary dependency for the same bar and line charts. The charts are served as images, so
+they need no JavaScript and pass the pages' CSP; the inline configuration script pygal writes is
+removed (an image never runs it, and a chart opened on its own must not either). Labels use the
+CJK font the pages and documents use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pygal
+from litestar import Response
+from pygal.style import Style
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
+STYLE = Style(
+    font_family=FONT,
+    background="white",
+    plot_background="white",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#c0392b",  # the guide lines of reference values
+    colors=("#b22222", "#1f5f8b", "#6b7280", "#d97706"),
+    title_font_size=16,
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=12,
+)
+WIDTH, HEIGHT = 880, 420
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+Series = tuple[str, Sequence[float | None]]
+
+
+def percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def rate_bars(title: str, labels: Sequence[str], series: Sequence[Series], guides: Sequence[float] = ()) -> bytes:
+    """Grouped bars of rates (0 to 1) per label, with `guides` drawn as highlighted lines."""
+    steps = [step / 4 for step in range(5)]
+    chart = pygal.Bar(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        width=WIDTH,
+        height=HEIGHT,
+        title=title,
+        range=(0, 1),
+        y_labels=sorted({*steps, *guides}),
+        y_labels_major=list(guides),
+        value_formatter=percent,
+        x_label_rotation=20 if len(labels) > 6 else 0,
+        legend_at_bottom=True,
+        print_values=False,
+    )
+    chart.x_labels = list(labels)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _clean(chart.render())
+
+
+def _clean(svg: str | bytes) -> bytes:
+    text = svg.decode() if isinstance(svg, bytes) else svg
+    return _SCRIPT.sub("", text).encode()
+
+
+def svg_response(svg: bytes) -> Response[bytes]:
+    """A chart as an image: never sniffed, never cached where others could read it."""
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"cache-control": "private, no-store", "x-content-type-options": "nosniff"},
+    )
