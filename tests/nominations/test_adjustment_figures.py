@@ -71,7 +71,7 @@ async def test_the_chart_draws_every_societys_rates_against_the_threshold_and_th
     assert "CMES学会 50.0% / 50.0%" in figure  # the text alternative
     assert "突出显示的线：通过率阈值 90.0%；平均获奖率 50.0%" in figure
     table = page.split('id="adjustment"', 1)[1]
-    assert table.count("<td class=\"number\">50.0%</td>") == 2
+    assert table.count('<td class="number">50.0%</td>') == 2
     exported = load_workbook(io.BytesIO((await client.get(f"/admin/adjustment/runs/{run_id}/table.xlsx")).content))
     rows = [[c.value for c in row] for row in exported.active.iter_rows()]
     assert rows[0] == ["学会", "可以推荐", "形式审查通过率", "获奖率", "平均获奖率", "理由"]
