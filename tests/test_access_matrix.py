@@ -76,6 +76,8 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/pilots/{project_id:int}/edit"): STAFF,
     ("POST", "/pilots/{project_id:int}/edit"): STAFF,
     ("GET", "/pilots/{project_id:int}"): STAFF,
+    ("GET", "/pilots/{project_id:int}/kpis.svg"): STAFF,
+    ("GET", "/pilots/{project_id:int}/kpis.xlsx"): STAFF,
     ("POST", "/pilots/{project_id:int}/actions"): STAFF,
     ("POST", "/pilots/{project_id:int}/reports"): STAFF,
     ("POST", "/pilots/reports/{report_id:int}/publish"): STAFF,
@@ -125,6 +127,8 @@ OBJECT_SCOPED: dict[str, dict[tuple[str, str], Body]] = {
     OTHER: {
         ("GET", "/pilots/{project_id:int}"): None,
         ("GET", "/pilots/{project_id:int}/edit"): None,
+        ("GET", "/pilots/{project_id:int}/kpis.svg"): None,
+        ("GET", "/pilots/{project_id:int}/kpis.xlsx"): None,
         ("GET", "/pilots/{project_id:int}/amend"): None,
         ("GET", "/api/pilots/{project_id:int}"): None,
         ("GET", "/api/societies/{society_id:int}"): None,

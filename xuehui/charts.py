@@ -11,12 +11,15 @@ CJK font the pages and documents use.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
 import pygal
 from litestar import Response
 from pygal.style import Style
+
+from xuehui.i18n import gettext as _
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 STYLE = Style(
@@ -33,6 +36,8 @@ STYLE = Style(
     legend_font_size=12,
 )
 WIDTH, HEIGHT = 880, 420
+
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 Series = tuple[str, Sequence[float | None]]
@@ -63,6 +68,44 @@ def rate_bars(title: str, labels: Sequence[str], series: Sequence[Series], guide
     chart.x_labels = list(labels)
     for name, values in series:
         chart.add(name, list(values))
+    return _clean(chart.render())
+
+
+DatedSeries = tuple[str, Sequence[tuple[dt.date, float]]]
+
+
+def share_lines(
+    title: str, series: Sequence[DatedSeries], span: tuple[dt.date, dt.date], marks: Sequence[dt.date]
+) -> bytes:
+    """Lines of shares (1 = the target) over dates from `span`, the target drawn as a highlighted
+    line and `marks` (stage dates) as highlighted dates."""
+    if not any(points for _, points in series):
+        # pygal's date axis cannot be drawn without a point; an empty chart says so instead.
+        empty = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, width=WIDTH, height=HEIGHT, title=title)
+        empty.config.no_data_text = _("No data yet")
+        return _clean(empty.render())
+    days = sorted({span[0], *marks, span[1]})
+    top = max([1.0, *(share for _, points in series for _, share in points)])
+    chart = pygal.DateLine(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        width=WIDTH,
+        height=HEIGHT,
+        title=title,
+        range=(0, top),
+        y_labels=sorted({0.0, 0.25, 0.5, 0.75, 1.0, *([top] if top > 1 else [])}),
+        y_labels_major=[1.0],
+        value_formatter=percent,
+        x_value_formatter=lambda day: day.isoformat(),
+        x_label_rotation=20,
+        legend_at_bottom=True,
+        show_x_guides=False,
+    )
+    chart.x_labels = days
+    chart.x_labels_major = list(marks)
+    for name, points in series:
+        chart.add(name, [(day, share) for day, share in points])
     return _clean(chart.render())
 
 

@@ -4,12 +4,21 @@
 - `integrity`: a society's sanctions and integrity violations, and recording a violation;
 - `pilots`: pilot projects, their agreement form, one project's page and its workflow actions;
 - `records`: the forms that add a running project's reports, meetings, evaluations, KPI readings;
+- `kpi_figures`: a project's KPIs over time as a chart and a workbook of every reading;
 - `amendments`: amending a signed agreement and deciding on it;
 - `disclosure`: the public pages.
 """
 
-from societies.pages import amendments, disclosure, integrity, pilots, records, registry
+from societies.pages import amendments, disclosure, integrity, kpi_figures, pilots, records, registry
 
-ROUTES = [*registry.ROUTES, *integrity.ROUTES, *pilots.ROUTES, *records.ROUTES, *amendments.ROUTES, *disclosure.ROUTES]
+ROUTES = [
+    *registry.ROUTES,
+    *integrity.ROUTES,
+    *pilots.ROUTES,
+    *records.ROUTES,
+    *kpi_figures.ROUTES,
+    *amendments.ROUTES,
+    *disclosure.ROUTES,
+]
 
 __all__ = ["ROUTES"]

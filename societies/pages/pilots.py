@@ -16,6 +16,7 @@ from societies import rules, services
 from societies.forms import form_values, pilot_from_form
 from societies.kpis import live_kpis
 from societies.pages._shared import form_context, label, pilot_row, society_staff, vocabulary
+from societies.pages.kpi_figures import kpi_alt
 from societies.schemas import ActionIn
 from xuehui.clock import today
 from xuehui.errors import InvalidInput
@@ -122,8 +123,11 @@ async def pilot_context(actor: Actor, project_id: int, failed: str = "") -> dict
     records = await services.project_records(actor, project_id)
     project = records["project"]
     derived = await live_kpis(project["society_id"], project["function_type"])
+    history = await services.kpi_history(actor, project_id)
     return {
         **records,
+        "kpi_chart": any(s["points"] for s in history["series"]),
+        "kpi_alt": kpi_alt(history),
         "derived_kpis": derived,
         "actions": rules.allowed_actions(project["status"], actor.role, project["signed"]),
         "running": project["status"] in rules.RUNNING,

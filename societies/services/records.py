@@ -204,6 +204,29 @@ async def kpi_table(project: dict[str, Any]) -> list[dict[str, Any]]:
     return table
 
 
+async def kpi_history(actor: Actor, project_id: int) -> dict[str, Any]:
+    """Every reading of each agreement KPI as a share of its target, with the stage dates: what
+    the project's KPI chart draws and its workbook lists."""
+    project = await get_pilot(actor, project_id)
+    readings = await (
+        KpiReading.select()
+        .where(KpiReading.project == project_id)
+        .order_by(KpiReading.recorded_on)
+        .order_by(KpiReading.id)
+    )
+    agreement = project["agreement"]
+    series = []
+    for kpi in agreement.kpis:
+        points = [
+            {"on": r["recorded_on"], "actual": r["actual"], "share": float(r["actual"] / kpi.target)}
+            for r in readings
+            if r["kpi_key"] == kpi.key and kpi.target
+        ]
+        series.append({"key": kpi.key, "name": kpi.name, "unit": kpi.unit, "target": kpi.target, "points": points})
+    marks = sorted({day for s in agreement.stages for day in (s.start, s.end) if day is not None})
+    return {"project": project, "series": series, "stage_dates": marks}
+
+
 async def project_records(actor: Actor, project_id: int) -> dict[str, Any]:
     project = await get_pilot(actor, project_id)
     return {
