@@ -30,6 +30,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from xuehui import db
+from xuehui.bounds import check_url_numbers
 from xuehui.composition import register_kpi_providers, route_lists, template_directories
 from xuehui.errors import DomainError, Reason, retry_headers
 from xuehui.i18n import current_language, gettext, ngettext
@@ -267,6 +268,12 @@ async def society_choices() -> list[tuple[int, str]]:
     return await choices()
 
 
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """Before any handler reads its arguments: numbers in the URL in range, then CSRF."""
+    check_url_numbers(request)
+    await csrf_protect(request)
+
+
 def route_handlers() -> list[Any]:
     return [
         *route_lists(),
@@ -281,7 +288,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=route_handlers(),
         middleware=[RequestContextMiddleware()],
-        before_request=csrf_protect,
+        before_request=before_request,
         template_config=TemplateConfig(
             directory=template_dirs, engine=JinjaTemplateEngine, engine_callback=configure_environment
         ),
