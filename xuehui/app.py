@@ -35,6 +35,7 @@ from xuehui.composition import register_kpi_providers, route_lists, template_dir
 from xuehui.errors import DomainError, Reason, retry_headers
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.jobs import fail_stale_jobs
+from xuehui.json_depth import refuse_deep_json
 from xuehui.openapi import components
 from xuehui.settings import get_settings
 from xuehui.templating import configure_environment
@@ -269,9 +270,11 @@ async def society_choices() -> list[tuple[int, str]]:
 
 
 async def before_request(request: Request[Any, Any, Any]) -> None:
-    """Before any handler reads its arguments: numbers in the URL in range, then CSRF."""
+    """Before any handler reads its arguments: numbers in the URL in range, CSRF, then a JSON
+    body's depth (before anything parses it)."""
     check_url_numbers(request)
     await csrf_protect(request)
+    await refuse_deep_json(request)
 
 
 def route_handlers() -> list[Any]:
