@@ -30,10 +30,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from xuehui import db
+from xuehui.bounds import check_url_numbers
 from xuehui.composition import register_kpi_providers, route_lists, template_directories
 from xuehui.errors import DomainError, Reason, retry_headers
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.jobs import fail_stale_jobs
+from xuehui.json_depth import refuse_deep_json
 from xuehui.openapi import components
 from xuehui.settings import get_settings
 from xuehui.templating import configure_environment
@@ -267,6 +269,14 @@ async def society_choices() -> list[tuple[int, str]]:
     return await choices()
 
 
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """Before any handler reads its arguments: numbers in the URL in range, CSRF, then a JSON
+    body's depth (before anything parses it)."""
+    check_url_numbers(request)
+    await csrf_protect(request)
+    await refuse_deep_json(request)
+
+
 def route_handlers() -> list[Any]:
     return [
         *route_lists(),
@@ -281,7 +291,7 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=route_handlers(),
         middleware=[RequestContextMiddleware()],
-        before_request=csrf_protect,
+        before_request=before_request,
         template_config=TemplateConfig(
             directory=template_dirs, engine=JinjaTemplateEngine, engine_callback=configure_environment
         ),

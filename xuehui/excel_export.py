@@ -12,13 +12,14 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from xuehui.downloads import content_disposition
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\ufffd")
@@ -71,11 +72,8 @@ def xlsx_response(
     filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response[bytes]:
     content = workbook_bytes(sheet_title, headers, rows)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
     return Response(
         content,
         media_type=XLSX_MEDIA_TYPE,
-        headers={
-            "content-disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
-        },
+        headers={"content-disposition": content_disposition(filename, fallback="export")},
     )

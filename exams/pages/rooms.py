@@ -14,20 +14,27 @@ from xuehui.excel_export import xlsx_response
 from xuehui.i18n import gettext as _
 
 SIGN_IN = "signin"  # the sheet kind candidates sign; any other kind is the door list
+DOOR = "door"
+
+
+def _known(kind: str) -> str:
+    """The sheet kind the URL asks for, as one of the two known kinds (never the URL's text)."""
+    return SIGN_IN if kind == SIGN_IN else DOOR
 
 
 @get("/exams/rooms/{room_id:int}/sheet", include_in_schema=False, guards=staff)
-async def room_sheet(actor: NamedDependency[Actor], room_id: FromPath[int], kind: FromQuery[str] = "door") -> Template:
+async def room_sheet(actor: NamedDependency[Actor], room_id: FromPath[int], kind: FromQuery[str] = DOOR) -> Template:
     sheet = await services.room_sheet(actor, room_id)
-    return Template("exams/room_sheet.html", context={**sheet, "kind": kind, **vocabulary()})
+    return Template("exams/room_sheet.html", context={**sheet, "kind": _known(kind), **vocabulary()})
 
 
 @get("/exams/rooms/{room_id:int}/sheet.xlsx", include_in_schema=False, guards=staff)
 async def room_sheet_xlsx(
-    actor: NamedDependency[Actor], room_id: FromPath[int], kind: FromQuery[str] = "door"
+    actor: NamedDependency[Actor], room_id: FromPath[int], kind: FromQuery[str] = DOOR
 ) -> Response[bytes]:
     sheet = await services.room_sheet(actor, room_id)
     room = sheet["room"]
+    kind = _known(kind)
     if kind == SIGN_IN:
         headers = [_("Seat"), _("Ticket number"), _("Name"), _("Identity number"), _("Signature")]
         rows = ([c["seat_no"], c["ticket_no"], c["name"], c["id_number"], ""] for c in sheet["candidates"])

@@ -20,6 +20,7 @@ from exams.pages._shared import candidate_only, form_reasons, notice, staff, voc
 from exams.pages.registrations import registration_again
 from exams.schemas import StatementIn, ViolationDecisionIn, ViolationIn
 from xuehui.clock import today
+from xuehui.downloads import content_disposition
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action, require_ticked
 from xuehui.settings import get_settings
@@ -190,7 +191,7 @@ async def evidence(actor: NamedDependency[Actor], case_id: FromPath[int], index:
         content,
         media_type=media_type,
         headers={
-            "content-disposition": f'inline; filename="evidence-{index + 1}.{extension}"',
+            "content-disposition": content_disposition(f"evidence-{index + 1}.{extension}", "inline"),
             "cache-control": "private, no-store",
         },
     )

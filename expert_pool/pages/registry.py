@@ -16,6 +16,7 @@ from accounts.rules import Actor
 from expert_pool import disciplines, excel, services
 from expert_pool.pages._shared import admin_only, notice, page, pydantic_reasons, template_name, with_vocabulary
 from expert_pool.schemas import ExpertIn
+from xuehui.downloads import content_disposition
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import XLSX_MEDIA_TYPE, xlsx_response
 from xuehui.form_action import WorkbookForm, form_action, uploaded_workbook
@@ -145,7 +146,7 @@ async def expert_template(actor: NamedDependency[Actor]) -> Response[bytes]:
     return Response(
         excel.template_bytes(),
         media_type=XLSX_MEDIA_TYPE,
-        headers={"content-disposition": 'attachment; filename="expert-import-template.xlsx"'},
+        headers={"content-disposition": content_disposition("expert-import-template.xlsx")},
     )
 
 
