@@ -100,7 +100,7 @@ def share_lines(
         x_value_formatter=lambda day: day.isoformat(),
         x_label_rotation=20,
         legend_at_bottom=True,
-        show_x_guides=False,
+        show_x_guides=True,
     )
     chart.x_labels = days
     chart.x_labels_major = list(marks)

@@ -223,7 +223,9 @@ async def kpi_history(actor: Actor, project_id: int) -> dict[str, Any]:
             if r["kpi_key"] == kpi.key and kpi.target
         ]
         series.append({"key": kpi.key, "name": kpi.name, "unit": kpi.unit, "target": kpi.target, "points": points})
-    marks = sorted({day for s in agreement.stages for day in (s.start, s.end) if day is not None})
+    # Where each stage begins, and where the last one ends (a stage ends the day before the next begins).
+    ends = [s.end for s in agreement.stages if s.end is not None]
+    marks = sorted({*(s.start for s in agreement.stages if s.start is not None), *ends[-1:]})
     return {"project": project, "series": series, "stage_dates": marks}
 
 

@@ -2,6 +2,7 @@
 secretary-general rank, submits; the association signs; the public page shows it."""
 
 import datetime as dt
+import re
 import uuid
 
 from playwright.sync_api import Page, expect
@@ -68,13 +69,22 @@ def test_society_submits_a_pilot_the_association_signs_and_the_public_sees_it(pa
     page.click("button[data-action=sign_department]")
     page.click("button[data-action=sign_association]")
     expect(page.locator("#pilot-status")).to_have_text("已签署")
+    # Once it runs, a KPI reading draws the indicator against its target.
+    page.click("button[data-action=start]")
+    expect(page.locator("#pilot-status")).to_have_text("实施中")
+    page.fill("#f-actual", "6")
+    page.click("form[action$='/kpi-readings'] button[type=submit]")
+    chart = page.locator("#kpi-chart img")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth") > 0
+    expect(chart).to_have_attribute("alt", re.compile("推荐项目数：.* 40.0%"))
     sign_out(page)
 
     page.goto("/public/pilots")
     row = page.locator("#public-pilots tr", has_text=title)
     expect(row).to_contain_text("省机械工程学会")
     expect(row).to_contain_text("科技奖励推荐")
-    expect(row).to_contain_text("已签署")
+    expect(row).to_contain_text("实施中")
 
 
 def test_language_switch_changes_the_pages_and_sticks(page: Page) -> None:
