@@ -69,6 +69,35 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
     DISABLED = "account.disabled", "停用账号", "Account disabled"
     TOKEN_CREATED = "account.token_created", "创建API令牌", "API token created"
     TOKEN_REVOKED = "account.token_revoked", "撤销API令牌", "API token revoked"
+    TOKENS_ENDED = (
+        "account.tokens_ended",
+        "API令牌随密码修改或停用失效",
+        "API tokens ended with a password change or disable",
+    )
+
+
+class TokenScope(Labelled, vocabulary="accounts.token_scope"):
+    """What a personal API token may do: read only (GET), or read and write."""
+
+    READ = "read", "只读", "Read only"
+    READ_WRITE = "read_write", "读写", "Read and write"
+
+
+# A token's lifetime in days: the choices offered, the default and the longest allowed.
+TOKEN_LIFETIME_DAYS: tuple[int, ...] = (7, 30, 90, 180, 365)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def token_allows(scope: str, method: str) -> bool:
+    """A read-only token may only read; a read-write token may also change things."""
+    return scope == TokenScope.READ_WRITE.value or method.upper() in READ_METHODS
+
+
+def token_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A token without an expiry (made before tokens had one) counts as expired."""
+    return expires_at is None or now >= expires_at
 
 
 class AccountsObject(Labelled, vocabulary="audit_object.accounts"):
@@ -219,6 +248,7 @@ class Actor:
     ip: str = ""
     session_id: int | None = None
     must_change_password: bool = False  # signed in, but may do nothing else until it is changed
+    token_scope: str | None = None  # set when the request is signed with an API token
 
     @property
     def is_admin(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.rules import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from xuehui.openapi import Input, RecordId
 
 
@@ -23,6 +25,8 @@ class PasswordForm(Input):
 
 class TokenForm(Input):
     name: str = Field(default="", max_length=200)
+    days: str = Field(default="90", max_length=10)
+    scope: str = Field(default="read", max_length=20)
 
 
 class UserForm(Input):
@@ -66,19 +70,25 @@ class MeOut(BaseModel):
 class TokenIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
+    days: int = Field(default=DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS, description="Days until it expires")
+    scope: Literal["read", "read_write"] = Field(default="read", description="read: GET only; read_write: any")
 
 
 class TokenCreatedOut(BaseModel):
     id: int
     name: str
     token: str
+    scope: str
+    expires_at: dt.datetime
 
 
 class TokenOut(BaseModel):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: dt.datetime
+    expires_at: dt.datetime | None
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
 

@@ -54,6 +54,9 @@ class ApiToken(Table, tablename="xh_api_token"):
     created_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    # Chosen at creation; a token from before expiries existed has none and no longer works.
+    expires_at = Timestamptz(null=True, default=None)
+    scope = Varchar(length=20, default="read")
 
 
 class LoginFailure(Table, tablename="xh_login_failure"):

@@ -26,7 +26,7 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 from markupsafe import Markup
 
 from accounts import services as accounts
-from accounts.rules import Actor
+from accounts.rules import Actor, token_allows
 from xuehui.errors import Reason
 from xuehui.i18n import current_language, normalise_language
 from xuehui.settings import get_settings
@@ -205,9 +205,14 @@ async def csrf_protect(request: Request[Any, Any, Any]) -> None:
     """Refuse a state-changing request that does not carry this session's CSRF token.
 
     Scripted API calls with a bearer token carry no cookies, so no browser can forge them;
-    they are exempt.
+    they are exempt, and a read-only token may make none.
     """
-    if request.method in SAFE_METHODS or request.scope.get("auth") == "token":
+    if request.scope.get("auth") == "token":
+        actor = current_actor(request)
+        if actor is None or not token_allows(actor.token_scope or "", request.method):
+            raise PermissionDeniedException(detail="read-only token")
+        return
+    if request.method in SAFE_METHODS:
         return
     expected = request.scope["state"].get("csrf_token", "")
     sent = request.headers.get(CSRF_HEADER, "")

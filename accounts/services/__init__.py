@@ -16,6 +16,7 @@ from accounts.services.sessions import BAD_LOGIN, change_password, count_active_
 from accounts.services.tokens import (
     TOKEN_PREFIX,
     create_api_token,
+    end_tokens_of,
     list_api_tokens,
     resolve_api_token,
     revoke_api_token,
@@ -45,6 +46,7 @@ __all__ = [
     "count_active_sessions",
     "create_api_token",
     "create_user",
+    "end_tokens_of",
     "failed_logins",
     "get_user",
     "list_api_tokens",

@@ -1,5 +1,5 @@
 """Signing in and out: throttled login with a fresh session id, the session behind a cookie,
-logout, and a password change that ends every other session."""
+logout, and a password change that ends every other session and every API token."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from accounts.rules import (
 )
 from accounts.services._shared import actor_of, digest, user_not_found
 from accounts.services.audit_log import audit
+from accounts.services.tokens import end_tokens_of
 from accounts.tables import LoginFailure, Session, User
 from xuehui.clock import aware, now
 from xuehui.db import serialize_on, write_transaction
@@ -199,6 +200,8 @@ async def change_password(actor: Actor, current: str, new: str) -> str:
             Session(token_hash=digest(token), user=user.id, created_at=moment, last_seen_at=moment, ip=actor.ip)
         )
         await audit(actor, AccountsAudit.PASSWORD_CHANGED, AccountsObject.USER, user.id)
+        if ended := await end_tokens_of(user.id, moment):
+            await audit(actor, AccountsAudit.TOKENS_ENDED, AccountsObject.USER, user.id, {"tokens": ended})
     return token
 
 

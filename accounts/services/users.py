@@ -21,6 +21,7 @@ from accounts.rules import (
 )
 from accounts.services._shared import user_not_found
 from accounts.services.audit_log import audit
+from accounts.services.tokens import end_tokens_of
 from accounts.tables import LoginFailure, Session, User
 from xuehui.clock import now
 from xuehui.db import write_transaction
@@ -116,7 +117,7 @@ async def create_user(
 
 
 async def set_active(actor: Actor, user_id: int, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions and revokes nothing else."""
+    """Enable or disable an account; disabling ends its sessions and revokes its API tokens."""
     require_admin(actor)
     if user_id == actor.user_id and not active:
         raise Conflict(Reason("user.self_disable", "不能停用自己的账号", "you cannot disable your own account"))
@@ -132,6 +133,8 @@ async def set_active(actor: Actor, user_id: int, active: bool) -> None:
         if not active:
             await Session.delete().where(Session.user == user_id)
         await audit(actor, AccountsAudit.ENABLED if active else AccountsAudit.DISABLED, AccountsObject.USER, user_id)
+        if not active and (ended := await end_tokens_of(user_id, now())):
+            await audit(actor, AccountsAudit.TOKENS_ENDED, AccountsObject.USER, user_id, {"tokens": ended})
 
 
 async def list_users(actor: Actor, role: str = "", society_id: int | None = None) -> list[dict[str, Any]]:
