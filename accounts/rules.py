@@ -67,6 +67,12 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
     USER_CREATED = "account.user_created", "创建账号", "Account created"
     ENABLED = "account.enabled", "启用账号", "Account enabled"
     DISABLED = "account.disabled", "停用账号", "Account disabled"
+    PASSWORD_CHANGE_FAILED = "account.password_change_failed", "修改密码时当前密码错误", "Wrong current password"
+    PASSWORD_CHANGE_THROTTLED = (
+        "account.password_change_throttled",
+        "修改密码被限制",
+        "Password change held back after wrong current passwords",
+    )
     TOKEN_CREATED = "account.token_created", "创建API令牌", "API token created"
     TOKEN_REVOKED = "account.token_revoked", "撤销API令牌", "API token revoked"
     TOKENS_ENDED = (
@@ -217,6 +223,30 @@ def login_refusal(
         if since_last_account_failure < delay:
             return THROTTLED, max(1, math.ceil(delay - since_last_account_failure))
     return None
+
+
+# What a failure row counts against (`LoginFailure.purpose`).
+LOGIN_PURPOSE = "login"
+PASSWORD_CHANGE_PURPOSE = "password_change"  # noqa: S105 - a label, not a secret
+PASSWORD_CHANGE_THROTTLED = Reason(
+    "password.throttled",
+    "当前密码输错次数过多，请稍后再试",
+    "too many wrong current passwords, please try again later",
+    "current_password",
+)
+
+
+def password_change_refusal(
+    failures: list[dt.datetime], now: dt.datetime, limit: int, window_seconds: int
+) -> tuple[Reason, int] | None:
+    """The refusal and the seconds to wait once `limit` wrong current passwords fall in the
+    window, or None to check it; the wait lasts until the oldest of them leaves the window."""
+    window = dt.timedelta(seconds=window_seconds)
+    recent = sorted(at for at in failures if now - at < window)
+    if len(recent) < limit:
+        return None
+    oldest_that_counts = recent[len(recent) - limit]
+    return PASSWORD_CHANGE_THROTTLED, max(1, math.ceil((oldest_that_counts + window - now).total_seconds()))
 
 
 def session_expired(

@@ -8,11 +8,14 @@ import secrets
 
 from accounts import passwords
 from accounts.rules import (
+    LOGIN_PURPOSE,
+    PASSWORD_CHANGE_PURPOSE,
     AccountsAudit,
     AccountsObject,
     Actor,
     LoginLimits,
     login_refusal,
+    password_change_refusal,
     password_problems,
     session_expired,
     should_touch,
@@ -52,14 +55,15 @@ async def _refusal(username: str, ip: str, moment: dt.datetime) -> tuple[Reason,
     user = await User.select(User.last_login_at).where(User.username == username).first()
     last_login = aware(user["last_login_at"]) if user and user["last_login_at"] else None
     since = max(window_start, last_login) if last_login else window_start
+    logins = LoginFailure.purpose == LOGIN_PURPOSE
     account = LoginFailure.select(LoginFailure.at).where(
-        (LoginFailure.username == username) & (LoginFailure.at > since)
+        (LoginFailure.username == username) & (LoginFailure.at > since) & logins
     )
     account_times = [aware(r["at"]) for r in await account]
     pair = await LoginFailure.count().where(
-        (LoginFailure.username == username) & (LoginFailure.ip == ip) & (LoginFailure.at > since)
+        (LoginFailure.username == username) & (LoginFailure.ip == ip) & (LoginFailure.at > since) & logins
     )
-    address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= window_start))
+    address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= window_start) & logins)
     last = (moment - max(account_times)).total_seconds() if account_times else None
     return login_refusal(int(pair), int(address), len(account_times), last, _limits())
 
@@ -166,16 +170,50 @@ async def logout(actor: Actor) -> None:
         await audit(actor, AccountsAudit.LOGOUT, AccountsObject.USER, actor.user_id)
 
 
+async def _check_current(actor: Actor, username: str, password_hash: str, current: str) -> None:
+    """Check the current password, throttled like sign-in: each check is recorded as a failure
+    first (one at a time per account, so a burst gets no more checks than the limit) and the
+    record dropped when the password was right; wrong and held-back attempts are audited."""
+    settings = get_settings()
+    window = settings.login_window_minutes * 60
+    async with write_transaction():
+        await serialize_on(f"password-change:{actor.user_id}")
+        moment = now()
+        rows = await LoginFailure.select(LoginFailure.at).where(
+            (LoginFailure.username == username)
+            & (LoginFailure.purpose == PASSWORD_CHANGE_PURPOSE)
+            & (LoginFailure.at > moment - dt.timedelta(seconds=window))
+        )
+        refusal = password_change_refusal(
+            [aware(r["at"]) for r in rows], moment, settings.password_change_max_failures, window
+        )
+        if refusal:
+            await audit(actor, AccountsAudit.PASSWORD_CHANGE_THROTTLED, AccountsObject.USER, actor.user_id)
+        else:
+            attempt = await LoginFailure.insert(
+                LoginFailure(username=username, ip=actor.ip, at=moment, purpose=PASSWORD_CHANGE_PURPOSE)
+            ).returning(LoginFailure.id)
+    if refusal:
+        raise TooManyRequests(refusal[0], retry_after=refusal[1])
+    right = await passwords.verify_password(password_hash, current, settings.argon2_profile)
+    async with write_transaction():
+        if right:
+            await LoginFailure.delete().where(LoginFailure.id == attempt[0]["id"])
+        else:
+            await audit(actor, AccountsAudit.PASSWORD_CHANGE_FAILED, AccountsObject.USER, actor.user_id)
+    if not right:
+        raise InvalidInput(
+            Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
+        )
+
+
 async def change_password(actor: Actor, current: str, new: str) -> str:
     """Change the actor's password, end all their sessions and open a fresh one (returned)."""
     settings = get_settings()
     user = await User.objects().where(User.id == actor.user_id).first()
     if user is None:
         raise user_not_found()
-    if not await passwords.verify_password(user.password_hash, current, settings.argon2_profile):
-        raise InvalidInput(
-            Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
-        )
+    await _check_current(actor, user.username, user.password_hash, current)
     problems = password_problems(new, user.username)
     if not problems and await passwords.verify_password(user.password_hash, new, settings.argon2_profile):
         problems.append(

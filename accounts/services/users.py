@@ -10,6 +10,7 @@ from typing import Any
 
 from accounts import passwords
 from accounts.rules import (
+    LOGIN_PURPOSE,
     USER_LIFECYCLE,
     AccountsAudit,
     AccountsObject,
@@ -151,7 +152,9 @@ async def failed_logins(actor: Actor, hours: int = FAILED_LOGIN_HOURS) -> dict[s
     """Failed logins per account name in the last `hours`, whether or not they still count."""
     require_admin(actor)
     since = now() - dt.timedelta(hours=hours)
-    rows = await LoginFailure.select(LoginFailure.username).where(LoginFailure.at >= since)
+    rows = await LoginFailure.select(LoginFailure.username).where(
+        (LoginFailure.at >= since) & (LoginFailure.purpose == LOGIN_PURPOSE)
+    )
     return dict(Counter(r["username"] for r in rows))
 
 
