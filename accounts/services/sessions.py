@@ -24,6 +24,7 @@ from accounts.services._shared import actor_of, digest, user_not_found
 from accounts.services.audit_log import audit
 from accounts.services.tokens import end_tokens_of
 from accounts.tables import LoginFailure, Session, User
+from accounts.usernames import canonical_username
 from xuehui.clock import aware, now
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import InvalidInput, Reason, TooManyRequests
@@ -68,6 +69,16 @@ async def _refusal(username: str, ip: str, moment: dt.datetime) -> tuple[Reason,
     return login_refusal(int(pair), int(address), len(account_times), last, _limits())
 
 
+async def _account_name(typed: str) -> str:
+    """The name as typed when an account has it, else its canonical form (signed-up names are
+    stored so): `Alice` signs in as `alice`, and case variants share one throttle."""
+    name = typed.strip()
+    folded = canonical_username(name)
+    if folded != name and not await User.exists().where(User.username == name):
+        return folded
+    return name
+
+
 async def login(username: str, password: str, ip: str, user_agent: str = "") -> tuple[str, Actor]:
     """Check the credentials and open a new session; returns the session cookie value.
 
@@ -76,7 +87,7 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
     audited; a success stops earlier failures counting but keeps them on record.
     """
     settings = get_settings()
-    username = username.strip()
+    username = await _account_name(username)
     # Count and record the attempt as a failure before the password is checked, one transaction
     # per account and address at a time: simultaneous guesses (on any instance) each see the
     # ones before them, so no burst gets more checks than the limits allow.

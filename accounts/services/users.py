@@ -54,7 +54,7 @@ CARD_COLUMNS = (User.id, User.username, User.display_name, User.role, User.socie
 FAILED_LOGIN_HOURS = 24
 
 
-def _user_problems(username: str, display_name: str, email: str, role: str, society_id: int | None) -> list[Reason]:
+def user_problems(username: str, display_name: str, email: str, role: str, society_id: int | None) -> list[Reason]:
     problems: list[Reason] = []
     if not username or len(username) > MAX_USERNAME or not all(c.isalnum() or c in USERNAME_EXTRA for c in username):
         problems.append(
@@ -90,7 +90,7 @@ async def create_user(
         require_admin(actor)
     settings = settings or get_settings()
     username = username.strip()
-    problems = _user_problems(username, display_name, email, role, society_id)
+    problems = user_problems(username, display_name, email, role, society_id)
     problems += password_problems(password, username, "password")
     if problems:
         raise InvalidInput(problems)
