@@ -99,9 +99,25 @@ MAX_TOKEN_DAYS = 365
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def token_allows(scope: str, method: str) -> bool:
-    """A read-only token may only read; a read-write token may also change things."""
-    return scope == TokenScope.READ_WRITE.value or method.upper() in READ_METHODS
+class TokenArea(Labelled, vocabulary="accounts.token_area"):
+    """The parts of the API a token may be limited to (none chosen: all of them)."""
+
+    ACCOUNTS = "accounts", "账号与审计日志", "Accounts and the audit log"
+    SOCIETIES = "societies", "学会与试点项目", "Societies and pilot projects"
+    NOMINATIONS = "nominations", "奖励与人才推荐", "Award and talent nominations"
+    EXPERTS = "experts", "专家与评审", "Experts and reviews"
+    EXAMS = "exams", "考试", "Exams"
+
+
+def token_allows(scope: str, areas: str, method: str, area: str | None) -> bool:
+    """Whether a token may make this request: a read-only token may only read; a token limited
+    to some areas (`areas`, comma-separated; empty for all) reaches only those and the
+    open paths (`area` ""); a path of no known area (`area` None) only an unlimited token."""
+    if scope != TokenScope.READ_WRITE.value and method.upper() not in READ_METHODS:
+        return False
+    if not areas or area == "":
+        return True
+    return area is not None and area in areas.split(",")
 
 
 def token_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
@@ -282,6 +298,7 @@ class Actor:
     session_id: int | None = None
     must_change_password: bool = False  # signed in, but may do nothing else until it is changed
     token_scope: str | None = None  # set when the request is signed with an API token
+    token_areas: str = ""  # and the areas it is limited to (comma-separated; empty: all)
 
     @property
     def is_admin(self) -> bool:

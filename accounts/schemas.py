@@ -27,6 +27,7 @@ class TokenForm(Input):
     name: str = Field(default="", max_length=200)
     days: str = Field(default="90", max_length=10)
     scope: str = Field(default="read", max_length=20)
+    areas: list[str] = Field(default_factory=list, max_length=10)
 
 
 class UserForm(Input):
@@ -72,6 +73,9 @@ class TokenIn(Input):
     name: str = Field(min_length=1, max_length=100)
     days: int = Field(default=DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS, description="Days until it expires")
     scope: Literal["read", "read_write"] = Field(default="read", description="read: GET only; read_write: any")
+    areas: list[Literal["accounts", "societies", "nominations", "experts", "exams"]] = Field(
+        default_factory=list, max_length=5, description="Limit the token to these parts of the API (none: all)"
+    )
 
 
 class TokenCreatedOut(BaseModel):
@@ -79,6 +83,7 @@ class TokenCreatedOut(BaseModel):
     name: str
     token: str
     scope: str
+    areas: list[str]
     expires_at: dt.datetime
 
 
@@ -87,6 +92,7 @@ class TokenOut(BaseModel):
     name: str
     prefix: str
     scope: str
+    areas: list[str]
     created_at: dt.datetime
     expires_at: dt.datetime | None
     last_used_at: dt.datetime | None

@@ -57,6 +57,7 @@ class ApiToken(Table, tablename="xh_api_token"):
     # Chosen at creation; a token from before expiries existed has none and no longer works.
     expires_at = Timestamptz(null=True, default=None)
     scope = Varchar(length=20, default="read")
+    areas = Varchar(length=200, default="")  # comma-separated `TokenArea` codes; empty: all
 
 
 class LoginFailure(Table, tablename="xh_login_failure"):

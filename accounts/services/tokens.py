@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from accounts.rules import (
     AccountsAudit,
     AccountsObject,
     Actor,
+    TokenArea,
     TokenScope,
     should_touch,
     token_expired,
@@ -44,7 +46,11 @@ SESSION_ONLY = Reason(
 
 
 async def create_api_token(
-    actor: Actor, name: str, days: int = DEFAULT_TOKEN_DAYS, scope: str = TokenScope.READ.value
+    actor: Actor,
+    name: str,
+    days: int = DEFAULT_TOKEN_DAYS,
+    scope: str = TokenScope.READ.value,
+    areas: Sequence[str] = (),
 ) -> tuple[int, str]:
     """Create a personal token; the plain value is returned once and stored only as a hash."""
     if actor.token_scope is not None:
@@ -62,6 +68,9 @@ async def create_api_token(
         )
     if TokenScope.parse(scope) is None:
         problems.append(Reason("token.scope", "请选择令牌权限", "choose what the token may do", "scope"))
+    if any(TokenArea.parse(area) is None for area in areas):
+        problems.append(Reason("token.areas", "令牌范围无效", "unknown area for the token", "areas"))
+    chosen = ",".join(area.value for area in TokenArea if area.value in areas)
     if problems:
         raise InvalidInput(problems)
     if not name or len(name) > MAX_NAME_LENGTH:
@@ -81,21 +90,24 @@ async def create_api_token(
             created_at=moment,
             expires_at=moment + dt.timedelta(days=days),
             scope=scope,
+            areas=chosen,
         )
         await token.save()
-        summary = {"name": name, "days": days, "scope": scope}
+        summary = {"name": name, "days": days, "scope": scope, "areas": chosen}
         await audit(actor, AccountsAudit.TOKEN_CREATED, AccountsObject.API_TOKEN, token.id, summary)
     return int(token.id), plain
 
 
 async def list_api_tokens(actor: Actor) -> list[dict[str, Any]]:
-    """The actor's tokens, each with `expired` set when its lifetime is over."""
+    """The actor's tokens, each with its areas as a list (empty: all) and `expired` set when its
+    lifetime is over."""
     rows = await (
         ApiToken.select(
             ApiToken.id,
             ApiToken.name,
             ApiToken.prefix,
             ApiToken.scope,
+            ApiToken.areas,
             ApiToken.created_at,
             ApiToken.expires_at,
             ApiToken.last_used_at,
@@ -106,7 +118,11 @@ async def list_api_tokens(actor: Actor) -> list[dict[str, Any]]:
     )
     moment = now()
     return [
-        {**row, "expired": token_expired(aware(row["expires_at"]) if row["expires_at"] else None, moment)}
+        {
+            **row,
+            "areas": [area for area in row["areas"].split(",") if area],
+            "expired": token_expired(aware(row["expires_at"]) if row["expires_at"] else None, moment),
+        }
         for row in rows
     ]
 
@@ -146,6 +162,7 @@ async def resolve_api_token(plain: str, ip: str = "") -> Actor | None:
             ApiToken.created_at,
             ApiToken.expires_at,
             ApiToken.scope,
+            ApiToken.areas,
             *ApiToken.user.all_columns(exclude=[ApiToken.user.password_hash]),
         )
         .where((ApiToken.token_hash == digest(plain)) & ApiToken.revoked_at.is_null())
@@ -161,4 +178,4 @@ async def resolve_api_token(plain: str, ip: str = "") -> Actor | None:
         async with write_transaction():
             await ApiToken.update({ApiToken.last_used_at: moment}).where(ApiToken.id == row["id"])
     user = {key.removeprefix("user."): value for key, value in row.items() if key.startswith("user.")}
-    return replace(actor_of(user, ip), token_scope=row["scope"])
+    return replace(actor_of(user, ip), token_scope=row["scope"], token_areas=row["areas"])

@@ -152,3 +152,38 @@ async def test_the_account_page_refuses_a_lifetime_that_is_not_offered(client) -
     assert refused.status_code == 422
     assert "有效期须为1至365天" in refused.text and 'value="forever"' in refused.text
     assert await ApiToken.count() == 0
+
+
+async def test_a_token_limited_to_exams_reaches_nothing_else(client, app) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    made = await _token(client, "exams only", scope="read_write", areas=["exams"])
+    assert made["areas"] == ["exams"]
+    async with AsyncTestClient(app=app) as script:
+        headers = {"authorization": f"Bearer {made['token']}"}
+        exams = await script.get("/api/exams/plans", headers=headers)
+        users = await script.get("/api/users/", headers=headers)
+        me = await script.get("/api/me", headers=headers)
+    assert (exams.status_code, users.status_code, me.status_code) == (200, 403, 200)
+
+
+async def test_the_account_page_limits_a_token_to_the_areas_ticked(client) -> None:
+    await make_user("alice", "admin")
+    await login(client, "alice")
+    made = await post_form(
+        client,
+        "/account/tokens",
+        {"name": "评审脚本", "days": "90", "scope": "read", "areas": ["experts", "exams"]},
+        "/account",
+    )
+    assert made.status_code == 201
+    assert (await ApiToken.select(ApiToken.areas).first())["areas"] == "experts,exams"
+    assert "只读: 专家与评审、考试" in (await client.get("/account")).text
+
+
+def test_every_api_route_belongs_to_a_token_area(app) -> None:
+    """A new API must be given an area, or a token limited to some areas could not reach it."""
+    from xuehui.web import token_area
+
+    paths = {route.path for route in app.routes if route.path.startswith("/api")}
+    assert sorted(p for p in paths if token_area(p) is None) == []
