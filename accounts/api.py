@@ -38,8 +38,16 @@ class AccountApi(Controller):
 
     @post("/tokens", status_code=201, responses=errors(401, 403, 413, 422))
     async def create_token(self, actor: NamedDependency[Actor], data: JSONBody[TokenIn]) -> TokenCreatedOut:
-        token_id, plain = await services.create_api_token(actor, data.name)
-        return TokenCreatedOut(id=token_id, name=data.name.strip(), token=plain)
+        token_id, plain = await services.create_api_token(actor, data.name, data.days, data.scope, data.areas)
+        made = next(t for t in await services.list_api_tokens(actor) if t["id"] == token_id)
+        return TokenCreatedOut(
+            id=token_id,
+            name=made["name"],
+            token=plain,
+            scope=made["scope"],
+            areas=made["areas"],
+            expires_at=made["expires_at"],
+        )
 
     @delete("/tokens/{token_id:int}", status_code=204, responses=errors(401, 403, 404))
     async def revoke_token(self, actor: NamedDependency[Actor], token_id: RowId) -> None:

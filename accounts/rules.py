@@ -65,10 +65,64 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
     LOGOUT = "account.logout", "退出登录", "Signed out"
     PASSWORD_CHANGED = "account.password_changed", "修改密码", "Password changed"
     USER_CREATED = "account.user_created", "创建账号", "Account created"
+    SIGNUP = "account.signup", "公开注册申请", "Public sign-up requested"
+    SIGNUP_THROTTLED = "account.signup_throttled", "公开注册被限制", "Public sign-up held back"
+    SIGNUP_NAME_TAKEN = "account.signup_name_taken", "注册用户名已占用或相似", "Sign-up name taken or a look-alike"
     ENABLED = "account.enabled", "启用账号", "Account enabled"
     DISABLED = "account.disabled", "停用账号", "Account disabled"
+    PASSWORD_CHANGE_FAILED = "account.password_change_failed", "修改密码时当前密码错误", "Wrong current password"
+    PASSWORD_CHANGE_THROTTLED = (
+        "account.password_change_throttled",
+        "修改密码被限制",
+        "Password change held back after wrong current passwords",
+    )
     TOKEN_CREATED = "account.token_created", "创建API令牌", "API token created"
     TOKEN_REVOKED = "account.token_revoked", "撤销API令牌", "API token revoked"
+    TOKENS_ENDED = (
+        "account.tokens_ended",
+        "API令牌随密码修改或停用失效",
+        "API tokens ended with a password change or disable",
+    )
+
+
+class TokenScope(Labelled, vocabulary="accounts.token_scope"):
+    """What a personal API token may do: read only (GET), or read and write."""
+
+    READ = "read", "只读", "Read only"
+    READ_WRITE = "read_write", "读写", "Read and write"
+
+
+# A token's lifetime in days: the choices offered, the default and the longest allowed.
+TOKEN_LIFETIME_DAYS: tuple[int, ...] = (7, 30, 90, 180, 365)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class TokenArea(Labelled, vocabulary="accounts.token_area"):
+    """The parts of the API a token may be limited to (none chosen: all of them)."""
+
+    ACCOUNTS = "accounts", "账号与审计日志", "Accounts and the audit log"
+    SOCIETIES = "societies", "学会与试点项目", "Societies and pilot projects"
+    NOMINATIONS = "nominations", "奖励与人才推荐", "Award and talent nominations"
+    EXPERTS = "experts", "专家与评审", "Experts and reviews"
+    EXAMS = "exams", "考试", "Exams"
+
+
+def token_allows(scope: str, areas: str, method: str, area: str | None) -> bool:
+    """Whether a token may make this request: a read-only token may only read; a token limited
+    to some areas (`areas`, comma-separated; empty for all) reaches only those and the
+    open paths (`area` ""); a path of no known area (`area` None) only an unlimited token."""
+    if scope != TokenScope.READ_WRITE.value and method.upper() not in READ_METHODS:
+        return False
+    if not areas or area == "":
+        return True
+    return area is not None and area in areas.split(",")
+
+
+def token_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A token without an expiry (made before tokens had one) counts as expired."""
+    return expires_at is None or now >= expires_at
 
 
 class AccountsObject(Labelled, vocabulary="audit_object.accounts"):
@@ -190,6 +244,30 @@ def login_refusal(
     return None
 
 
+# What a failure row counts against (`LoginFailure.purpose`).
+LOGIN_PURPOSE = "login"
+PASSWORD_CHANGE_PURPOSE = "password_change"  # noqa: S105 - a label, not a secret
+PASSWORD_CHANGE_THROTTLED = Reason(
+    "password.throttled",
+    "当前密码输错次数过多，请稍后再试",
+    "too many wrong current passwords, please try again later",
+    "current_password",
+)
+
+
+def password_change_refusal(
+    failures: list[dt.datetime], now: dt.datetime, limit: int, window_seconds: int
+) -> tuple[Reason, int] | None:
+    """The refusal and the seconds to wait once `limit` wrong current passwords fall in the
+    window, or None to check it; the wait lasts until the oldest of them leaves the window."""
+    window = dt.timedelta(seconds=window_seconds)
+    recent = sorted(at for at in failures if now - at < window)
+    if len(recent) < limit:
+        return None
+    oldest_that_counts = recent[len(recent) - limit]
+    return PASSWORD_CHANGE_THROTTLED, max(1, math.ceil((oldest_that_counts + window - now).total_seconds()))
+
+
 def session_expired(
     created_at: dt.datetime, last_seen_at: dt.datetime, now: dt.datetime, idle: dt.timedelta, absolute: dt.timedelta
 ) -> bool:
@@ -219,6 +297,8 @@ class Actor:
     ip: str = ""
     session_id: int | None = None
     must_change_password: bool = False  # signed in, but may do nothing else until it is changed
+    token_scope: str | None = None  # set when the request is signed with an API token
+    token_areas: str = ""  # and the areas it is limited to (comma-separated; empty: all)
 
     @property
     def is_admin(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accounts.rules import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 from xuehui.openapi import Input, RecordId
 
 
@@ -23,6 +25,9 @@ class PasswordForm(Input):
 
 class TokenForm(Input):
     name: str = Field(default="", max_length=200)
+    days: str = Field(default="90", max_length=10)
+    scope: str = Field(default="read", max_length=20)
+    areas: list[str] = Field(default_factory=list, max_length=10)
 
 
 class UserForm(Input):
@@ -66,19 +71,30 @@ class MeOut(BaseModel):
 class TokenIn(Input):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
+    days: int = Field(default=DEFAULT_TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS, description="Days until it expires")
+    scope: Literal["read", "read_write"] = Field(default="read", description="read: GET only; read_write: any")
+    areas: list[Literal["accounts", "societies", "nominations", "experts", "exams"]] = Field(
+        default_factory=list, max_length=5, description="Limit the token to these parts of the API (none: all)"
+    )
 
 
 class TokenCreatedOut(BaseModel):
     id: int
     name: str
     token: str
+    scope: str
+    areas: list[str]
+    expires_at: dt.datetime
 
 
 class TokenOut(BaseModel):
     id: int
     name: str
     prefix: str
+    scope: str
+    areas: list[str]
     created_at: dt.datetime
+    expires_at: dt.datetime | None
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
 

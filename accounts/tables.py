@@ -54,16 +54,22 @@ class ApiToken(Table, tablename="xh_api_token"):
     created_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    # Chosen at creation; a token from before expiries existed has none and no longer works.
+    expires_at = Timestamptz(null=True, default=None)
+    scope = Varchar(length=20, default="read")
+    areas = Varchar(length=200, default="")  # comma-separated `TokenArea` codes; empty: all
 
 
 class LoginFailure(Table, tablename="xh_login_failure"):
     """One failed login, counted per account, per address and per both within a sliding window;
-    kept after a successful login (the success only stops them counting)."""
+    kept after a successful login (the success only stops them counting). `purpose` tells a
+    sign-in from a wrong current password on the password-change form, counted apart."""
 
     id: Serial
     username = Varchar(length=64, index=True)
     ip = Varchar(length=64, index=True)
     at = Timestamptz(index=True)
+    purpose = Varchar(length=20, default="login")
 
 
 class AuditEntry(Table, tablename="xh_audit"):

@@ -147,7 +147,7 @@ async def build_world() -> World:
     )
 
     for identity, actor in actors.items():
-        token_id, token = await create_api_token(actor, f"schemathesis {identity}")
+        token_id, token = await create_api_token(actor, f"schemathesis {identity}", scope="read_write")
         world.tokens[identity] = token
         world.token_ids[identity] = token_id
         world.user_ids[identity] = actor.user_id

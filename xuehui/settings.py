@@ -46,6 +46,9 @@ class Settings:
     login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
     login_max_delay_seconds: int = 60
+    password_change_max_failures: int = 5  # wrong current passwords per account in the login window
+    signup_max_per_address: int = 5  # public sign-ups per address within the sign-up window
+    signup_window_minutes: int = 60
     max_request_bytes: int = 1_000_000
     max_upload_bytes: int = 20_000_000
     max_upload_uncompressed_bytes: int = 200_000_000
@@ -86,6 +89,9 @@ def load_settings() -> Settings:
         login_max_failures_per_address=_int("XUEHUI_LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         login_window_minutes=_int("XUEHUI_LOGIN_WINDOW_MINUTES", 15),
         login_max_delay_seconds=_int("XUEHUI_LOGIN_MAX_DELAY_SECONDS", 60),
+        password_change_max_failures=_int("XUEHUI_PASSWORD_CHANGE_MAX_FAILURES", 5),
+        signup_max_per_address=_int("XUEHUI_SIGNUP_MAX_PER_ADDRESS", 5),
+        signup_window_minutes=_int("XUEHUI_SIGNUP_WINDOW_MINUTES", 60),
         max_request_bytes=_int("XUEHUI_MAX_REQUEST_BYTES", 1_000_000),
         max_upload_bytes=_int("XUEHUI_MAX_UPLOAD_BYTES", 20_000_000),
         max_upload_uncompressed_bytes=_int("XUEHUI_MAX_UPLOAD_UNCOMPRESSED_BYTES", 200_000_000),

@@ -26,7 +26,7 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 from markupsafe import Markup
 
 from accounts import services as accounts
-from accounts.rules import Actor
+from accounts.rules import Actor, token_allows
 from xuehui.errors import Reason
 from xuehui.i18n import current_language, normalise_language
 from xuehui.settings import get_settings
@@ -201,13 +201,48 @@ async def _send_to_password_change(scope: Scope, send: Send) -> None:
     await send(end)
 
 
+# The area of the API each path prefix belongs to, for tokens limited to some areas; "" marks
+# paths open to every token (who am I, the public API). A path in none of these (a page, a new
+# API) is reached only by a token limited to no area.
+TOKEN_AREAS: tuple[tuple[str, str], ...] = (
+    ("/api/me", ""),
+    ("/api/public", ""),
+    ("/api/tokens", "accounts"),
+    ("/api/users", "accounts"),
+    ("/api/audit", "accounts"),
+    ("/api/societies", "societies"),
+    ("/api/pilots", "societies"),
+    ("/api/nominations", "nominations"),
+    ("/api/award-cycles", "nominations"),
+    ("/api/experts", "experts"),
+    ("/api/expert", "experts"),
+    ("/api/conflicts", "experts"),
+    ("/api/review-batches", "experts"),
+    ("/api/exams", "exams"),
+)
+
+
+def token_area(path: str) -> str | None:
+    """The token area of a request path, "" for an open path, None for none."""
+    for prefix, area in TOKEN_AREAS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return area
+    return None
+
+
 async def csrf_protect(request: Request[Any, Any, Any]) -> None:
     """Refuse a state-changing request that does not carry this session's CSRF token.
 
     Scripted API calls with a bearer token carry no cookies, so no browser can forge them;
-    they are exempt.
+    they are exempt, and a read-only token may make none.
     """
-    if request.method in SAFE_METHODS or request.scope.get("auth") == "token":
+    if request.scope.get("auth") == "token":
+        actor = current_actor(request)
+        area = token_area(request.url.path)
+        if actor is None or not token_allows(actor.token_scope or "", actor.token_areas, request.method, area):
+            raise PermissionDeniedException(detail="outside the token's scope")
+        return
+    if request.method in SAFE_METHODS:
         return
     expected = request.scope["state"].get("csrf_token", "")
     sent = request.headers.get(CSRF_HEADER, "")

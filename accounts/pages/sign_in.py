@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from accounts import services
-from accounts.rules import Actor
+from accounts.rules import DEFAULT_TOKEN_DAYS, TOKEN_LIFETIME_DAYS, Actor, TokenArea, TokenScope
 from accounts.schemas import LoginForm, PasswordForm, TokenForm
 from xuehui.errors import DomainError, InvalidInput, Reason
 from xuehui.form_action import refused
@@ -68,7 +68,13 @@ async def logout(actor: NamedDependency[Actor]) -> Response[Any]:
 
 
 async def _account_context(actor: Actor) -> dict[str, Any]:
-    return {"tokens": await services.list_api_tokens(actor)}
+    return {
+        "tokens": await services.list_api_tokens(actor),
+        "token_days": [(d, _("%(days)s days", days=d)) for d in TOKEN_LIFETIME_DAYS],
+        "default_token_days": DEFAULT_TOKEN_DAYS,
+        "TOKEN_SCOPES": TokenScope,
+        "TOKEN_AREAS": TokenArea,
+    }
 
 
 @get("/account", include_in_schema=False, guards=[signed_in])
@@ -100,14 +106,22 @@ async def change_password(actor: NamedDependency[Actor], data: URLEncodedBody[Pa
 
 
 @post("/account/tokens", include_in_schema=False, guards=[signed_in])
-async def create_token(actor: NamedDependency[Actor], data: URLEncodedBody[TokenForm]) -> Template:
+async def create_token(actor: NamedDependency[Actor], request: Request[Any, Any, Any]) -> Template:
     # Not a form action: the new token is shown once on the page itself, not after a redirect.
+    form = await request.form()
+    data = TokenForm(
+        name=str(form.get("name", ""))[:200],
+        days=str(form.get("days", ""))[:10],
+        scope=str(form.get("scope", ""))[:20],
+        areas=[str(a)[:20] for a in form.getall("areas", [])][:10],
+    )
     try:
-        _token_id, plain = await services.create_api_token(actor, data.name)
+        days = int(data.days) if data.days.strip().isdigit() else 0
+        _token_id, plain = await services.create_api_token(actor, data.name, days, data.scope, data.areas)
     except DomainError as error:
 
         async def again() -> dict[str, Any]:
-            return {**await _account_context(actor), "failed": "token"}
+            return {**await _account_context(actor), "failed": "token", "form": data.model_dump()}
 
         return await refused(error, template=ACCOUNT_TEMPLATE, context=again)
     return Template(ACCOUNT_TEMPLATE, context={**await _account_context(actor), "new_token": plain}, status_code=201)

@@ -5,6 +5,7 @@ with the data.
 - `sessions`: sign-in (throttled), the session behind a cookie, sign-out, password change;
 - `users`: accounts and their status; look-ups of users by id or name for other packages;
 - `tokens`: personal API tokens;
+- `signup`: public sign-up (throttled, look-alike names refused, one answer for taken and free);
 - `audit_log`: the append-only audit log and its filtered reading.
 
 Everything public is importable from `accounts.services` itself.
@@ -13,9 +14,11 @@ Everything public is importable from `accounts.services` itself.
 from accounts import passwords
 from accounts.services.audit_log import AuditFilter, audit, audit_object_types, list_audit, verify_audit_chain
 from accounts.services.sessions import BAD_LOGIN, change_password, count_active_sessions, login, logout, resolve_session
+from accounts.services.signup import sign_up
 from accounts.services.tokens import (
     TOKEN_PREFIX,
     create_api_token,
+    end_tokens_of,
     list_api_tokens,
     resolve_api_token,
     revoke_api_token,
@@ -45,6 +48,7 @@ __all__ = [
     "count_active_sessions",
     "create_api_token",
     "create_user",
+    "end_tokens_of",
     "failed_logins",
     "get_user",
     "list_api_tokens",
@@ -57,6 +61,7 @@ __all__ = [
     "resolve_session",
     "revoke_api_token",
     "set_active",
+    "sign_up",
     "user_by_username",
     "user_names",
     "users_by_id",

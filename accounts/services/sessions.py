@@ -1,5 +1,5 @@
 """Signing in and out: throttled login with a fresh session id, the session behind a cookie,
-logout, and a password change that ends every other session."""
+logout, and a password change that ends every other session and every API token."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ import secrets
 
 from accounts import passwords
 from accounts.rules import (
+    LOGIN_PURPOSE,
+    PASSWORD_CHANGE_PURPOSE,
     AccountsAudit,
     AccountsObject,
     Actor,
     LoginLimits,
     login_refusal,
+    password_change_refusal,
     password_problems,
     session_expired,
     should_touch,
 )
 from accounts.services._shared import actor_of, digest, user_not_found
 from accounts.services.audit_log import audit
+from accounts.services.tokens import end_tokens_of
 from accounts.tables import LoginFailure, Session, User
+from accounts.usernames import canonical_username
 from xuehui.clock import aware, now
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import InvalidInput, Reason, TooManyRequests
@@ -51,16 +56,27 @@ async def _refusal(username: str, ip: str, moment: dt.datetime) -> tuple[Reason,
     user = await User.select(User.last_login_at).where(User.username == username).first()
     last_login = aware(user["last_login_at"]) if user and user["last_login_at"] else None
     since = max(window_start, last_login) if last_login else window_start
+    logins = LoginFailure.purpose == LOGIN_PURPOSE
     account = LoginFailure.select(LoginFailure.at).where(
-        (LoginFailure.username == username) & (LoginFailure.at > since)
+        (LoginFailure.username == username) & (LoginFailure.at > since) & logins
     )
     account_times = [aware(r["at"]) for r in await account]
     pair = await LoginFailure.count().where(
-        (LoginFailure.username == username) & (LoginFailure.ip == ip) & (LoginFailure.at > since)
+        (LoginFailure.username == username) & (LoginFailure.ip == ip) & (LoginFailure.at > since) & logins
     )
-    address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= window_start))
+    address = await LoginFailure.count().where((LoginFailure.ip == ip) & (LoginFailure.at >= window_start) & logins)
     last = (moment - max(account_times)).total_seconds() if account_times else None
     return login_refusal(int(pair), int(address), len(account_times), last, _limits())
+
+
+async def _account_name(typed: str) -> str:
+    """The name as typed when an account has it, else its canonical form (signed-up names are
+    stored so): `Alice` signs in as `alice`, and case variants share one throttle."""
+    name = typed.strip()
+    folded = canonical_username(name)
+    if folded != name and not await User.exists().where(User.username == name):
+        return folded
+    return name
 
 
 async def login(username: str, password: str, ip: str, user_agent: str = "") -> tuple[str, Actor]:
@@ -71,7 +87,7 @@ async def login(username: str, password: str, ip: str, user_agent: str = "") -> 
     audited; a success stops earlier failures counting but keeps them on record.
     """
     settings = get_settings()
-    username = username.strip()
+    username = await _account_name(username)
     # Count and record the attempt as a failure before the password is checked, one transaction
     # per account and address at a time: simultaneous guesses (on any instance) each see the
     # ones before them, so no burst gets more checks than the limits allow.
@@ -165,16 +181,50 @@ async def logout(actor: Actor) -> None:
         await audit(actor, AccountsAudit.LOGOUT, AccountsObject.USER, actor.user_id)
 
 
+async def _check_current(actor: Actor, username: str, password_hash: str, current: str) -> None:
+    """Check the current password, throttled like sign-in: each check is recorded as a failure
+    first (one at a time per account, so a burst gets no more checks than the limit) and the
+    record dropped when the password was right; wrong and held-back attempts are audited."""
+    settings = get_settings()
+    window = settings.login_window_minutes * 60
+    async with write_transaction():
+        await serialize_on(f"password-change:{actor.user_id}")
+        moment = now()
+        rows = await LoginFailure.select(LoginFailure.at).where(
+            (LoginFailure.username == username)
+            & (LoginFailure.purpose == PASSWORD_CHANGE_PURPOSE)
+            & (LoginFailure.at > moment - dt.timedelta(seconds=window))
+        )
+        refusal = password_change_refusal(
+            [aware(r["at"]) for r in rows], moment, settings.password_change_max_failures, window
+        )
+        if refusal:
+            await audit(actor, AccountsAudit.PASSWORD_CHANGE_THROTTLED, AccountsObject.USER, actor.user_id)
+        else:
+            attempt = await LoginFailure.insert(
+                LoginFailure(username=username, ip=actor.ip, at=moment, purpose=PASSWORD_CHANGE_PURPOSE)
+            ).returning(LoginFailure.id)
+    if refusal:
+        raise TooManyRequests(refusal[0], retry_after=refusal[1])
+    right = await passwords.verify_password(password_hash, current, settings.argon2_profile)
+    async with write_transaction():
+        if right:
+            await LoginFailure.delete().where(LoginFailure.id == attempt[0]["id"])
+        else:
+            await audit(actor, AccountsAudit.PASSWORD_CHANGE_FAILED, AccountsObject.USER, actor.user_id)
+    if not right:
+        raise InvalidInput(
+            Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
+        )
+
+
 async def change_password(actor: Actor, current: str, new: str) -> str:
     """Change the actor's password, end all their sessions and open a fresh one (returned)."""
     settings = get_settings()
     user = await User.objects().where(User.id == actor.user_id).first()
     if user is None:
         raise user_not_found()
-    if not await passwords.verify_password(user.password_hash, current, settings.argon2_profile):
-        raise InvalidInput(
-            Reason("password.wrong_current", "当前密码不正确", "the current password is wrong", "current_password")
-        )
+    await _check_current(actor, user.username, user.password_hash, current)
     problems = password_problems(new, user.username)
     if not problems and await passwords.verify_password(user.password_hash, new, settings.argon2_profile):
         problems.append(
@@ -199,6 +249,8 @@ async def change_password(actor: Actor, current: str, new: str) -> str:
             Session(token_hash=digest(token), user=user.id, created_at=moment, last_seen_at=moment, ip=actor.ip)
         )
         await audit(actor, AccountsAudit.PASSWORD_CHANGED, AccountsObject.USER, user.id)
+        if ended := await end_tokens_of(user.id, moment):
+            await audit(actor, AccountsAudit.TOKENS_ENDED, AccountsObject.USER, user.id, {"tokens": ended})
     return token
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from accounts import passwords
 from accounts.rules import (
+    LOGIN_PURPOSE,
     USER_LIFECYCLE,
     AccountsAudit,
     AccountsObject,
@@ -21,6 +22,7 @@ from accounts.rules import (
 )
 from accounts.services._shared import user_not_found
 from accounts.services.audit_log import audit
+from accounts.services.tokens import end_tokens_of
 from accounts.tables import LoginFailure, Session, User
 from xuehui.clock import now
 from xuehui.db import write_transaction
@@ -52,7 +54,7 @@ CARD_COLUMNS = (User.id, User.username, User.display_name, User.role, User.socie
 FAILED_LOGIN_HOURS = 24
 
 
-def _user_problems(username: str, display_name: str, email: str, role: str, society_id: int | None) -> list[Reason]:
+def user_problems(username: str, display_name: str, email: str, role: str, society_id: int | None) -> list[Reason]:
     problems: list[Reason] = []
     if not username or len(username) > MAX_USERNAME or not all(c.isalnum() or c in USERNAME_EXTRA for c in username):
         problems.append(
@@ -88,7 +90,7 @@ async def create_user(
         require_admin(actor)
     settings = settings or get_settings()
     username = username.strip()
-    problems = _user_problems(username, display_name, email, role, society_id)
+    problems = user_problems(username, display_name, email, role, society_id)
     problems += password_problems(password, username, "password")
     if problems:
         raise InvalidInput(problems)
@@ -116,7 +118,7 @@ async def create_user(
 
 
 async def set_active(actor: Actor, user_id: int, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions and revokes nothing else."""
+    """Enable or disable an account; disabling ends its sessions and revokes its API tokens."""
     require_admin(actor)
     if user_id == actor.user_id and not active:
         raise Conflict(Reason("user.self_disable", "不能停用自己的账号", "you cannot disable your own account"))
@@ -132,6 +134,8 @@ async def set_active(actor: Actor, user_id: int, active: bool) -> None:
         if not active:
             await Session.delete().where(Session.user == user_id)
         await audit(actor, AccountsAudit.ENABLED if active else AccountsAudit.DISABLED, AccountsObject.USER, user_id)
+        if not active and (ended := await end_tokens_of(user_id, now())):
+            await audit(actor, AccountsAudit.TOKENS_ENDED, AccountsObject.USER, user_id, {"tokens": ended})
 
 
 async def list_users(actor: Actor, role: str = "", society_id: int | None = None) -> list[dict[str, Any]]:
@@ -148,7 +152,9 @@ async def failed_logins(actor: Actor, hours: int = FAILED_LOGIN_HOURS) -> dict[s
     """Failed logins per account name in the last `hours`, whether or not they still count."""
     require_admin(actor)
     since = now() - dt.timedelta(hours=hours)
-    rows = await LoginFailure.select(LoginFailure.username).where(LoginFailure.at >= since)
+    rows = await LoginFailure.select(LoginFailure.username).where(
+        (LoginFailure.at >= since) & (LoginFailure.purpose == LOGIN_PURPOSE)
+    )
     return dict(Counter(r["username"] for r in rows))
 
 

@@ -55,7 +55,9 @@ async def bearer_token(base: str) -> str:
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await login(client, "admin", DEMO_PASSWORD)
         token = csrf_from((await client.get("/account")).text)
-        made = await client.post("/api/tokens", json={"name": "backup drill"}, headers={"x-csrf-token": token})
+        made = await client.post(
+            "/api/tokens", json={"name": "backup drill", "scope": "read_write"}, headers={"x-csrf-token": token}
+        )
         made.raise_for_status()
         return str(made.json()["token"])
 

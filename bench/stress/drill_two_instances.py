@@ -42,7 +42,9 @@ async def check_sessions(a: h.Server, b: h.Server, rng: random.Random, tally: h.
             tally.fail(f"session from {first.name} not valid on {second.name}: {me.status_code}")
         # A state change on the other instance with this session's CSRF token.
         made = await browser.http.post(
-            f"{second.base}/api/tokens", json={"name": "cross"}, headers={"x-csrf-token": browser.csrf}
+            f"{second.base}/api/tokens",
+            json={"name": "cross", "scope": "read_write"},
+            headers={"x-csrf-token": browser.csrf},
         )
         tally.tried += 1
         if made.status_code != 201:

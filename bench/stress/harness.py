@@ -468,7 +468,9 @@ async def api_token(base: str, username: str) -> str:
     browser = await login(base, username)
     try:
         response = await browser.http.post(
-            "/api/tokens", json={"name": f"stress-{uuid.uuid4().hex[:6]}"}, headers={"x-csrf-token": browser.csrf}
+            "/api/tokens",
+            json={"name": f"stress-{uuid.uuid4().hex[:6]}", "scope": "read_write"},
+            headers={"x-csrf-token": browser.csrf},
         )
         if response.status_code != 201:
             raise RuntimeError(f"token for {username}: {response.status_code} {response.text[:300]}")

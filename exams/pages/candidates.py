@@ -20,6 +20,7 @@ from exams.schemas import RecheckIn, RegistrationIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 from xuehui.settings import get_settings
+from xuehui.web import client_ip
 
 REGISTER_TEMPLATE = "exams/register.html"
 REG_FIELDS = ["id_number", "name", "education", "graduation_date", "work_start", "work_end", "employer", "route"]
@@ -39,24 +40,31 @@ class SignupForm(BaseModel):
     password: str = Field(default="", max_length=200)
 
 
+SIGNUP_NOTICE = (
+    "注册申请已受理。如果该用户名可用，账号已经建立，请用它登录；如果无法登录，说明该用户名（或与之相似的名称）已被使用，请换一个用户名重新注册。",
+    "Your sign-up was received. If the user name was free, the account now exists: sign in with it. If you"
+    " cannot sign in, that name (or one that looks like it) is taken: sign up again with another.",
+)
+
+
 @get("/candidate/signup", include_in_schema=False)
-async def signup_page() -> Template:
-    return Template("exams/signup.html", context={"form": {}})
+async def signup_page(done: FromQuery[str] = "") -> Template:
+    shown = notice({"requested": SIGNUP_NOTICE}, done)
+    return Template("exams/signup.html", context={"form": {}, "notice": shown})
 
 
 @post("/candidate/signup", include_in_schema=False, status_code=303)
-async def signup(data: URLEncodedBody[SignupForm]) -> Response[Any]:
+async def signup(request: Request[Any, Any, Any], data: URLEncodedBody[SignupForm]) -> Response[Any]:
+    # The same answer whether or not the name was free: the page never tells which names exist.
     return await form_action(
-        lambda: accounts.create_user(
-            None,
+        lambda: accounts.sign_up(
             username=data.username,
             display_name=data.display_name,
-            role="candidate",
             password=data.password,
             email=data.email,
-            must_change_password=False,
+            ip=client_ip(request.scope),
         ),
-        success="/login?next=/candidate",
+        success="/candidate/signup?done=requested",
         template="exams/signup.html",
         context=lambda: {"form": data.model_dump(exclude={"password"})},
     )

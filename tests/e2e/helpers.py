@@ -90,6 +90,8 @@ def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
     page.fill("#f-display_name", "王小明")
     page.fill("#f-password", "candidate-pass-1")
     page.click("#signup-form button[type=submit]")
+    # The same neutral answer whether or not the name was free; signing in tells.
+    expect(page.locator(".notice")).to_contain_text("注册申请已受理")
     sign_in(page, username, "candidate-pass-1")
     page.goto("/candidate")
     page.locator("#open-plans a").last.click()

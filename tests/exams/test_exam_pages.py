@@ -25,7 +25,7 @@ async def test_a_candidate_signs_up_registers_sees_why_not_eligible_and_fixes_it
         {"username": "zhang", "display_name": "张三", "password": "long-enough-pass"},
         "/candidate/signup",
     )
-    assert (signup.status_code, signup.headers["location"]) == (303, "/login?next=/candidate")
+    assert (signup.status_code, signup.headers["location"]) == (303, "/candidate/signup?done=requested")
     await login(client, "zhang", "long-enough-pass")
     page = await client.get("/candidate")
     assert f'href="/candidate/plans/{plan_id}/register"' in page.text
