@@ -227,3 +227,13 @@ class CertificateNote(Table, tablename="xh_exam_certificate_note"):
     valid_until = Date(null=True, default=None)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+
+
+class LookupAttempt(Table, tablename="xh_exam_lookup_attempt"):
+    """A public result look-up that found nothing (and one under way), counted per address and
+    per identity number within the window; the identity number is kept only as a keyed hash."""
+
+    id: Serial
+    ip = Varchar(length=45, index=True)
+    identity = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)

@@ -58,6 +58,10 @@ class Settings:
     objection_max_per_identity: int = 3
     objection_window_minutes: int = 60
     objection_max_evidence_per_notice_bytes: int = 500_000_000
+    # The public exam result look-up (exams.rules.lookups): look-ups that find nothing.
+    lookup_max_misses_per_address: int = 10
+    lookup_max_misses_per_identity: int = 5
+    lookup_window_minutes: int = 15
 
     @property
     def is_sqlite(self) -> bool:
@@ -104,6 +108,9 @@ def load_settings() -> Settings:
         objection_max_per_identity=_int("XUEHUI_OBJECTION_MAX_PER_IDENTITY", 3),
         objection_window_minutes=_int("XUEHUI_OBJECTION_WINDOW_MINUTES", 60),
         objection_max_evidence_per_notice_bytes=_int("XUEHUI_OBJECTION_MAX_EVIDENCE_PER_NOTICE_BYTES", 500_000_000),
+        lookup_max_misses_per_address=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_ADDRESS", 10),
+        lookup_max_misses_per_identity=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_IDENTITY", 5),
+        lookup_window_minutes=_int("XUEHUI_LOOKUP_WINDOW_MINUTES", 15),
     )
 
 

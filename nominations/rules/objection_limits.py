@@ -10,10 +10,10 @@ is refused outright, and so is one that repeats an earlier one word for word.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from xuehui.errors import Reason
+from xuehui.throttle import minutes, wait_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +74,14 @@ def flood_refusal(
 ) -> tuple[Reason, int] | None:
     """(why, seconds to wait) when the address or the identity number has filed its share of
     objections to the notice within the window; None when this one may go in."""
-    window = dt.timedelta(seconds=limits.window_seconds)
     for times, limit in ((by_address, limits.per_address), (by_identity, limits.per_identity)):
-        recent = sorted(t for t in times if t > moment - window)
-        if len(recent) >= limit:
-            # Wait until enough of them have left the window for one more to fit.
-            frees_at = recent[len(recent) - limit] + window
-            wait = max(1, math.ceil((frees_at - moment).total_seconds()))
+        wait = wait_seconds(times, limit, limits.window_seconds, moment)
+        if wait is not None:
             return (
                 Reason(
                     "objection.too_many",
-                    f"提交异议过于频繁，请{math.ceil(wait / 60)}分钟后再试",
-                    f"too many objections in a short time; try again in {math.ceil(wait / 60)} minutes",
+                    f"提交异议过于频繁，请{minutes(wait)}分钟后再试",
+                    f"too many objections in a short time; try again in {minutes(wait)} minutes",
                 ),
                 wait,
             )

@@ -28,7 +28,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/exams/registrations/{registration_id:int}/rechecks"): CANDIDATES,
     ("POST", "/api/exams/registrations/{registration_id:int}/review"): EXAM_STAFF,
     ("GET", "/api/public/certificates/{number:str}"): EVERYONE,
-    ("GET", "/api/public/exam-results"): EVERYONE,
+    ("POST", "/api/public/exam-results"): EVERYONE,
     ("GET", "/candidate"): CANDIDATES,
     ("GET", "/candidate/plans/{plan_id:int}/register"): CANDIDATES,
     ("POST", "/candidate/plans/{plan_id:int}/register"): CANDIDATES,
@@ -84,4 +84,5 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/exams/{plan_id:int}/subjects"): EXAM_STAFF,
     ("GET", "/public/certificates"): EVERYONE,
     ("GET", "/public/exam-results"): EVERYONE,
+    ("POST", "/public/exam-results"): EVERYONE,
 }
