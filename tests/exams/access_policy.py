@@ -77,6 +77,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/exams/{plan_id:int}/registrations.xlsx"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/results"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/results.xlsx"): EXAM_STAFF,
+    ("POST", "/exams/{plan_id:int}/clashes/{clash_id:int}/void"): EXAM_STAFF,
     ("POST", "/exams/{plan_id:int}/rooms"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/score-template.xlsx"): EXAM_STAFF,
     ("POST", "/exams/{plan_id:int}/scores"): EXAM_STAFF,
