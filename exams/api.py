@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
@@ -14,6 +14,7 @@ from accounts.rules import Actor
 from exams import services
 from exams.schemas import (
     JobOut,
+    LookupIn,
     PlanIn,
     PlanOut,
     RecheckDecisionIn,
@@ -27,7 +28,7 @@ from exams.schemas import (
 )
 from xuehui import jobs
 from xuehui.openapi import MAX_ROW_ID, SIGNED_IN, PathText, QueryText, RowId, errors
-from xuehui.web import requires_role
+from xuehui.web import client_ip, requires_role
 
 
 def _registration_out(row: dict[str, Any]) -> RegistrationOut:
@@ -205,9 +206,10 @@ class PublicExamApi(Controller):
     path = "/api/public"
     tags = ["Public"]
 
-    @get("/exam-results", responses=errors(404))
-    async def lookup(self, ticket_no: QueryText, id_number: QueryText) -> dict[str, Any]:
-        found = await services.public_lookup(ticket_no, id_number)
+    @post("/exam-results", status_code=200, responses=errors(403, 404, 429))
+    async def lookup(self, request: Request[Any, Any, Any], data: JSONBody[LookupIn]) -> dict[str, Any]:
+        """Published results by name, ticket and identity number, sent in the body (never the URL)."""
+        found = await services.public_lookup(data.name, data.ticket_no, data.id_number, client_ip(request.scope))
         return {
             "name": found["registration"]["name"],
             "plan": found["registration"]["plan_row"]["name"],

@@ -128,6 +128,14 @@ class CertificateNoteIn(Input):
     valid_until: dt.date | None = None
 
 
+class LookupIn(Input):
+    """The public result look-up: all three must match a published registration."""
+
+    name: str = Field(max_length=50)
+    ticket_no: str = Field(max_length=50)
+    id_number: str = Field(max_length=50)
+
+
 class RecheckIn(Input):
     subject_code: str = Field(max_length=10)
     reason: str = Field(default="", max_length=2000)

@@ -227,3 +227,30 @@ class CertificateNote(Table, tablename="xh_exam_certificate_note"):
     valid_until = Date(null=True, default=None)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+
+
+class LookupAttempt(Table, tablename="xh_exam_lookup_attempt"):
+    """A public result look-up that found nothing (and one under way), counted per address and
+    per identity number within the window; the identity number is kept only as a keyed hash."""
+
+    id: Serial
+    ip = Varchar(length=45, index=True)
+    identity = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+
+
+class IdentityClash(Table, tablename="xh_exam_identity_clash"):
+    """A candidate account tried to register with an identity number another account has
+    registered in the plan: a case for the exam office, resolved by voiding the registration
+    that misuses the number (or left open when the first one is the real person's)."""
+
+    id: Serial
+    plan = ForeignKey(references=ExamPlan, on_delete=OnDelete.restrict, null=False)
+    registration = ForeignKey(references=Registration, on_delete=OnDelete.restrict, null=False)
+    claimant_user_id = Integer(index=True)  # the account that was refused
+    claimant_name = Varchar(length=50)
+    id_number = Varchar(length=18, index=True)
+    state = Varchar(length=20, default="open")  # open | resolved
+    created_at = Timestamptz()
+    resolved_by = Integer(null=True, default=None)
+    resolved_at = Timestamptz(null=True, default=None)

@@ -288,6 +288,7 @@ class Objection(Table, tablename="xh_objection"):
     phone = Varchar(length=30)
     unit = Varchar(length=200, default="")
     reasons = Text()
+    ip = Varchar(length=45, default="", index=True)  # the address it came from, for the flood limits
     evidence = JSON(default="[]")  # [{filename, sha256, size}] with the bytes in the file store
     state = Varchar(length=20, default="received")
     nominator_response = Text(default="")

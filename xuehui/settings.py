@@ -54,6 +54,17 @@ class Settings:
     max_upload_uncompressed_bytes: int = 200_000_000
     pg_pool_max_size: int = 10
     argon2_profile: str = "rfc9106-low-memory"
+    # The public objection form (nominations.rules.objection_limits).
+    objection_max_files: int = 10
+    objection_max_evidence_bytes: int = 20_000_000
+    objection_max_per_address: int = 5
+    objection_max_per_identity: int = 3
+    objection_window_minutes: int = 60
+    objection_max_evidence_per_notice_bytes: int = 500_000_000
+    # The public exam result look-up (exams.rules.lookups): look-ups that find nothing.
+    lookup_max_misses_per_address: int = 10
+    lookup_max_misses_per_identity: int = 5
+    lookup_window_minutes: int = 15
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +108,15 @@ def load_settings() -> Settings:
         max_upload_uncompressed_bytes=_int("XUEHUI_MAX_UPLOAD_UNCOMPRESSED_BYTES", 200_000_000),
         pg_pool_max_size=_int("XUEHUI_PG_POOL_SIZE", 10),
         argon2_profile=os.environ.get("XUEHUI_ARGON2_PROFILE", "rfc9106-low-memory"),
+        objection_max_files=_int("XUEHUI_OBJECTION_MAX_FILES", 10),
+        objection_max_evidence_bytes=_int("XUEHUI_OBJECTION_MAX_EVIDENCE_BYTES", 20_000_000),
+        objection_max_per_address=_int("XUEHUI_OBJECTION_MAX_PER_ADDRESS", 5),
+        objection_max_per_identity=_int("XUEHUI_OBJECTION_MAX_PER_IDENTITY", 3),
+        objection_window_minutes=_int("XUEHUI_OBJECTION_WINDOW_MINUTES", 60),
+        objection_max_evidence_per_notice_bytes=_int("XUEHUI_OBJECTION_MAX_EVIDENCE_PER_NOTICE_BYTES", 500_000_000),
+        lookup_max_misses_per_address=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_ADDRESS", 10),
+        lookup_max_misses_per_identity=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_IDENTITY", 5),
+        lookup_window_minutes=_int("XUEHUI_LOOKUP_WINDOW_MINUTES", 15),
     )
 
 

@@ -20,6 +20,7 @@ Controllers stay thin: a form goes to a service through `xuehui.form_action.form
 from exams.pages import (
     candidates,
     certificates,
+    clashes,
     plan_edit,
     plans,
     public,
@@ -32,6 +33,7 @@ from exams.pages import (
 
 ROUTES = [
     *plans.ROUTES,
+    *clashes.ROUTES,
     *plan_edit.ROUTES,
     *registrations.ROUTES,
     *rooms.ROUTES,

@@ -53,6 +53,10 @@ NEW_ROOM = {"rows": 5, "columns": 6, "spare_seats": 0, "mode": "paper"}
 
 PLAN_NOTICES = {
     "created": ("考试计划已创建。", "The exam plan was created."),
+    "voided": (
+        "该报名已作废，身份证号本人可以重新报名。",
+        "The registration was voided; the number's owner may now register.",
+    ),
     "subject": ("科目已添加。", "The subject was added."),
     "room": ("考场已添加。", "The room was added."),
     "seated": ("座位已编排，准考证已生成。", "Seats were allocated and tickets issued."),
@@ -184,6 +188,7 @@ async def plan_context(actor: Actor, plan_id: int, failed_form: str = "") -> dic
         "paid": sum(1 for r in regs if r["paid"]),
         "seated": sum(1 for r in regs if r["room"] is not None),
         "imports": await services.list_imports(actor, plan_id),
+        "clashes": await services.clashes(actor, plan_id),
         "subject_form": {},
         "room_form": NEW_ROOM,
         "failed_form": failed_form,

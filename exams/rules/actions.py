@@ -38,6 +38,16 @@ class ExamAction(Labelled, vocabulary="audit.exams"):
     CERTIFICATE_REVOKED = "exam.certificate_revoked", "撤销证书", "certificate revoked"
     CERTIFICATE_NOTED = "exam.certificate_noted", "证书加注", "note added to a certificate"
     PLAN_UPDATED = "exam.plan_updated", "修改考试计划", "exam plan edited"
+    IDENTITY_CLASH = (
+        "exam.identity_clash",
+        "身份证号被其他账号使用，转考务核实",
+        "identity number in use by another account",
+    )
+    REGISTRATION_VOIDED = (
+        "exam.registration_voided",
+        "作废冒用身份证号的报名",
+        "registration made with another's identity voided",
+    )
 
 
 # The audit action of each review outcome.

@@ -38,6 +38,8 @@ class RegistrationStatus(Labelled, vocabulary="exams.registration_status"):
     RETURNED = "returned", "退回修改", "returned for correction"
     APPROVED = "approved", "审核通过", "approved"
     REJECTED = "rejected", "审核不通过", "rejected"
+    # Made with another person's identity number: set aside by the office, kept for the record.
+    VOIDED = "voided", "已作废", "voided"
 
 
 # The candidate may still correct the registration, and the office may review it.
@@ -55,6 +57,12 @@ REGISTRATION = Lifecycle(
         move(REGISTRATION_OPEN, RegistrationStatus.APPROVED, STAFF, "approve"),
         move(REGISTRATION_OPEN, RegistrationStatus.REJECTED, STAFF, "reject"),
         move(REGISTRATION_OPEN, RegistrationStatus.RETURNED, STAFF, "return"),
+        move(
+            REGISTRATION_OPEN | {RegistrationStatus.APPROVED, RegistrationStatus.REJECTED},
+            RegistrationStatus.VOIDED,
+            STAFF,
+            "void",
+        ),
     ),
     initial=RegistrationStatus.SUBMITTED,
 )

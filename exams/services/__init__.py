@@ -39,6 +39,7 @@ from exams.services.certificates import (
     verify_certificate,
 )
 from exams.services.fees import FEE_ALIASES, FeeImport, _read_fee_table, mark_paid_from_excel
+from exams.services.identity_clashes import clashes, void_clashing_registration
 from exams.services.kpis import pilot_kpis
 from exams.services.plan_edits import plan_locks, update_plan, update_subject
 from exams.services.plans import (
@@ -105,6 +106,7 @@ __all__ = [
     "add_subject",
     "allocate_seats",
     "cases_of_registration",
+    "clashes",
     "commit_score_import",
     "create_plan",
     "decide_recheck",
@@ -163,5 +165,6 @@ __all__ = [
     "violation_evidence",
     "violations_of_registration",
     "violations_on_record",
+    "void_clashing_registration",
     "write_scores",
 ]

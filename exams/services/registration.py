@@ -15,11 +15,13 @@ from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import (
     REGISTRATION,
     VIOLATION_EFFECTIVE,
+    RegistrationStatus,
     registration_status_after_check,
     role_of,
 )
 from exams.schemas import RegistrationIn
 from exams.services._shared import get_registration, load_plan, lock_plan, plan_not_found, subjects_of
+from exams.services.identity_clashes import clash_with, refuse_clash
 from exams.tables import Certificate, Recheck, Registration, ViolationCase
 from xuehui import files, idcard
 from xuehui.clock import now, today
@@ -207,29 +209,43 @@ async def register(
         raise plan_not_found()
     _registration_open(plan)
     fields = await _registration_fields(plan, data, photo, proof, None)
+    clash = None
     async with write_transaction():
         await lock_plan(plan_id)
-        taken = await Registration.exists().where(
+        own = await Registration.exists().where(
             (Registration.plan == plan_id)
-            & ((Registration.user_id == actor.user_id) | (Registration.id_number == fields["id_number"]))
+            & (Registration.user_id == actor.user_id)
+            & (Registration.status != RegistrationStatus.VOIDED)
         )
-        if taken:
+        if own:
             raise Conflict(
                 Reason("registration.exists", "已报名本次考试", "already registered for this exam", "id_number")
             )
-        await _store_files(fields, photo, proof)
-        moment = now()
-        registration = Registration(plan=plan_id, user_id=actor.user_id, created_at=moment, updated_at=moment, **fields)
-        await registration.save()
-        await audit(
-            actor,
-            ExamAction.REGISTERED,
-            "exam_registration",
-            registration.id,
-            {"plan": plan["code"], "eligible": fields["eligible"]},
-            plan["society_id"],
-        )
+        clash = await clash_with(plan_id, fields["id_number"], actor.user_id)
+        if clash is None:
+            registration = await _insert(actor, plan, fields, photo, proof)
+    if clash is not None:
+        await refuse_clash(actor, plan, clash["id"], fields["id_number"], data.name)
     return int(registration.id)
+
+
+async def _insert(
+    actor: Actor, plan: dict[str, Any], fields: dict[str, Any], photo: bytes | None, proof: bytes | None
+) -> Registration:
+    """Inside the write transaction: store the files and the registration, and audit it."""
+    await _store_files(fields, photo, proof)
+    moment = now()
+    registration = Registration(plan=plan["id"], user_id=actor.user_id, created_at=moment, updated_at=moment, **fields)
+    await registration.save()
+    await audit(
+        actor,
+        ExamAction.REGISTERED,
+        "exam_registration",
+        registration.id,
+        {"plan": plan["code"], "eligible": fields["eligible"]},
+        plan["society_id"],
+    )
+    return registration
 
 
 async def update_registration(
@@ -245,30 +261,43 @@ async def update_registration(
     target = REGISTRATION.move(current["status"], fields["status"], role_of(actor))
     async with write_transaction():
         await lock_plan(plan["id"])
-        if fields["id_number"] != current["id_number"] and await Registration.exists().where(
-            (Registration.plan == plan["id"]) & (Registration.id_number == fields["id_number"])
-        ):
-            raise Conflict(
-                Reason("registration.exists", "该身份证号已报名", "this identity number is registered", "id_number")
-            )
-        await _store_files(fields, photo, proof)
-        updated = await (
-            Registration.update({getattr(Registration, k): v for k, v in {**fields, "updated_at": now()}.items()})
-            .where((Registration.id == registration_id) & Registration.status.is_in(list(REGISTRATION.sources(target))))
-            .returning(Registration.id)
+        clash = (
+            await clash_with(plan["id"], fields["id_number"], actor.user_id)
+            if fields["id_number"] != current["id_number"]
+            else None
         )
-        if not updated:
-            raise Conflict(
-                Reason("registration.changed", "报名状态已变化，请刷新", "the registration changed meanwhile")
-            )
-        await audit(
-            actor,
-            ExamAction.REGISTRATION_UPDATED,
-            "exam_registration",
-            registration_id,
-            {"eligible": fields["eligible"]},
-            plan["society_id"],
-        )
+        if clash is None:
+            await _update(actor, registration_id, plan, fields, target, photo, proof)
+    if clash is not None:
+        await refuse_clash(actor, plan, clash["id"], fields["id_number"], data.name)
+
+
+async def _update(
+    actor: Actor,
+    registration_id: int,
+    plan: dict[str, Any],
+    fields: dict[str, Any],
+    target: RegistrationStatus,
+    photo: bytes | None,
+    proof: bytes | None,
+) -> None:
+    """Inside the write transaction: store the files and the corrected registration, and audit it."""
+    await _store_files(fields, photo, proof)
+    updated = await (
+        Registration.update({getattr(Registration, k): v for k, v in {**fields, "updated_at": now()}.items()})
+        .where((Registration.id == registration_id) & Registration.status.is_in(list(REGISTRATION.sources(target))))
+        .returning(Registration.id)
+    )
+    if not updated:
+        raise Conflict(Reason("registration.changed", "报名状态已变化，请刷新", "the registration changed meanwhile"))
+    await audit(
+        actor,
+        ExamAction.REGISTRATION_UPDATED,
+        "exam_registration",
+        registration_id,
+        {"eligible": fields["eligible"]},
+        plan["society_id"],
+    )
 
 
 async def my_registrations(actor: Actor) -> list[dict[str, Any]]:

@@ -4,6 +4,9 @@ qualification across sittings, publication, the plan's statistics and the public
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -13,6 +16,7 @@ from accounts.services import audit
 from exams.rules import violations as vl
 from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import PLAN, VIOLATION_EFFECTIVE, PlanState, plan_state, role_of
+from exams.rules.lookups import LookupLimits, lookup_refusal
 from exams.rules.rolling import RollingRule, RollingStatus, SubjectPass, rolling_status
 from exams.rules.score_import import ScoreStatus
 from exams.rules.subjects import Subject, is_pass
@@ -24,17 +28,19 @@ from exams.services._shared import (
     subject_rules,
 )
 from exams.services.score_writing import has_current_scores
-from exams.tables import ExamPlan, Registration, Score, ViolationCase
+from exams.tables import ExamPlan, LookupAttempt, Registration, Score, ViolationCase
 from xuehui import idcard
 from xuehui.clock import CHINA, aware, now, today
-from xuehui.db import json_value, write_transaction
-from xuehui.errors import Conflict, NotFound, Reason
+from xuehui.db import json_value, serialize_on, write_transaction
+from xuehui.errors import Conflict, NotFound, Reason, TooManyRequests
+from xuehui.settings import get_settings
 
 # Registrations read per `IN (...)` list: well below every driver's parameter limit.
 IN_LIST_CHUNK = 5000
 # Up to this many people, read only their registrations of earlier sittings (one candidate's
 # page); more (a whole plan's results) read each sitting once and filter in memory.
 FEW_PEOPLE = 500
+MAX_ADDRESS_LENGTH = 45  # the look-up attempts' ip column
 
 
 async def current_scores(reg_ids: list[int]) -> dict[int, dict[str, dict[str, Any]]]:
@@ -220,19 +226,71 @@ async def plan_results(actor: Actor | None, plan_id: int) -> dict[str, Any]:
     return {"plan": plan, "rows": rows, "stats": sorted(stats.values(), key=lambda s: (s["subject"], s["site"]))}
 
 
-async def public_lookup(ticket_no: str, id_number: str) -> dict[str, Any]:
-    """Published results by ticket and identity number; the same answer for any mismatch."""
+def _lookup_limits() -> LookupLimits:
+    settings = get_settings()
+    return LookupLimits(
+        per_address=settings.lookup_max_misses_per_address,
+        per_identity=settings.lookup_max_misses_per_identity,
+        window_seconds=settings.lookup_window_minutes * 60,
+    )
+
+
+def _identity_key(id_number: str) -> str:
+    """The identity number as the throttle keeps it: a keyed hash, never the number."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"lookup:{idcard.normalise(id_number)}".encode(), hashlib.sha256).hexdigest()
+
+
+def _same_name(typed: str, stored: str) -> bool:
+    def folded(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+    return bool(typed.strip()) and folded(typed) == folded(stored)
+
+
+async def public_lookup(name: str, ticket_no: str, id_number: str, ip: str = "") -> dict[str, Any]:
+    """Published results by name, ticket and identity number; the same answer for any mismatch.
+
+    Each look-up is first counted as a miss (one at a time per address and identity number, so a
+    burst on several instances gets no more tries than the limits), and the count is taken back
+    when it finds a result."""
     missing = NotFound(
         Reason(
             "lookup.not_found",
-            "未查到成绩，请核对准考证号和身份证号",
-            "no published result for this ticket and identity number",
+            "未查到成绩，请核对姓名、准考证号和身份证号",
+            "no published result for this name, ticket and identity number",
         )
     )
+    limits = _lookup_limits()
+    ip = ip[:MAX_ADDRESS_LENGTH]
+    identity = _identity_key(id_number)
+    async with write_transaction():
+        await serialize_on(f"lookup-ip:{ip}")
+        await serialize_on(f"lookup-id:{identity}")
+        moment = now()
+        since = moment - dt.timedelta(seconds=limits.window_seconds)
+        await LookupAttempt.delete().where(LookupAttempt.at <= since)
+        recent = await LookupAttempt.select(LookupAttempt.ip, LookupAttempt.identity, LookupAttempt.at).where(
+            (LookupAttempt.ip == ip) | (LookupAttempt.identity == identity)
+        )
+        refusal = lookup_refusal(
+            [aware(r["at"]) for r in recent if r["ip"] == ip],
+            [aware(r["at"]) for r in recent if r["identity"] == identity],
+            moment,
+            limits,
+        )
+        if refusal is None:
+            attempt = await LookupAttempt.insert(LookupAttempt(ip=ip, identity=identity, at=moment)).returning(
+                LookupAttempt.id
+            )
+    if refusal is not None:
+        raise TooManyRequests(refusal[0], retry_after=refusal[1])
     row = await Registration.select().where(Registration.ticket_no == ticket_no.strip()).first()
-    if row is None or idcard.normalise(id_number) != row["id_number"]:
+    if row is None or idcard.normalise(id_number) != row["id_number"] or not _same_name(name, row["name"]):
         raise missing
     reg = await get_registration(None, row["id"])
     if reg["plan_row"]["published_at"] is None:
         raise missing
+    async with write_transaction():
+        await LookupAttempt.delete().where(LookupAttempt.id == attempt[0]["id"])
     return {"registration": reg, "results": await registration_results(reg)}

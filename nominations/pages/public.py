@@ -16,6 +16,7 @@ from nominations.pages._vocabulary import vocabulary
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 from xuehui.settings import get_settings
+from xuehui.web import client_ip
 
 NOTICE = "nominations/public_notice.html"
 OBJECTION_FIELDS = ("nomination_id", "recommendation_id", "name", "id_number", "phone", "unit", "reasons")
@@ -54,9 +55,11 @@ async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, An
     form = await request.form()
     fields = {k: str(form.get(k, ""))[:TEXT_MAX] for k in OBJECTION_FIELDS}
     files: list[tuple[str, bytes]] = []
-    for upload in form.getall("evidence") if hasattr(form, "getall") else []:
+    for upload in form.getall("evidence") if "evidence" in form else []:
         if isinstance(upload, UploadFile) and upload.filename:
             files.append((upload.filename, await upload.read()))
+
+    ip = client_ip(request.scope)
 
     async def file() -> None:
         person = (fields["name"], fields["id_number"], fields["phone"], fields["unit"], fields["reasons"])
@@ -68,7 +71,7 @@ async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, An
                 "请选择异议针对的人选",
                 "choose the candidate you object to",
             )
-            await services.file_objection(notice_id, None, *person, files, recommendation_id=recommendation_id)
+            await services.file_objection(notice_id, None, *person, files, recommendation_id=recommendation_id, ip=ip)
             return
         nomination_id = _chosen(
             fields,
@@ -77,7 +80,7 @@ async def file_objection(notice_id: FromPath[int], request: Request[Any, Any, An
             "请选择异议针对的项目",
             "choose the nomination you object to",
         )
-        await services.file_objection(notice_id, nomination_id, *person, files)
+        await services.file_objection(notice_id, nomination_id, *person, files, ip=ip)
 
     return await form_action(
         file,

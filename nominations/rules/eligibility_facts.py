@@ -146,6 +146,9 @@ class EligibilityContext:
     society_allowed: bool = True
     society_suspended: bool = False
     contributor_nominations: Mapping[str, frozenset[str]] = field(default_factory=dict)  # id number -> nominations
+    # Of those, the nominations the one checking may not learn of (another society's): a clash
+    # with one of them is told only as "cannot be added", never as another nomination.
+    private_nominations: frozenset[str] = frozenset()
     past_wins: Mapping[str, int] = field(default_factory=dict)  # id number -> latest year won
     unsuccessful_by_identity: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
     unsuccessful_by_material: Mapping[str, tuple[PastUnsuccessful, ...]] = field(default_factory=dict)
@@ -177,6 +180,7 @@ def build_context(
     society_allowed: bool = True,
     society_suspended: bool = False,
     cycle_contributors: Iterable[tuple[str, Iterable[str]]] = (),
+    private_nominations: Iterable[str] = (),
     past_winners: Iterable[tuple[str, int]] = (),
     past_unsuccessful: Iterable[PastUnsuccessful] = (),
     awarded: Iterable[tuple[str, int, str, MaterialFingerprint]] = (),
@@ -209,6 +213,7 @@ def build_context(
         society_allowed=society_allowed,
         society_suspended=society_suspended,
         contributor_nominations={k: frozenset(v) for k, v in by_person.items()},
+        private_nominations=frozenset(private_nominations),
         past_wins=wins,
         unsuccessful_by_identity={k: tuple(v) for k, v in by_identity.items()},
         unsuccessful_by_material={k: tuple(v) for k, v in by_material.items()},

@@ -115,7 +115,20 @@ def rule_one_nomination_per_person(facts: NominationFacts, cycle: CycleConfig, c
         if not isinstance(key, str):
             continue
         others = ctx.contributor_nominations.get(key, frozenset()) - {facts.nomination_id or ""}
-        if others:
+        if others and others <= ctx.private_nominations:
+            reasons.append(
+                at_row(
+                    i,
+                    Reason(
+                        "eligibility.contributor_unavailable",
+                        f"完成人{facts.contributors[i].name}不能列为本项目的完成人，如有疑问请与省科协联系",
+                        f"contributor {facts.contributors[i].name} cannot be added to this nomination; "
+                        "ask the association if in doubt",
+                        f"contributors[{i}].id_number",
+                    ),
+                )
+            )
+        elif others:
             reasons.append(
                 at_row(
                     i,

@@ -58,6 +58,15 @@ def check_society_quota(programme: Programme, context: TalentContext) -> list[Re
 def check_duplicate(number: str | None, context: TalentContext) -> list[Reason]:
     if not among(number, context.other_recommendations):
         return []
+    if among(number, context.private_recommendations):
+        return [
+            Reason(
+                "talent.person_unavailable",
+                "此人不能由本学会推荐，如有疑问请与省科协联系",
+                "this person cannot be recommended by your society; ask the association if in doubt",
+                "id_number",
+            )
+        ]
     return [
         Reason(
             "talent.duplicate_recommendation",

@@ -62,6 +62,9 @@ class TalentContext:
     today: dt.date | None = None  # None skips the window check (e.g. a re-check after the window)
     society_used: int = 0  # the society's other recommendations in this edition
     other_recommendations: frozenset[str] = frozenset()  # this edition, every channel, excluding this one
+    # Of those, the numbers recommended only by other societies, which the one checking may not
+    # learn of: told only as "cannot be recommended" (the association sees the detail).
+    private_recommendations: frozenset[str] = frozenset()
     earlier_winners: frozenset[str] = frozenset()  # youth award winners / outstanding-worker holders
     earlier_nominees: frozenset[str] = frozenset()  # academician: put forward in an earlier edition
     # academician: normalised number -> (zh, en) words of the other channel the person came through

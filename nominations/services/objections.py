@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -11,20 +12,79 @@ from accounts.services import audit
 from nominations.rules.lifecycles import OBJECTION, ObjectionState
 from nominations.rules.notice import Objection as ObjectionFacts
 from nominations.rules.notice import check_objection
+from nominations.rules.objection_limits import (
+    DUPLICATE,
+    ObjectionLimits,
+    evidence_problems,
+    flood_refusal,
+    notice_evidence_problems,
+)
 from nominations.services.kinds import PROJECT, TALENT, project_correction_deadline, talent_correction_deadline
 from nominations.services.notices import public_notice
 from nominations.tables import NominationContributor, Objection, ObjectionFile
 from xuehui import files, submission
-from xuehui.clock import now, today
-from xuehui.db import write_transaction
-from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
+from xuehui.clock import aware, now, today
+from xuehui.db import serialize_on, write_transaction
+from xuehui.errors import Conflict, InvalidInput, NotFound, Reason, TooManyRequests
 from xuehui.idcard import normalise
+from xuehui.settings import get_settings
 from xuehui.submission import ObjectionOutcome, SubmissionState
 from xuehui.text import free_text_problems, line_problems
 
 # Evidence an objector attaches: scans, photos or documents; the name is for display only.
 EVIDENCE = files.Purpose("objection.evidence", frozenset({files.PDF, files.JPEG, files.PNG}), 10_000_000)
 MAX_FILENAME_LENGTH = 200  # the filename column's length
+MAX_ADDRESS_LENGTH = 45  # the ip column's length (an IPv6 address in full)
+
+
+def _limits() -> ObjectionLimits:
+    settings = get_settings()
+    return ObjectionLimits(
+        files=settings.objection_max_files,
+        bytes_per_objection=settings.objection_max_evidence_bytes,
+        per_address=settings.objection_max_per_address,
+        per_identity=settings.objection_max_per_identity,
+        window_seconds=settings.objection_window_minutes * 60,
+        bytes_per_notice=settings.objection_max_evidence_per_notice_bytes,
+    )
+
+
+async def _admission(
+    notice_id: int, entry: tuple[int | None, int | None], id_number: str, reasons: str, ip: str, adding: int
+) -> None:
+    """Inside the write transaction, one objection to the notice at a time: refuse a flood from
+    the address or the identity number (429), a repeat of an earlier objection, and evidence
+    beyond what the notice may store."""
+    limits = _limits()
+    moment = now()
+    since = moment - dt.timedelta(seconds=limits.window_seconds)
+    recent = await Objection.select(Objection.ip, Objection.id_number, Objection.created_at).where(
+        (Objection.notice == notice_id)
+        & (Objection.created_at > since)
+        & ((Objection.ip == ip) | (Objection.id_number == id_number))
+    )
+    refusal = flood_refusal(
+        [aware(r["created_at"]) for r in recent if ip and r["ip"] == ip],
+        [aware(r["created_at"]) for r in recent if r["id_number"] == id_number],
+        moment,
+        limits,
+    )
+    if refusal:
+        raise TooManyRequests(refusal[0], retry_after=refusal[1])
+    nomination_id, recommendation_id = entry
+    same = Objection.select(Objection.reasons).where(
+        (Objection.notice == notice_id) & (Objection.id_number == id_number)
+    )
+    same = same.where(
+        Objection.nomination == nomination_id
+        if nomination_id is not None
+        else Objection.recommendation == recommendation_id
+    )
+    if any(r["reasons"] == reasons for r in await same):
+        raise Conflict(DUPLICATE)
+    stored = await ObjectionFile.select(ObjectionFile.size).where(ObjectionFile.objection.notice == notice_id)
+    if problems := notice_evidence_problems(sum(r["size"] for r in stored), adding, limits):
+        raise Conflict(problems)
 
 
 async def file_objection(
@@ -37,9 +97,11 @@ async def file_objection(
     reasons: str,
     evidence: list[tuple[str, bytes]],
     recommendation_id: int | None = None,
+    ip: str = "",
 ) -> int:
     """An objection from the public against a nomination or a recommended person under notice:
-    real identity required, only while the notice is open."""
+    real identity required, only while the notice is open, within the form's limits (files,
+    objections per address and per identity, no repeats, evidence per notice)."""
     if problems := line_problems({"name": name, "id_number": id_number, "phone": phone, "unit": unit}, 200):
         raise InvalidInput(problems)
     if problems := free_text_problems({"reasons": reasons}):
@@ -71,7 +133,9 @@ async def file_objection(
     facts = ObjectionFacts(
         name=name, id_number=id_number, phone=phone, reasons=reasons, submitted_on=today(), unit=unit
     )
-    problems = check_objection(facts, window)
+    problems = check_objection(facts, window) + evidence_problems([len(c) for _, c in evidence], _limits())
+    if problems:
+        raise InvalidInput(problems)
     kinds = []
     for filename, content in evidence:
         try:
@@ -83,7 +147,11 @@ async def file_objection(
             ]
     if problems:
         raise InvalidInput(problems)
+    entry = (nomination_id, recommendation_id)
+    adding = sum(len(c) for _, c in evidence)
     async with write_transaction():
+        await serialize_on(f"objection:{notice_id}")
+        await _admission(notice_id, entry, normalise(id_number), reasons.strip(), ip[:MAX_ADDRESS_LENGTH], adding)
         objection = Objection(
             notice=notice_id,
             nomination=nomination_id,
@@ -93,6 +161,7 @@ async def file_objection(
             phone=phone.strip(),
             unit=unit.strip(),
             reasons=reasons.strip(),
+            ip=ip[:MAX_ADDRESS_LENGTH],
             evidence=json.dumps(
                 [{"filename": f, "size": len(c), "sha256": hashlib.sha256(c).hexdigest()} for f, c in evidence]
             ),

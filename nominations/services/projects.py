@@ -97,16 +97,19 @@ async def update_nomination(actor: Actor, nomination_id: int, data: NominationIn
 
 
 async def _context(
-    cycle_id: int, society_id: int, data: NominationIn, own_id: int | None
+    cycle_id: int, society_id: int, data: NominationIn, own_id: int | None, association: bool = False
 ) -> tuple[CycleConfig, rules.EligibilityContext]:
     """The cycle's rules and what they need from outside the nomination, read narrowly (only
-    these people) and concurrently (on SQLite every query has its own connection)."""
+    these people) and concurrently (on SQLite every query has its own connection). Another
+    society's nominations stay private unless the association itself checks."""
     ids = [normalise(c.id_number) for c in data.body.contributors if c.id_number.strip()] or ["-"]
     config, claims, winners, past, quota, suspended = await asyncio.gather(
         cycle_config(cycle_id),
-        NominationContributor.select(NominationContributor.id_number, NominationContributor.nomination).where(
-            (NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids)
-        ),
+        NominationContributor.select(
+            NominationContributor.id_number,
+            NominationContributor.nomination,
+            NominationContributor.nomination.society_id,
+        ).where((NominationContributor.cycle_id == cycle_id) & NominationContributor.id_number.is_in(ids)),
         AwardRecord.select(AwardRecord.id_number, AwardRecord.year).where(AwardRecord.id_number.is_in(ids)),
         # Losses of the same project under any society; a formal-review rejection is no loss.
         Nomination.select(Nomination.id, Nomination.fingerprint, Nomination.cycle.year).where(
@@ -120,9 +123,12 @@ async def _context(
     awarded = await _awarded_projects(own_id)
     lookback = config.year - config.years_per_cycle * config.eligibility.repeat_lookback_cycles
     by_nomination: dict[str, list[str]] = {}
+    private = set()
     for claim in claims:
         if claim["nomination"] != own_id:
             by_nomination.setdefault(str(claim["nomination"]), []).append(claim["id_number"])
+            if not association and claim["nomination.society_id"] != society_id:
+                private.add(str(claim["nomination"]))
     unsuccessful = []
     for row in past:
         if not lookback <= row["cycle.year"] < config.year:
@@ -133,6 +139,7 @@ async def _context(
         society_allowed=bool(quota and quota["quota"] > 0),
         society_suspended=suspended,
         cycle_contributors=list(by_nomination.items()),
+        private_nominations=private,
         past_winners=[(w["id_number"], w["year"]) for w in winners],
         past_unsuccessful=unsuccessful,
         awarded=awarded,
@@ -166,7 +173,7 @@ async def check(actor: Actor, cycle_id: int, data: NominationIn, nomination_id: 
         raise Forbidden(
             Reason("nomination.society_only", "只有学会填报人可以推荐项目", "only society nominators nominate projects")
         )
-    config, context = await _context(cycle_id, society_id, data, nomination_id)
+    config, context = await _context(cycle_id, society_id, data, nomination_id, actor.is_admin)
     return rules.check_draft(data.facts(nomination_id), config, context)
 
 

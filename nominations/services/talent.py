@@ -143,10 +143,17 @@ def _talent_person(data: RecommendationIn, materials: frozenset[str]) -> TalentP
 
 
 async def _talent_context(
-    programme_id: int, cfg: Programme, society_id: int, data: RecommendationIn, own_id: int | None, window: bool
+    programme_id: int,
+    cfg: Programme,
+    society_id: int,
+    data: RecommendationIn,
+    own_id: int | None,
+    window: bool,
+    association: bool = False,
 ) -> tuple[Programme, TalentContext]:
     """The programme as it applies to this society (its own quota) and what the rules need to
-    know about everyone else, read narrowly: only this person and this unit."""
+    know about everyone else, read narrowly: only this person and this unit. Other societies'
+    recommendations stay private unless the association itself checks."""
     number = normalise(data.id_number) or "-"
     live = (
         (Recommendation.programme == programme_id)
@@ -161,7 +168,9 @@ async def _talent_context(
         Recommendation.count().where(
             live & (Recommendation.society_id == society_id) & (Recommendation.channel == RecommendationChannel.SOCIETY)
         ),
-        Recommendation.select(Recommendation.id_number).where(live & (Recommendation.id_number == number)),
+        Recommendation.select(Recommendation.id_number, Recommendation.society_id).where(
+            live & (Recommendation.id_number == number)
+        ),
         _same_unit_used(cfg, live, data.unit),
         AwardRecord.select(AwardRecord.id_number).where(
             (AwardRecord.id_number == number) & (AwardRecord.category == cfg.kind.value)
@@ -180,6 +189,8 @@ async def _talent_context(
         today=today() if window else None,
         society_used=int(society_used),
         other_recommendations=frozenset(r["id_number"] for r in same_person),
+        private_recommendations=frozenset(r["id_number"] for r in same_person)
+        - frozenset(r["id_number"] for r in same_person if association or r["society_id"] == society_id),
         earlier_winners=frozenset(r["id_number"] for r in winners),
         earlier_nominees=frozenset(r["id_number"] for r in earlier),
         other_channels=channels,
@@ -236,7 +247,9 @@ async def check_recommendation(
             Reason("talent.society_only", "只有学会填报人可以推荐人选", "only society nominators recommend people")
         )
     cfg = await programme_config(programme_id)
-    applied, context = await _talent_context(programme_id, cfg, society_id, data, recommendation_id, window)
+    applied, context = await _talent_context(
+        programme_id, cfg, society_id, data, recommendation_id, window, actor.is_admin
+    )
     reasons = check_person(_talent_person(data, materials), applied, context, draft=draft)
     if not data.integrity_statement:
         reasons.append(

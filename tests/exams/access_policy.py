@@ -28,7 +28,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/exams/registrations/{registration_id:int}/rechecks"): CANDIDATES,
     ("POST", "/api/exams/registrations/{registration_id:int}/review"): EXAM_STAFF,
     ("GET", "/api/public/certificates/{number:str}"): EVERYONE,
-    ("GET", "/api/public/exam-results"): EVERYONE,
+    ("POST", "/api/public/exam-results"): EVERYONE,
     ("GET", "/candidate"): CANDIDATES,
     ("GET", "/candidate/plans/{plan_id:int}/register"): CANDIDATES,
     ("POST", "/candidate/plans/{plan_id:int}/register"): CANDIDATES,
@@ -77,6 +77,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/exams/{plan_id:int}/registrations.xlsx"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/results"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/results.xlsx"): EXAM_STAFF,
+    ("POST", "/exams/{plan_id:int}/clashes/{clash_id:int}/void"): EXAM_STAFF,
     ("POST", "/exams/{plan_id:int}/rooms"): EXAM_STAFF,
     ("GET", "/exams/{plan_id:int}/score-template.xlsx"): EXAM_STAFF,
     ("POST", "/exams/{plan_id:int}/scores"): EXAM_STAFF,
@@ -84,4 +85,5 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/exams/{plan_id:int}/subjects"): EXAM_STAFF,
     ("GET", "/public/certificates"): EVERYONE,
     ("GET", "/public/exam-results"): EVERYONE,
+    ("POST", "/public/exam-results"): EVERYONE,
 }

@@ -100,8 +100,10 @@ async def test_scores_upload_as_a_job_whose_page_reloads_until_the_preview_is_re
 
 
 async def test_public_lookups_answer_the_same_for_wrong_and_unknown(client) -> None:
-    found = await client.get("/public/exam-results", params={"ticket_no": "X", "id_number": "Y"})
-    assert "未查到成绩，请核对准考证号和身份证号" in found.text
+    found = await post_form(
+        client, "/public/exam-results", {"name": "张三", "ticket_no": "X", "id_number": "Y"}, "/public/exam-results"
+    )
+    assert found.status_code == 404 and "未查到成绩，请核对姓名、准考证号和身份证号" in found.text
     verify = await client.get("/public/certificates", params={"number": "XH2026HG000001Q"})
     assert "证书编号有误" in verify.text or "查无此证书" in verify.text
     response = await client.get("/api/public/certificates/NOPE")

@@ -329,13 +329,15 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     ]
     overall = {s["subject"]: (s["present"], s["passed"]) for s in results["stats"] if not s["site"]}
     assert overall == {"01": (3, 2), "02": (2, 1)}
-    found = await services.public_lookup(t[r1], regs[r1]["id_number"])
+    found = await services.public_lookup("考生1", t[r1], regs[r1]["id_number"])
     assert [(s["subject"], s["score"]) for s in found["results"]["subjects"]] == [
         ("01", Decimal(40)),
         ("02", Decimal(59)),
     ]
     with pytest.raises(NotFound):
-        await services.public_lookup(t[r1], regs[r0]["id_number"])
+        await services.public_lookup("考生1", t[r1], regs[r0]["id_number"])
+    with pytest.raises(NotFound):
+        await services.public_lookup("考生0", t[r1], regs[r1]["id_number"])  # someone else's name
     # Re-check: once per subject, then decided; the corrected score is final and qualifies the candidate.
     recheck_id = await services.request_recheck(c1, r1, RecheckIn(subject_code="02", reason="合分有误"))
     with pytest.raises(Conflict) as refused:

@@ -63,7 +63,10 @@ def test_a_registration_is_corrected_by_its_candidate_and_reviewed_by_staff_whil
 
 @pytest.mark.parametrize("final", [RegistrationStatus.APPROVED, RegistrationStatus.REJECTED])
 def test_a_reviewed_registration_moves_no_more(final: RegistrationStatus) -> None:
-    assert REGISTRATION.targets(final, "admin") == []
+    # Only the office's void of a registration made with someone else's identity number.
+    assert REGISTRATION.targets(final, "admin") == [RegistrationStatus.VOIDED]
+    assert REGISTRATION.targets(final, "candidate") == []
+    assert REGISTRATION.targets(RegistrationStatus.VOIDED, "admin") == []
     with pytest.raises(Conflict) as refused:
         REGISTRATION.move(final, RegistrationStatus.SUBMITTED, "candidate")
     assert refused.value.reasons[0].code == "registration.bad_state"

@@ -340,6 +340,18 @@ def test_person_in_another_nomination_of_the_cycle() -> None:
     ]
 
 
+def test_a_clash_with_only_private_nominations_is_told_neutrally() -> None:
+    facts = progress(contributors=2)
+    first, second = (p.id_number for p in facts.contributors)
+    ctx = build_context(
+        cycle_contributors=[("mine", [first]), ("theirs", [first, second])], private_nominations=["theirs"]
+    )
+    assert codes(check_nomination(facts, CYCLE, ctx)) == [
+        "eligibility.contributor_in_other_nomination",  # also in the checker's own nomination
+        "eligibility.contributor_unavailable",
+    ]
+
+
 def test_unsaved_draft_is_compared_with_every_nomination() -> None:
     facts = replace(progress(contributors=1), nomination_id=None)
     ctx = build_context(cycle_contributors=[("p1", [facts.contributors[0].id_number])])

@@ -350,6 +350,10 @@ def test_one_recommendation_per_person_per_edition(cfg: Programme) -> None:
     assert check_person(person, cfg, other) == []
     same = TalentContext(other_recommendations=frozenset({person.id_number.lower()}))
     assert codes(check_person(person, cfg, same)) == [("talent.duplicate_recommendation", "id_number")]
+    private = TalentContext(
+        other_recommendations=frozenset({person.id_number}), private_recommendations=frozenset({person.id_number})
+    )
+    assert codes(check_person(person, cfg, private)) == [("talent.person_unavailable", "id_number")]
 
 
 # --- youth award (F12) ------------------------------------------------------------------------

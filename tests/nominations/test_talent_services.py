@@ -117,14 +117,24 @@ async def test_exactly_the_quota_is_accepted_under_concurrent_submissions() -> N
 
 
 async def test_one_person_once_per_edition_across_societies() -> None:
-    programme_id, _, first, _ = await recommending_society()
+    programme_id, admin, first, _ = await recommending_society()
     await submitted(first, programme_id, young("张青", 1))
     _, _, second, _ = await recommending_society(code="CCF", username="second")
     again = await services.create_recommendation(second, programme_id, young("张青", 1))
     await complete(second, programme_id, again)
     with pytest.raises(InvalidInput) as refused:
         await services.submit_recommendation(second, again)
-    assert [r.code for r in refused.value.reasons] == ["talent.duplicate_recommendation"]
+    # The other society learns only that the person cannot be recommended, not that another
+    # society has; the association sees the detail, and so does the recommending society itself.
+    assert [(r.code, r.zh) for r in refused.value.reasons] == [
+        ("talent.person_unavailable", "此人不能由本学会推荐，如有疑问请与省科协联系")
+    ]
+    live = await services.check_recommendation(second, programme_id, young("张青", 1), again)
+    assert [r.code for r in live] == ["talent.person_unavailable"]
+    detail = await services.check_recommendation(admin, programme_id, young("张青", 1), again)
+    assert [r.code for r in detail] == ["talent.duplicate_recommendation"]
+    own = await services.check_recommendation(first, programme_id, young("张青", 1))
+    assert "talent.duplicate_recommendation" in [r.code for r in own]
 
 
 async def test_an_academician_candidate_aged_67_needs_six_academician_nominators() -> None:
