@@ -119,15 +119,27 @@ def create_user(username: str, display_name: str, role: str, society_code: str, 
     "--workers", default=1, show_default=True, type=int, help="Processes (PostgreSQL only; SQLite allows one writer)."
 )
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
+@click.option("--ssl-certfile", default=None, help="Serve HTTPS with this certificate (PEM), without a proxy.")
+@click.option("--ssl-keyfile", default=None, help="The certificate's private key (PEM).")
+def serve(host: str, port: int, workers: int, reload: bool, ssl_certfile: str | None, ssl_keyfile: str | None) -> None:
     import uvicorn
 
     settings = get_settings()
     if settings.is_sqlite and workers > 1:
         raise click.ClickException("SQLite serves from one process; use PostgreSQL for several workers")
     ensure_sqlite_directory()
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.ClickException("HTTPS needs both --ssl-certfile and --ssl-keyfile")
     uvicorn.run(
-        "xuehui.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload, proxy_headers=True
+        "xuehui.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
 
 
