@@ -111,12 +111,15 @@ def read_tables(
     limits: ExcelLimits = DEFAULT_LIMITS,
     several: bool = False,
     keep_cell_problems: bool = False,
+    fill_merged: Collection[str] = (),
 ) -> tuple[Table, ...]:
     """Read the sheet (or, with `several`, every sheet) whose header matches; see the module docstring.
 
     Error cells (any column) and formula cells in `no_formula_fields` columns are refused with
     sheet, row and column: raised as `InvalidInput`, or kept on each `Table.problems` with
-    `keep_cell_problems` so that the importer reports them beside its own.
+    `keep_cell_problems` so that the importer reports them beside its own. A cell merged down
+    several rows of a `fill_merged` column (a candidate's ticket over their subject rows) is read
+    in each of those rows.
     """
     check_archive(data, limits)
     infos = [s for s in workbook_sheets(data) if s.is_worksheet]
@@ -134,22 +137,53 @@ def read_tables(
                 for s in infos
             }
             chosen = _choose(infos, heads, several)
-            read = [(s, heads[s.index], _all_rows(loaded[s.index], limits)) for s in chosen]
+            read = [
+                (s, heads[s.index], _all_rows(loaded[s.index], limits), loaded[s.index].merged_cell_ranges or ())
+                for s in chosen
+            ]
     except (CalamineError, ValueError) as exc:
         raise reject("unreadable", "无法读取工作簿内容", f"the workbook cannot be read ({type(exc).__name__})") from exc
     names = {s.name for s in chosen}
     others = tuple(s.name for s in infos if s.name not in names)
     hidden = tuple(s.name for s in infos if s.hidden)
     tables = []
-    for info, header, rows in read:
+    for info, header, rows, merged in read:
         assert isinstance(header, HeaderMap)
         problems = _cell_problems(data, info, header, no_formula_fields)
-        body = tuple(r for r in rows if r.number > header.row)
+        body = _fill_merged([r for r in rows if r.number > header.row], header, merged, fill_merged)
         tables.append(Table(info.name, header, body, tuple(problems), others, hidden))
     every = [p for t in tables for p in t.problems]
     if every and not keep_cell_problems:
         raise InvalidInput(every)
     return tuple(tables)
+
+
+def _fill_merged(
+    rows: list[SheetRow], header: HeaderMap, merged: Iterable[Any], fields: Collection[str]
+) -> tuple[SheetRow, ...]:
+    """Each empty cell under a vertically merged cell of the `fields` columns takes the merged value
+    (calamine gives it to the top cell only)."""
+    columns = {header.columns[f] for f in fields if f in header.columns}
+    spans = [
+        (top, bottom, col)
+        for (top, col), (bottom, last) in merged
+        if col == last and col in columns and bottom > top and top + 1 > header.row
+    ]
+    if not spans:
+        return tuple(rows)
+    at = {row.number: i for i, row in enumerate(rows)}
+    for top, bottom, col in spans:  # 0-based grid rows: Excel row = grid row + 1
+        first = at.get(top + 1)
+        if first is None or col >= len(rows[first].values):
+            continue
+        value = rows[first].values[col]
+        for number in range(top + 2, bottom + 2):
+            i = at.get(number)
+            if i is not None and col < len(rows[i].values) and rows[i].values[col] == "":
+                values = list(rows[i].values)
+                values[col] = value
+                rows[i] = SheetRow(number, tuple(values))
+    return tuple(rows)
 
 
 def _choose(infos: list[SheetInfo], heads: Mapping[int, HeaderMap | InvalidInput], several: bool) -> list[SheetInfo]:
@@ -229,6 +263,7 @@ def read_table(
     no_formula_fields: Collection[str] = (),
     limits: ExcelLimits = DEFAULT_LIMITS,
     keep_cell_problems: bool = False,
+    fill_merged: Collection[str] = (),
 ) -> Table:
     """Read the one sheet whose header matches (else the active sheet's header problems are raised)."""
     (table,) = read_tables(
@@ -238,5 +273,6 @@ def read_table(
         no_formula_fields=no_formula_fields,
         limits=limits,
         keep_cell_problems=keep_cell_problems,
+        fill_merged=fill_merged,
     )
     return table
