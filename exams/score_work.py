@@ -42,6 +42,7 @@ def validate_score_file(
             several=True,  # one sheet per subject is common: every sheet with the header is read
             keep_cell_problems=True,
             fill_merged=SCORE_MERGED_FIELDS,  # a candidate's cells merged over their subject rows
+            as_shown=("ticket_no",),  # a ticket number shown as 0000123 by its format is 0000123
         )
     except DomainError as error:
         return {"problems": [r.as_dict() for r in error.reasons], "records": [], "totals": [], "rows": 0, "sheets": {}}

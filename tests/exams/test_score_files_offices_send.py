@@ -129,3 +129,50 @@ def test_absent_in_the_score_column_against_another_status_is_refused() -> None:
             "成绩写为“缺考”，但状态为“违纪”；请在状态列填写缺考，成绩留空",
         ),
     ]
+
+
+def fixed_width(tickets: list[int], number_format: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER)
+    for n, ticket in enumerate(tickets, start=2):
+        ws.append([ticket, ID_A if n == 2 else ID_B, "张三" if n == 2 else "李四", "01", 70, None])
+        ws.cell(row=n, column=1).number_format = number_format
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_ticket_stored_as_a_number_with_a_fixed_width_format_is_read_as_shown() -> None:
+    candidates = [(1, "0000123", ID_A, "张三", ("01",)), (2, "0000124", ID_B, "李四", ("01",))]
+    result = validate_score_file(fixed_width([123, 124], "0000000"), candidates, SUBJECTS, ExcelLimits())
+    assert result["problems"] == []
+    assert result["records"] == [(1, "01", "present", "70"), (2, "01", "present", "70")]
+
+
+def test_a_padded_ticket_is_never_matched_to_a_different_ticket() -> None:
+    # shown as 00123 (five wide): not the plan's 0000123, and not 123 either
+    candidates = [(1, "0000123", ID_A, "张三", ("01",)), (2, "123", ID_B, "李四", ("01",))]
+    result = validate_score_file(fixed_width([123], "00000"), candidates, SUBJECTS, ExcelLimits())
+    assert [(p["code"], p["row"], p["zh"]) for p in result["problems"]] == [
+        ("score_import.unknown_ticket", 2, "准考证号00123不存在")
+    ]
+
+
+def test_a_ticket_number_without_a_fixed_width_format_is_still_refused_as_a_number() -> None:
+    candidates = [(1, "0000123", ID_A, "张三", ("01",))]
+    result = validate_score_file(fixed_width([123], "General"), candidates, SUBJECTS, ExcelLimits())
+    assert [p["code"] for p in result["problems"]] == ["score_import.stored_as_number"]
+
+
+def test_float_noise_is_rounded_to_the_subjects_decimals_and_real_extra_decimals_are_refused() -> None:
+    rows = [
+        ["2026010010101", ID_A, "张三", "01", 49.900000000000006, None],
+        ["2026010010101", ID_A, "张三", "02", 89.99999999999999, None],
+    ]
+    result = outcome(book(rows))
+    assert result["problems"] == []
+    assert result["records"] == [(1, "01", "present", "49.9"), (1, "02", "present", "90")]
+    refused = outcome(book([["2026010010101", ID_A, "张三", "01", 49.91, None]]))
+    assert [(p["code"], p["row"]) for p in refused["problems"]] == [("score_import.decimals", 2)]

@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_import.archive import check_archive
 from xuehui.excel_import.cells import HeaderMap, SheetRow, Table, column_letter
+from xuehui.excel_import.formats import padded_widths
 from xuehui.excel_import.formulas import scan_cells
 from xuehui.excel_import.headers import map_header
 from xuehui.excel_import.limits import DEFAULT_LIMITS, ExcelLimits, reject
@@ -112,6 +113,7 @@ def read_tables(
     several: bool = False,
     keep_cell_problems: bool = False,
     fill_merged: Collection[str] = (),
+    as_shown: Collection[str] = (),
 ) -> tuple[Table, ...]:
     """Read the sheet (or, with `several`, every sheet) whose header matches; see the module docstring.
 
@@ -119,7 +121,8 @@ def read_tables(
     sheet, row and column: raised as `InvalidInput`, or kept on each `Table.problems` with
     `keep_cell_problems` so that the importer reports them beside its own. A cell merged down
     several rows of a `fill_merged` column (a candidate's ticket over their subject rows) is read
-    in each of those rows.
+    in each of those rows. A whole number in an `as_shown` column with a fixed-width format
+    (`0000000`) is read as the text the user sees (0000123), never as the bare number.
     """
     check_archive(data, limits)
     infos = [s for s in workbook_sheets(data) if s.is_worksheet]
@@ -151,6 +154,7 @@ def read_tables(
         assert isinstance(header, HeaderMap)
         problems = _cell_problems(data, info, header, no_formula_fields)
         body = _fill_merged([r for r in rows if r.number > header.row], header, merged, fill_merged)
+        body = _as_shown(data, info, header, body, as_shown)
         tables.append(Table(info.name, header, body, tuple(problems), others, hidden))
     every = [p for t in tables for p in t.problems]
     if every and not keep_cell_problems:
@@ -184,6 +188,29 @@ def _fill_merged(
                 values[col] = value
                 rows[i] = SheetRow(number, tuple(values))
     return tuple(rows)
+
+
+def _as_shown(
+    data: bytes, info: SheetInfo, header: HeaderMap, rows: tuple[SheetRow, ...], fields: Collection[str]
+) -> tuple[SheetRow, ...]:
+    columns = {header.columns[f] for f in fields if f in header.columns}
+    numbers = {c for c in columns for r in rows if c < len(r.values) and type(r.values[c]) in (int, float)}
+    if not numbers:  # the usual case: text cells, nothing more to read
+        return rows
+    widths = padded_widths(data, info.part, numbers)
+    if not widths:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row.values)
+        for col in numbers:
+            width = widths.get((row.number, col))
+            value = values[col] if col < len(values) else None
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            if width and number is not None and float(number).is_integer() and number >= 0:
+                values[col] = f"{int(number):0{width}d}"
+        out.append(SheetRow(row.number, tuple(values)))
+    return tuple(out)
 
 
 def _choose(infos: list[SheetInfo], heads: Mapping[int, HeaderMap | InvalidInput], several: bool) -> list[SheetInfo]:
@@ -264,6 +291,7 @@ def read_table(
     limits: ExcelLimits = DEFAULT_LIMITS,
     keep_cell_problems: bool = False,
     fill_merged: Collection[str] = (),
+    as_shown: Collection[str] = (),
 ) -> Table:
     """Read the one sheet whose header matches (else the active sheet's header problems are raised)."""
     (table,) = read_tables(
@@ -274,5 +302,6 @@ def read_table(
         limits=limits,
         keep_cell_problems=keep_cell_problems,
         fill_merged=fill_merged,
+        as_shown=as_shown,
     )
     return table
