@@ -18,7 +18,7 @@ from expert_pool.services import _peers
 from xuehui import idcard
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
-from xuehui.excel_import import CellKind, Table, column_letter, read_table, upload_limits
+from xuehui.excel_import import CellKind, Table, column_letter, date_in_code_cell, read_table, upload_limits
 
 # field -> accepted headers (the first Chinese one is written in exports and the template); the
 # shared synonym table (xuehui.excel_import.synonyms) adds the other texts offices write for them
@@ -81,6 +81,9 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
 
     if "id_number" in columns and row.kind(columns["id_number"]) in (CellKind.INT, CellKind.FLOAT):
         bad("id_number", "身份证号须为文本单元格（数字格式会丢失末位）", "the identity number must be a text cell")
+    for field, label_zh, label_en in _CODE_CELLS:
+        if field in columns and row.kind(columns[field]) is CellKind.DATE:
+            bad(field, *date_in_code_cell(row.value(columns[field]), label_zh, label_en))
     values: dict[str, Any] = {f: cell(f) for f in ("name", "id_number", "title", "unit", "phone", "email")}
     primary = _discipline(row, columns, "primary_discipline", bad)
     values["primary_discipline"] = cell("primary_discipline") if primary is None else primary
@@ -124,6 +127,16 @@ def _discipline(row: Any, columns: Mapping[str, int], field: str, bad: Callable[
     return code
 
 
+# Cells that hold a code or a number, where Excel may have turned what was typed into a date.
+_CODE_CELLS = (
+    ("id_number", "身份证号", "identity number"),
+    ("primary_discipline", "主学科代码", "discipline code"),
+    ("secondary_disciplines", "其他学科代码", "discipline code"),
+    ("phone", "手机", "phone number"),
+    ("birth_year", "出生年份", "birth year"),
+)
+
+
 class ExpertFile(NamedTuple):
     rows: list[dict[str, Any]]
     usernames: list[str]
@@ -134,7 +147,14 @@ class ExpertFile(NamedTuple):
 
 def parse_experts(data: bytes) -> ExpertFile:
     """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
-    table = read_table(data, ALIASES, required=REQUIRED, limits=upload_limits())
+    table = read_table(
+        data,
+        ALIASES,
+        required=REQUIRED,
+        no_formula_fields=("id_number",),
+        limits=upload_limits(),
+        keep_cell_problems=True,
+    )
     rows: list[dict[str, Any]] = []
     usernames: list[str] = []
     problems: list[Reason] = []
@@ -167,6 +187,7 @@ def parse_experts(data: bytes) -> ExpertFile:
         usernames.append(username)
     if not rows:
         raise InvalidInput(Reason("excel.no_rows", "表格中没有专家数据", "the sheet has no expert rows"))
+    problems = table.merged_problems(problems)  # an error or formula cell does not hide the other problems
     if problems:
         raise InvalidInput(problems)
     numbers = [row.number for row in table.rows]

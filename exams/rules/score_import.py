@@ -17,7 +17,7 @@ from exams.rules.score_messages import absent_in_score, stored_as_number
 from exams.rules.subjects import Subject, check_score
 from xuehui import idcard
 from xuehui.errors import Reason
-from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, visible
+from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, date_in_code_cell, visible
 from xuehui.vocabulary import Labelled
 
 # Canonical field -> accepted header texts (Chinese and English); see `excel_import.map_header`.
@@ -153,6 +153,8 @@ class _RowChecker:
             return ""
         if kind in (CellKind.INT, CellKind.FLOAT):
             self.numbers.setdefault(field, []).append((row.number, shown(kind, value)))
+        elif kind is CellKind.DATE:
+            self.add("date_cell", *date_in_code_cell(value, label_zh, label_en), field, row.number)
         else:
             self.add("bad_cell", f"{label_zh}格式不正确", f"the {label_en} has the wrong type", field, row.number)
         return None
@@ -255,7 +257,9 @@ class _RowChecker:
         code = shown(kind, value) if kind is CellKind.INT else squeeze(str(value)) if kind is CellKind.TEXT else ""
         if code in self.context.subjects:
             return code
-        if not code:
+        if kind is CellKind.DATE:
+            self.add("date_cell", *date_in_code_cell(value, "科目代码", "subject code"), "subject", row.number)
+        elif not code:
             self.add("missing_subject", "科目为空", "the subject is empty", "subject", row.number)
         else:
             padded = [c for c in self.context.subjects if c.isdigit() and code.isdigit() and c.lstrip("0") == code]
