@@ -12,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from exams.score_work import validate_score_file
+from tests.exams.test_score_replacement import current, scored_plan, settled
+from tests.support import csrf, login
 from xuehui import idcard
 from xuehui.excel_import import ExcelLimits
 
@@ -176,3 +178,32 @@ def test_float_noise_is_rounded_to_the_subjects_decimals_and_real_extra_decimals
     assert result["records"] == [(1, "01", "present", "49.9"), (1, "02", "present", "90")]
     refused = outcome(book([["2026010010101", ID_A, "张三", "01", 49.91, None]]))
     assert [(p["code"], p["row"]) for p in refused["problems"]] == [("score_import.decimals", 2)]
+
+
+async def test_the_import_page_notes_absent_in_the_score_column_and_commits_it_as_absent(client) -> None:
+    plan_id, examadmin, (a, b, _c) = await scored_plan()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["准考证号", "身份证号", "姓名", "科目代码", "成绩"])
+    ws.append([a["ticket_no"], a["id_number"], a["name"], "０１", "缺考"])
+    ws.append([b["ticket_no"], b["id_number"], b["name"], "01", 49.900000000000006])
+    out = io.BytesIO()
+    wb.save(out)
+    await login(client, examadmin.username)
+    token = await csrf(client, f"/exams/{plan_id}")
+    uploaded = await client.post(
+        f"/exams/{plan_id}/scores",
+        data={"_csrf_token": token},
+        files={"file": ("scores.xlsx", out.getvalue(), "application/octet-stream")},
+        follow_redirects=False,
+    )
+    import_id = int(uploaded.headers["location"].rsplit("/", 1)[1])
+    page = await settled(client, f"/exams/imports/{import_id}")
+    assert "<li>E列（成绩）：1行写有“缺考”，按缺考导入（第2行）</li>" in page.text
+    assert "<li>共2行，全部通过校验</li>" in page.text
+    token = await csrf(client, f"/exams/imports/{import_id}")
+    done = await client.post(f"/exams/imports/{import_id}/commit", data={"_csrf_token": token}, follow_redirects=False)
+    assert done.status_code == 303
+    assert 'id="committed"' in (await settled(client, f"/exams/imports/{import_id}")).text
+    assert await current(plan_id) == [("考生0", "01", None, 1), ("考生1", "01", "49.9", 1)]
