@@ -11,6 +11,7 @@ from typing import Any
 
 from exams.rules.score_import import (
     SCORE_HEADER_ALIASES,
+    SCORE_MERGED_FIELDS,
     SCORE_NO_FORMULA_FIELDS,
     SCORE_REQUIRED_FIELDS,
     KnownCandidate,
@@ -40,6 +41,8 @@ def validate_score_file(
             limits=limits,
             several=True,  # one sheet per subject is common: every sheet with the header is read
             keep_cell_problems=True,
+            fill_merged=SCORE_MERGED_FIELDS,  # a candidate's cells merged over their subject rows
+            as_shown=("ticket_no",),  # a ticket number shown as 0000123 by its format is 0000123
         )
     except DomainError as error:
         return {"problems": [r.as_dict() for r in error.reasons], "records": [], "totals": [], "rows": 0, "sheets": {}}
@@ -71,6 +74,7 @@ def validate_score_file(
             "hidden": list(tables[0].hidden_sheets),
         },
         "not_in_file": len(result.not_in_file),
+        "notes": [r.as_dict() for r in result.notes],
     }
 
 

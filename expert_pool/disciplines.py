@@ -40,6 +40,14 @@ def normalise_code(raw: str) -> str | None:
     return match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
 
 
+def code_of_number(value: float) -> str | None:
+    """The shipped second-level code a number cell stands for: Excel turns a typed `520.20` into the
+    number 520.2. None unless exactly one shipped code has that value (the trailing zero is lost,
+    so an unshipped code cannot be told from others)."""
+    found = [code for code in disciplines() if "." in code and float(code) == value]
+    return found[0] if len(found) == 1 else None
+
+
 def check_code(raw: str, field: str) -> str | Reason:
     code = normalise_code(raw)
     if code is None:

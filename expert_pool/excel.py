@@ -6,11 +6,11 @@ field; the unrecognised headers are named after the import."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from accounts.rules import Actor, require_admin
-from expert_pool import services
+from expert_pool import disciplines, services
 from expert_pool.disciplines import split_list
 from expert_pool.rules.lifecycles import ExpertStatus
 from expert_pool.rules.vocabulary import Rank
@@ -18,7 +18,7 @@ from expert_pool.services import _peers
 from xuehui import idcard
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import workbook_bytes
-from xuehui.excel_import import CellKind, Table, column_letter, read_table, upload_limits
+from xuehui.excel_import import CellKind, Table, column_letter, date_in_code_cell, read_table, upload_limits
 
 # field -> accepted headers (the first Chinese one is written in exports and the template); the
 # shared synonym table (xuehui.excel_import.synonyms) adds the other texts offices write for them
@@ -44,7 +44,14 @@ SEX = {"男": "male", "女": "female", "male": "male", "female": "female", "m": 
 REGION = {"省内": True, "省外": False, "in": True, "out": False, "in province": True, "out of province": False}
 # A status or rank is read as its Chinese label or its code; exports write the Chinese label.
 STATUS = {**{m.zh: m.value for m in ExpertStatus}, **{m.value: m.value for m in ExpertStatus}}
-RANK = {**{m.zh: m.value for m in Rank}, **{m.value: m.value for m in Rank}}
+# 职称级别 as offices write it: 正高级/副高级 are the ranks 正高/副高 (中级 is its own label); the rank list
+# has no junior level, so 初级 is read as 其他 (other).
+RANK_WORDS = {"正高级": Rank.SENIOR, "副高级": Rank.ASSOCIATE_SENIOR, "初级": Rank.OTHER}
+RANK = {
+    **{m.zh: m.value for m in Rank},
+    **{m.value: m.value for m in Rank},
+    **{word: m.value for word, m in RANK_WORDS.items()},
+}
 SEX_OUT = {"male": "男", "female": "女"}
 STATUS_OUT = {m.value: m.zh for m in ExpertStatus}
 RANK_OUT = {m.value: m.zh for m in Rank}
@@ -74,9 +81,14 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
 
     if "id_number" in columns and row.kind(columns["id_number"]) in (CellKind.INT, CellKind.FLOAT):
         bad("id_number", "身份证号须为文本单元格（数字格式会丢失末位）", "the identity number must be a text cell")
+    for field, label_zh, label_en in _CODE_CELLS:
+        if field in columns and row.kind(columns[field]) is CellKind.DATE:
+            bad(field, *date_in_code_cell(row.value(columns[field]), label_zh, label_en))
     values: dict[str, Any] = {f: cell(f) for f in ("name", "id_number", "title", "unit", "phone", "email")}
-    values["primary_discipline"] = cell("primary_discipline")
-    values["secondary_disciplines"] = split_list(cell("secondary_disciplines"))
+    primary = _discipline(row, columns, "primary_discipline", bad)
+    values["primary_discipline"] = cell("primary_discipline") if primary is None else primary
+    secondary = _discipline(row, columns, "secondary_disciplines", bad)
+    values["secondary_disciplines"] = split_list(cell("secondary_disciplines")) if secondary is None else [secondary]
     values["keywords"] = split_list(cell("keywords"))
     for field, table_map, default in (("sex", SEX, ""), ("status", STATUS, "active"), ("rank", RANK, "")):
         raw = cell(field)
@@ -97,6 +109,34 @@ def _row_values(table: Table, row_index: int) -> tuple[dict[str, Any], list[Reas
     return values, problems, cell("username")
 
 
+def _discipline(row: Any, columns: Mapping[str, int], field: str, bad: Callable[[str, str, str], None]) -> str | None:
+    """A discipline code Excel stored as a number (520.2 for a typed 520.20): the one shipped code
+    it stands for, or "" after saying why it is refused; None when the cell is not a fractional number."""
+    if field not in columns or row.kind(columns[field]) is not CellKind.FLOAT:
+        return None
+    value = float(row.value(columns[field]))
+    code = disciplines.code_of_number(value)
+    if code is None:
+        bad(
+            field,
+            f"学科代码被Excel存为数字{value:g}，末尾的0已丢失，无法唯一对应到已收录的学科代码；请把该列设为文本后重新填写（如520.20）",
+            f"the discipline code was stored by Excel as the number {value:g}, losing its trailing zero, and matches "
+            "no single listed code; format the column as text and type it again (e.g. 520.20)",
+        )
+        return ""
+    return code
+
+
+# Cells that hold a code or a number, where Excel may have turned what was typed into a date.
+_CODE_CELLS = (
+    ("id_number", "身份证号", "identity number"),
+    ("primary_discipline", "主学科代码", "discipline code"),
+    ("secondary_disciplines", "其他学科代码", "discipline code"),
+    ("phone", "手机", "phone number"),
+    ("birth_year", "出生年份", "birth year"),
+)
+
+
 class ExpertFile(NamedTuple):
     rows: list[dict[str, Any]]
     usernames: list[str]
@@ -107,7 +147,14 @@ class ExpertFile(NamedTuple):
 
 def parse_experts(data: bytes) -> ExpertFile:
     """Read and validate every row; raise InvalidInput listing every bad cell (row, column, reason)."""
-    table = read_table(data, ALIASES, required=REQUIRED, limits=upload_limits())
+    table = read_table(
+        data,
+        ALIASES,
+        required=REQUIRED,
+        no_formula_fields=("id_number",),
+        limits=upload_limits(),
+        keep_cell_problems=True,
+    )
     rows: list[dict[str, Any]] = []
     usernames: list[str] = []
     problems: list[Reason] = []
@@ -115,8 +162,11 @@ def parse_experts(data: bytes) -> ExpertFile:
     for index, row in enumerate(table.rows):
         values, row_problems, username = _row_values(table, index)
         clean = services.clean_expert(values)
+        flagged = {p.field for p in row_problems}  # one message per cell: the reader's own says more
         for reason in clean.problems:
             field = reason.field or ""
+            if field in flagged:
+                continue
             column = column_letter(table.header.columns[field]) if field in table.header.columns else None
             row_problems.append(Reason(reason.code, reason.zh, reason.en, field=field, row=row.number, column=column))
         number = clean.values["id_number"]
@@ -137,6 +187,7 @@ def parse_experts(data: bytes) -> ExpertFile:
         usernames.append(username)
     if not rows:
         raise InvalidInput(Reason("excel.no_rows", "表格中没有专家数据", "the sheet has no expert rows"))
+    problems = table.merged_problems(problems)  # an error or formula cell does not hide the other problems
     if problems:
         raise InvalidInput(problems)
     numbers = [row.number for row in table.rows]

@@ -2,7 +2,9 @@
 
 Cells that a spreadsheet would treat as a formula (starting with =, +, -, @, tab or CR) are
 written as text with a leading apostrophe, so an exported name like "=HYPERLINK(...)" can
-never run (ASVS 1.2.10, F7). Large exports use openpyxl's write-only mode.
+never run (ASVS 1.2.10, F7). Instants are written in Beijing time, as the pages show them (a cell
+holds no time zone; a naive value read back from SQLite is UTC, as written). Large exports use
+openpyxl's write-only mode.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from xuehui.clock import CHINA, aware
 from xuehui.downloads import content_disposition
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,8 +41,8 @@ def _cell_value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    if isinstance(value, dt.datetime):  # an instant, shown in Beijing time as the pages show it
+        return aware(value).astimezone(CHINA).replace(tzinfo=None)
     if isinstance(value, int | float | Decimal | dt.date):
         return value
     return neutralise(str(value))

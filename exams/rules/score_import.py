@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from exams.rules.score_cells import decimal_of, is_absent_word, kind_value, shown, squeeze
+from exams.rules.score_messages import absent_in_score, stored_as_number
 from exams.rules.subjects import Subject, check_score
 from xuehui import idcard
 from xuehui.errors import Reason
-from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, visible
+from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, date_in_code_cell, visible
 from xuehui.vocabulary import Labelled
 
 # Canonical field -> accepted header texts (Chinese and English); see `excel_import.map_header`.
@@ -28,6 +30,7 @@ SCORE_HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
     "status": ("状态", "考试状态", "成绩状态", "备注状态", "status"),
 }
 SCORE_REQUIRED_FIELDS = ("ticket_no", "subject", "score")
+SCORE_MERGED_FIELDS = ("ticket_no", "id_number", "name")  # a candidate's cells, merged over their subject rows
 SCORE_NO_FORMULA_FIELDS = ("ticket_no", "id_number", "subject", "score", "status")
 
 
@@ -101,6 +104,7 @@ class ScoreImportResult:
     # Registered (ticket, subject) pairs of the subjects in the file that have no row: not an error
     # (a sheet may cover one room), but worth showing before the commit.
     not_in_file: tuple[tuple[str, str], ...] = ()
+    notes: tuple[Reason, ...] = ()  # how cells were read where a clerk should know (缺考 in the score column)
 
     @property
     def ok(self) -> bool:
@@ -110,26 +114,6 @@ class ScoreImportResult:
 def _problem(code: str, zh: str, en: str, field: str, row: int, header: HeaderMap) -> Reason:
     column = header.letter(field) if field in header.columns else None
     return Reason(f"score_import.{code}", zh, en, field=field, row=row, column=column)
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split()) if " " in text or "\t" in text or "\u3000" in text else text.strip()
-
-
-def _kind_value(row: SheetRow, index: int) -> tuple[CellKind, CellValue]:
-    """Kind and raw value without building a `Cell`: 600,000 lookups on a 100k-row sheet."""
-    if index >= len(row.values):
-        return CellKind.EMPTY, None
-    value = row.values[index]
-    if type(value) is str and value:
-        return CellKind.TEXT, value
-    return row.kind(index), value
-
-
-def _shown(kind: CellKind, value: CellValue) -> str:
-    if kind is CellKind.INT and isinstance(value, float):
-        return str(int(value))
-    return str(value)
 
 
 class _RowChecker:
@@ -155,45 +139,50 @@ class _RowChecker:
         # Scores repeat (a few hundred distinct values per subject), so the Decimal parse and range
         # check are done once per (subject, kind, value): a third of the validation time otherwise.
         self.score_checks: dict[tuple[str | None, CellKind, CellValue], Decimal | Reason | None] = {}
+        self.absent_rows: list[int] = []  # rows whose score cell says 缺考: read as absent, noted once
 
     def add(self, code: str, zh: str, en: str, field: str, row: int) -> None:
         self.problems.append(_problem(code, zh, en, field, row, self.header))
 
     def text_only(self, row: SheetRow, field: str, label_zh: str, label_en: str) -> str | None:
         """Identity and ticket numbers must be text: a number cell has already lost digits or leading zeros."""
-        kind, value = _kind_value(row, self.col[field])
+        kind, value = kind_value(row, self.col[field])
         if kind is CellKind.TEXT:
-            return _squeeze(str(value))
+            return squeeze(str(value))
         if kind is CellKind.EMPTY:
             return ""
         if kind in (CellKind.INT, CellKind.FLOAT):
-            self.numbers.setdefault(field, []).append((row.number, _shown(kind, value)))
+            self.numbers.setdefault(field, []).append((row.number, shown(kind, value)))
+        elif kind is CellKind.DATE:
+            self.add("date_cell", *date_in_code_cell(value, label_zh, label_en), field, row.number)
         else:
             self.add("bad_cell", f"{label_zh}格式不正确", f"the {label_en} has the wrong type", field, row.number)
         return None
 
     def grouped(self) -> list[Reason]:
         """One message per column of numbers stored as numbers, with its first rows."""
-        labels = {"ticket_no": ("准考证号", "ticket number"), "id_number": ("身份证号", "identity number")}
-        out = []
-        for field, found in self.numbers.items():
-            letter = self.header.letter(field)
-            text = self.header.texts.get(self.col[field], labels[field][0])
-            rows = "、".join(str(n) for n, _ in found[:_ROWS_SHOWN]) + ("等" if len(found) > _ROWS_SHOWN else "")
-            rows_en = ", ".join(str(n) for n, _ in found[:_ROWS_SHOWN]) + (" ..." if len(found) > _ROWS_SHOWN else "")
-            out.append(
-                Reason(
-                    "score_import.stored_as_number",
-                    f"{letter}列（{text}）：{len(found)}个值存为数字，位数或前导零可能已丢失（如{found[0][1]}）；"
-                    f"请把该列设为文本格式后重新填写（第{rows}行）",
-                    f"column {letter} ({text}): {len(found)} values stored as numbers, digits or leading zeros may "
-                    f"be lost (e.g. {found[0][1]}); format the column as text and type them again (rows {rows_en})",
-                    field=field,
-                    row=found[0][0],
-                    column=letter,
+        return [stored_as_number(self.header, field, found) for field, found in self.numbers.items()]
+
+    def absent_in_score(self, row: SheetRow, status: ScoreStatus | None) -> ScoreStatus | None:
+        """`缺考` written in the score column: absent, unless the status column says otherwise."""
+        explicit = "status" in self.col and kind_value(row, self.col["status"])[0] is not CellKind.EMPTY
+        if status is None or (explicit and status is not ScoreStatus.ABSENT):
+            if status is not None:
+                self.add(
+                    "absent_word_conflict",
+                    f"成绩写为“缺考”，但状态为“{status.zh}”；请在状态列填写缺考，成绩留空",
+                    f"the score says absent but the status is {status.en}; write absent in the status column "
+                    "and leave the score empty",
+                    "score",
+                    row.number,
                 )
-            )
-        return out
+            return None
+        self.absent_rows.append(row.number)
+        return ScoreStatus.ABSENT
+
+    def notes(self) -> list[Reason]:
+        """What was read in a way worth saying before the commit (not a problem)."""
+        return [absent_in_score(self.header, self.absent_rows)] if self.absent_rows else []
 
     def check(self, row: SheetRow) -> ScoreRecord | None:
         n = row.number
@@ -202,7 +191,10 @@ class _RowChecker:
         id_number = self.text_only(row, "id_number", "身份证号", "identity number") if "id_number" in self.col else ""
         subject_code = self.subject(row)
         status = self.status(row)
-        score = self.score(row, subject_code, status)
+        if is_absent_word(*kind_value(row, self.col["score"])):
+            status, score = self.absent_in_score(row, status), None
+        else:
+            score = self.score(row, subject_code, status)
         if ticket is None:
             return None
         if not ticket:
@@ -210,8 +202,8 @@ class _RowChecker:
             return None
         candidate = self.context.candidates_by_ticket.get(ticket)
         if candidate is None:
-            shown = visible(ticket)
-            self.add("unknown_ticket", f"准考证号{shown}不存在", f"ticket {shown} is not known", "ticket_no", n)
+            quoted = visible(ticket)
+            self.add("unknown_ticket", f"准考证号{quoted}不存在", f"ticket {quoted} is not known", "ticket_no", n)
             return None
         self.identity(row, candidate, id_number)
         if subject_code is not None and subject_code not in candidate.subjects:
@@ -248,9 +240,9 @@ class _RowChecker:
                 row.number,
             )
         if "name" in self.col:
-            kind, value = _kind_value(row, self.col["name"])
-            name = _squeeze(str(value)) if kind is not CellKind.EMPTY else ""
-            if name and name != _squeeze(candidate.name):
+            kind, value = kind_value(row, self.col["name"])
+            name = squeeze(str(value)) if kind is not CellKind.EMPTY else ""
+            if name and name != squeeze(candidate.name):
                 self.add(
                     "name_mismatch",
                     f"姓名“{name}”与准考证号对应的考生不一致",
@@ -260,12 +252,14 @@ class _RowChecker:
                 )
 
     def subject(self, row: SheetRow) -> str | None:
-        kind, value = _kind_value(row, self.col["subject"])
+        kind, value = kind_value(row, self.col["subject"])
         # A subject code typed as a number is accepted only if it is exactly a known code ("3", not "03").
-        code = _shown(kind, value) if kind is CellKind.INT else _squeeze(str(value)) if kind is CellKind.TEXT else ""
+        code = shown(kind, value) if kind is CellKind.INT else squeeze(str(value)) if kind is CellKind.TEXT else ""
         if code in self.context.subjects:
             return code
-        if not code:
+        if kind is CellKind.DATE:
+            self.add("date_cell", *date_in_code_cell(value, "科目代码", "subject code"), "subject", row.number)
+        elif not code:
             self.add("missing_subject", "科目为空", "the subject is empty", "subject", row.number)
         else:
             padded = [c for c in self.context.subjects if c.isdigit() and code.isdigit() and c.lstrip("0") == code]
@@ -283,12 +277,12 @@ class _RowChecker:
     def status(self, row: SheetRow) -> ScoreStatus | None:
         if "status" not in self.col:
             return ScoreStatus.PRESENT
-        kind, value = _kind_value(row, self.col["status"])
+        kind, value = kind_value(row, self.col["status"])
         if kind is CellKind.EMPTY:
             return ScoreStatus.PRESENT
         status = _STATUS_WORDS.get(value) if isinstance(value, str) else None
         if status is None and kind is CellKind.TEXT:
-            status = _STATUS_WORDS.get(_squeeze(str(value)).casefold())
+            status = _STATUS_WORDS.get(squeeze(str(value)).casefold())
         if status is None:
             self.add(
                 "bad_status",
@@ -301,7 +295,7 @@ class _RowChecker:
 
     def score(self, row: SheetRow, subject_code: str | None, status: ScoreStatus | None) -> Decimal | None:
         n = row.number
-        kind, value = _kind_value(row, self.col["score"])
+        kind, value = kind_value(row, self.col["score"])
         if kind is CellKind.EMPTY:
             if status is ScoreStatus.PRESENT:
                 self.add(
@@ -327,32 +321,17 @@ class _RowChecker:
 
 
 _UNSEEN: Decimal = Decimal("NaN")
-_ROWS_SHOWN = 5  # rows named in a message that covers a whole column
 
 
 def _check_score_value(
     kind: CellKind, value: CellValue, subject_code: str | None, context: ScoreImportContext
 ) -> Decimal | Reason | None:
     """The score as a Decimal, the reason it is out of range for the subject, or None if not a number."""
-    number = _decimal(kind, value)
-    if number is None or subject_code is None:
+    subject = context.subjects.get(subject_code) if subject_code is not None else None
+    number = decimal_of(kind, value, subject.decimal_places if subject is not None else None)
+    if number is None or subject is None:
         return number
-    return check_score(number, context.subjects[subject_code]) or number
-
-
-def _decimal(kind: CellKind, value: CellValue) -> Decimal | None:
-    if kind is CellKind.INT and isinstance(value, int | float):
-        return Decimal(int(value))
-    if kind is CellKind.FLOAT and isinstance(value, float):
-        # repr() is the shortest text that round-trips: 72.5 stays 72.5, not 72.5000000001.
-        return Decimal(repr(value))
-    if kind is CellKind.TEXT:
-        try:
-            number = Decimal(_squeeze(str(value)))
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
+    return check_score(number, subject) or number
 
 
 def _totals(records: list[ScoreRecord]) -> tuple[SubjectTotals, ...]:
@@ -386,6 +365,7 @@ def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) 
     data row is refused: it must never empty the current scores."""
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     problems: list[Reason] = []
+    notes: list[Reason] = []
     records: list[ScoreRecord] = []
     for table in tables:
         missing = [f for f in SCORE_REQUIRED_FIELDS if f not in table.header.columns]
@@ -405,6 +385,7 @@ def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) 
             checker = _RowChecker(context, table.header, table.sheet_name, seen)
             records += [rec for row in table.rows if (rec := checker.check(row)) is not None]
             own = [*checker.grouped(), *checker.problems]
+            notes += [_in_sheet(r, table.sheet_name) for r in checker.notes()] if len(tables) > 1 else checker.notes()
         found = table.merged_problems(own)
         problems += [_in_sheet(p, table.sheet_name) for p in found] if len(tables) > 1 else found
     if not problems and not records:
@@ -419,7 +400,7 @@ def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) 
         )
     if problems:
         return ScoreImportResult((), tuple(problems), ())
-    return ScoreImportResult(tuple(records), (), _totals(records), _not_in_file(records, context))
+    return ScoreImportResult(tuple(records), (), _totals(records), _not_in_file(records, context), tuple(notes))
 
 
 def _in_sheet(reason: Reason, sheet: str) -> Reason:

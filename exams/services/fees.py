@@ -18,7 +18,16 @@ from xuehui import idcard, jobs
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, Reason
-from xuehui.excel_import import CellKind, ExcelLimits, column_letter, normalise_header, read_table, upload_limits
+from xuehui.excel_import import (
+    CellKind,
+    CellValue,
+    ExcelLimits,
+    column_letter,
+    date_in_code_cell,
+    normalise_header,
+    read_table,
+    upload_limits,
+)
 
 FEE_ALIASES = {
     "id_number": ("身份证号", "身份证号码", "证件号码", "id number", "identity number"),
@@ -42,6 +51,8 @@ PAYMENT_WORDS: Mapping[str, str] = {
 class FeeRow:
     number: str | None  # None when the cell is not text (a number has lost digits)
     raw: str
+    raw_value: CellValue
+    is_date: bool  # Excel turned what was typed into a date
     row: int
     column: str
     name: str  # "" when the sheet has no name column or the cell is empty
@@ -62,6 +73,12 @@ def _problem(code: str, zh: str, en: str, row_no: int, column: str | None, field
 
 
 def _row_problems(fee: FeeRow, reg: dict[str, object] | None) -> list[Reason]:
+    if fee.number is None and fee.is_date:
+        return [
+            _problem(
+                "fee.date_cell", *date_in_code_cell(fee.raw_value, "身份证号", "identity number"), fee.row, fee.column
+            )
+        ]
     if fee.number is None:
         return [
             _problem(
@@ -116,9 +133,10 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     """Every row must be a registration of the plan (and its name, if given); all or none."""
     require_staff(actor)
     plan = await plan_for_staff(actor, plan_id)
-    table = await jobs.run_in_process(_read_fee_table, data, upload_limits())
-    if table and isinstance(table[0], Reason):
-        raise InvalidInput(table)
+    read = await jobs.run_in_process(_read_fee_table, data, upload_limits())
+    if isinstance(read, list):
+        raise InvalidInput(read)
+    table, cell_problems = read
     rows = await Registration.select(
         Registration.id, Registration.id_number, Registration.name, Registration.status
     ).where(Registration.plan == plan_id)
@@ -126,18 +144,20 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     problems: list[Reason] = []
     ids: list[int] = []
     not_paid = 0
+    flagged = {(p.row, p.column) for p in cell_problems}  # an error cell is reported once, beside the rest
     for fee in table:
-        assert isinstance(fee, FeeRow)
+        if (fee.row, fee.column) in flagged:
+            continue
         reg = by_number.get(idcard.normalise(fee.number)) if fee.number else None
-        found = _row_problems(fee, reg)
+        found = [p for p in _row_problems(fee, reg) if (p.row, p.column) not in flagged]
         problems += found
         if not found and reg is not None:
             if fee.payment == PAID:
                 ids.append(int(str(reg["id"])))
             else:
                 not_paid += 1
-    if problems:
-        raise InvalidInput(problems)
+    if problems or cell_problems:
+        raise InvalidInput(sorted([*cell_problems, *problems], key=lambda p: (p.row or 0, p.column or "")))
     async with write_transaction():
         if ids:
             await Registration.update({Registration.paid: True, Registration.paid_at: now()}).where(
@@ -154,14 +174,22 @@ async def mark_paid_from_excel(actor: Actor | None, plan_id: int, data: bytes) -
     return FeeImport(len(ids), not_paid)
 
 
-def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[FeeRow] | list[Reason]:
-    """Run in the process pool: the rows, or the reasons the file is refused.
+def _read_fee_table(data: bytes, limits: ExcelLimits) -> tuple[list[FeeRow], list[Reason]] | list[Reason]:
+    """Run in the process pool: the rows and the reader's cell problems (error cells, formulas in the
+    identity column), reported beside the rows' own; or the reasons the whole file is refused.
 
     A refusal comes back as a value, not as the raised `InvalidInput`: a `DomainError` does not
     survive pickling between processes (it is rebuilt from its message, and its reasons are lost).
     """
     try:
-        table = read_table(data, FEE_ALIASES, required=("id_number",), limits=limits)
+        table = read_table(
+            data,
+            FEE_ALIASES,
+            required=("id_number",),
+            no_formula_fields=("id_number",),
+            limits=limits,
+            keep_cell_problems=True,
+        )
     except InvalidInput as refused:
         return refused.reasons
     columns = table.header.columns
@@ -178,6 +206,8 @@ def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[FeeRow] | list[Rea
             FeeRow(
                 number=str(value) if kind is CellKind.TEXT else None,
                 raw=str(value),
+                raw_value=value,
+                is_date=kind is CellKind.DATE,
                 row=row.number,
                 column=column_letter(index),
                 name=name,
@@ -187,4 +217,4 @@ def _read_fee_table(data: bytes, limits: ExcelLimits) -> list[FeeRow] | list[Rea
                 payment_column=column_letter(payment_at) if payment_at is not None else None,
             )
         )
-    return out
+    return out, list(table.problems)

@@ -22,6 +22,7 @@ def report_lines(summary: dict[str, Any], lang: str) -> list[str]:
     if summary.get("problems"):
         return lines
     lines += sheet_lines(summary.get("sheets") or {}, lang)
+    lines += [pick_text(n["zh"], n["en"]) for n in summary.get("notes") or []]
     lines.append(pick_text(f"共{summary.get('rows', 0)}行，全部通过校验", f"{summary.get('rows', 0)} rows, all valid"))
     for t in summary.get("totals", []):
         lines.append(

@@ -88,7 +88,8 @@ async def _changes(plan_id: int, candidates: list[Any], outcome: dict[str, Any])
 
 
 def _details(outcome: dict[str, Any], changes: dict[str, Any]) -> str:
-    return json.dumps({"sheets": outcome.get("sheets", {}), "changes": changes}, ensure_ascii=False)
+    details = {"sheets": outcome.get("sheets", {}), "changes": changes, "notes": outcome.get("notes", [])}
+    return json.dumps(details, ensure_ascii=False)
 
 
 # The validated rows of the latest clean previews, kept in this process. Validation is a pure

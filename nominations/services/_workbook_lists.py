@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from nominations.rules.list_rows import RawRow
 from xuehui import files, jobs
 from xuehui.errors import InvalidInput, NotFound, Reason
-from xuehui.excel_import import CellKind, ExcelLimits, column_letter, read_table, upload_limits
+from xuehui.excel_import import CellKind, ExcelLimits, column_letter, date_in_code_cell, read_table, upload_limits
 from xuehui.settings import get_settings
 
 SHA_LENGTH = 64  # a stored file's SHA-256 in hex
@@ -24,21 +24,28 @@ def workbook_upload(name: str) -> files.Purpose:
 
 def read_raw_rows(
     data: bytes, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...], limits: ExcelLimits
-) -> tuple[str, list[RawRow]] | list[Reason]:
-    """In the process pool: the sheet read and its rows as text, or the reasons it is refused
-    (returned, not raised: a refusal's reasons do not survive pickling as an exception)."""
+) -> tuple[str, list[RawRow], list[Reason]] | list[Reason]:
+    """In the process pool: the sheet read, its rows as text and the problems of its cells (error
+    cells, dates where text belongs), to be reported beside the rows' own; or the reasons the file
+    is refused (returned, not raised: a refusal's reasons do not survive pickling as an exception)."""
     try:
-        table = read_table(data, headers, required=required, limits=limits)
+        table = read_table(data, headers, required=required, limits=limits, keep_cell_problems=True)
     except InvalidInput as refused:
         return refused.reasons
     raws = []
+    problems = list(table.problems)
     for row in table.rows:
         cells = {}
         for field, index in table.header.columns.items():
-            value = "" if row.kind(index) is CellKind.EMPTY else str(row.value(index))
+            kind = row.kind(index)
+            value = "" if kind is CellKind.EMPTY else str(row.value(index))
+            if kind is CellKind.DATE:  # every field of these lists is text: a date is Excel's doing
+                header = table.header.texts.get(index, field)
+                zh, en = date_in_code_cell(row.value(index), header, header)
+                problems.append(Reason("excel.date_cell", zh, en, field, row.number, column_letter(index)))
             cells[field] = (value, column_letter(index))
         raws.append(RawRow(row.number, cells))
-    return table.sheet_name, raws
+    return table.sheet_name, raws, problems
 
 
 @dataclass(frozen=True)  # no slots: a generic dataclass with slots breaks Generic's own super() calls
@@ -57,12 +64,14 @@ async def read_list(data: bytes, kind: WorkbookList[T]) -> tuple[str, list[T]]:
     read = await jobs.run_in_process(read_raw_rows, data, kind.headers, kind.required, upload_limits())
     if isinstance(read, list):
         raise InvalidInput(read)
-    sheet, raws = read
+    sheet, raws, cell_problems = read
     if not raws:
         raise InvalidInput(kind.empty)
     rows, problems = kind.parse(raws)
+    flagged = {(p.row, p.column) for p in cell_problems}  # a bad cell is reported once, beside the rest
+    problems = [*cell_problems, *(p for p in problems if (p.row, p.column) not in flagged)]
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidInput(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     return sheet, rows
 
 

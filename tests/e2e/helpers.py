@@ -1,14 +1,16 @@
 """Small steps shared by the browser tests: signing in and out, and an exam plan set up and
-registered for through the pages."""
+registered for through the pages, the exam held, and a score file uploaded."""
 
 import datetime as dt
 import re
 
 from playwright.sync_api import Page, expect
 
+from tests.conftest import RUN_DIR
 from xuehui.clock import CHINA
 from xuehui.demo import DEMO_PASSWORD
 
+JOB_TIMEOUT = 30_000
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -84,7 +86,7 @@ def create_plan(page: Page, code: str, today: dt.date) -> str:
     return plan_id
 
 
-def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
+def register(page: Page, username: str, id_number: str, today: dt.date, subjects: tuple[str, ...] = ("01",)) -> None:
     page.goto("/candidate/signup")
     page.fill("#f-username", username)
     page.fill("#f-display_name", "王小明")
@@ -100,7 +102,8 @@ def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
     page.fill("#f-graduation_date", "2012-07-01")
     page.fill("#f-work_start", (today - dt.timedelta(days=400)).isoformat())
     page.fill("#f-employer", "省化工设计院")
-    page.check("input[name=subjects][value='01']")
+    for code in subjects:
+        page.check(f"input[name=subjects][value='{code}']")
     page.set_input_files("#f-photo", files=[{"name": "me.png", "mimeType": "image/png", "buffer": PNG}])
     page.check("input[name=commitment_signed]")
     page.click("#registration-form button[type=submit]")
@@ -109,3 +112,44 @@ def register(page: Page, username: str, id_number: str, today: dt.date) -> None:
     page.click("#registration-form button[type=submit]")
     expect(page.locator("#decision .eligibility")).to_contain_text("符合第1行条件")
     sign_out(page)
+
+
+def hold_the_exam(page: Page, plan_id: str, today: dt.date) -> None:
+    """Edit the plan as if the exam had been held: registration closed, the exam yesterday, scores
+    published today. Each edit keeps the dates in order, so the window closes first."""
+    page.goto(f"/exams/{plan_id}/edit")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-registration_opens").fill((today - dt.timedelta(days=3)).isoformat())
+    form.locator("#f-registration_closes").fill((today - dt.timedelta(days=2)).isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
+    for index in range(page.locator("form.subject-edit").count()):  # each subject yesterday, three hours apart
+        subject = page.locator("form.subject-edit").nth(index)
+        start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(8 + 3 * index))
+        subject.locator("#f-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+        subject.locator("#f-ends_at").fill((start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+        subject.locator("button[type=submit]").click()
+        expect(page.locator(".notice")).to_contain_text("科目已保存")
+    form = page.locator("#plan-edit-form")
+    form.locator("#f-publication_date").fill(today.isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
+
+
+def wait_for_import(page: Page, state: str) -> None:
+    """Wait for the self-reloading import page; on failure show the job panel and the server log."""
+    try:
+        expect(page.locator("#import-state")).to_have_attribute("data-state", state, timeout=JOB_TIMEOUT)
+    except AssertionError as error:
+        log = (RUN_DIR / "e2e-server.log").read_text(errors="replace").splitlines()[-60:]
+        panel = page.locator(".job").inner_text() if page.locator(".job").count() else ""
+        raise AssertionError(f"{error}\njob panel: {panel}\nserver log:\n" + "\n".join(log)) from None
+
+
+def upload(page: Page, plan_id: str, data: bytes) -> None:
+    page.goto(f"/exams/{plan_id}")
+    page.set_input_files(
+        "#score-form input[type=file]",
+        files=[{"name": "scores.xlsx", "mimeType": "application/octet-stream", "buffer": data}],
+    )
+    page.click("#score-form button[type=submit]")

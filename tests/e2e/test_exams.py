@@ -12,12 +12,18 @@ import uuid
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from tests.conftest import RUN_DIR
-from tests.e2e.helpers import create_plan, register, sign_in, sign_out
+from tests.e2e.helpers import (
+    JOB_TIMEOUT,
+    create_plan,
+    hold_the_exam,
+    register,
+    sign_in,
+    sign_out,
+    upload,
+    wait_for_import,
+)
 from xuehui import idcard
 from xuehui.clock import CHINA
-
-JOB_TIMEOUT = 30_000
 
 
 def sheet(rows: list[list[object]]) -> bytes:
@@ -29,46 +35,6 @@ def sheet(rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def hold_the_exam(page: Page, plan_id: str, today: dt.date) -> None:
-    """Edit the plan as if the exam had been held: registration closed, the exam yesterday, scores
-    published today. Each edit keeps the dates in order, so the window closes first."""
-    page.goto(f"/exams/{plan_id}/edit")
-    form = page.locator("#plan-edit-form")
-    form.locator("#f-registration_opens").fill((today - dt.timedelta(days=3)).isoformat())
-    form.locator("#f-registration_closes").fill((today - dt.timedelta(days=2)).isoformat())
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
-    subject = page.locator("form.subject-edit").first
-    start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(9))
-    subject.locator("#f-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
-    subject.locator("#f-ends_at").fill((start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
-    subject.locator("button[type=submit]").click()
-    expect(page.locator(".notice")).to_contain_text("科目已保存")
-    form = page.locator("#plan-edit-form")
-    form.locator("#f-publication_date").fill(today.isoformat())
-    form.locator("button[type=submit]").click()
-    expect(page.locator(".notice")).to_contain_text("考试计划已保存")
-
-
-def wait_for_import(page: Page, state: str) -> None:
-    """Wait for the self-reloading import page; on failure show the job panel and the server log."""
-    try:
-        expect(page.locator("#import-state")).to_have_attribute("data-state", state, timeout=JOB_TIMEOUT)
-    except AssertionError as error:
-        log = (RUN_DIR / "e2e-server.log").read_text(errors="replace").splitlines()[-60:]
-        panel = page.locator(".job").inner_text() if page.locator(".job").count() else ""
-        raise AssertionError(f"{error}\njob panel: {panel}\nserver log:\n" + "\n".join(log)) from None
-
-
-def upload(page: Page, plan_id: str, data: bytes) -> None:
-    page.goto(f"/exams/{plan_id}")
-    page.set_input_files(
-        "#score-form input[type=file]",
-        files=[{"name": "scores.xlsx", "mimeType": "application/octet-stream", "buffer": data}],
-    )
-    page.click("#score-form button[type=submit]")
 
 
 def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None:

@@ -32,6 +32,7 @@ from xuehui.excel_import.cells import (
     cell_values,
     column_index,
     column_letter,
+    date_in_code_cell,
     visible,
 )
 from xuehui.excel_import.formulas import ERROR_VALUES, find_formula_cells, scan_cells
@@ -58,6 +59,7 @@ __all__ = [
     "check_archive",
     "column_index",
     "column_letter",
+    "date_in_code_cell",
     "find_formula_cells",
     "map_header",
     "normalise_header",

@@ -214,11 +214,24 @@ def _refuse_far_reference(pattern: re.Pattern[bytes], window: bytes, limits: Exc
                 f"the sheet has more than {limits.max_rows} rows (cell {shown})",
             )
         if letters and (len(letters) > _MAX_COLUMN_LETTERS or column_index(letters.upper()) >= limits.max_columns):
+            if digits and _formatting_only(window, found.start(), found.end()):
+                continue
             raise reject(
                 "too_many_columns",
                 f"工作表列数过多（单元格{shown}），上限为{limits.max_columns}列",
                 f"the sheet has too many columns (cell {shown}); the limit is {limits.max_columns}",
             )
+
+
+def _formatting_only(window: bytes, start: int, after: int) -> bool:
+    """Whether the cell whose reference spans `start:after` closes itself (`<c r="XFD2" s="3"/>`): a
+    styled cell with no value, which tools leave far to the right of a formatted row and which
+    calamine does not size the sheet by. A tag cut by the window's end is judged in the next
+    window, which repeats the overlap; one cut before the overlap is refused."""
+    end = window.find(b">", after)
+    if end < 0:
+        return start >= len(window) - CHUNK_OVERLAP
+    return window[end - 1 : end] == b"/" and b"<" not in window[after:end]
 
 
 def _raw_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

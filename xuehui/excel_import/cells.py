@@ -172,6 +172,38 @@ def visible(text: str) -> str:
     return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}" for ch in text)
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_in_code_cell(value: CellValue, label_zh: str, label_en: str) -> tuple[str, str]:
+    """What to say of a date where a code or number belongs (Excel turns 1-2 or 2026/1/2 into a
+    date as it is typed): the date as the clerk sees it, and how to keep the code."""
+    if isinstance(value, dt.date):
+        shown_zh = f"{value.year}年{value.month}月{value.day}日"
+        shown_en = f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    else:
+        shown_zh = shown_en = str(value)
+    return (
+        f"{label_zh}单元格是日期（{shown_zh}），不是{label_zh}；Excel 可能把输入的内容自动转成了日期，"
+        "请把该列设为文本后重新填写",
+        f"the {label_en} cell holds a date ({shown_en}), not a {label_en}; Excel may have turned what was "
+        "typed into a date: format the column as text and type it again",
+    )
+
+
 def cell_values(rows: Sequence[SheetRow], column: int) -> list[CellValue]:
     """The raw values of one column (handy in tests and previews)."""
     return [r.cell(column).value for r in rows]

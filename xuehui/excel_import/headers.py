@@ -76,12 +76,15 @@ def map_header(
             columns[found] = index
     for field in required:
         if field not in columns:
-            names = "、".join(list(aliases.get(field, ()))[:_ALIASES_SHOWN]) or field
+            accepted = list(aliases.get(field, ())) or [field]
+            names = "、".join(accepted[:_ALIASES_SHOWN])
+            english = next((a for a in accepted if a.isascii()), accepted[0])
             problems.append(
                 Reason(
                     "excel.missing_header",
                     f"缺少必填列：{names}",
-                    f"required column missing: {field} (accepted headers: {names})",
+                    f"required column missing: {english} (accepted headers: {', '.join(accepted[:_ALIASES_SHOWN])}"
+                    f"{', ' + english if english not in accepted[:_ALIASES_SHOWN] else ''})",
                     field=field,
                     row=header.number,
                 )

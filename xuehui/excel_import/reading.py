@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_import.archive import check_archive
 from xuehui.excel_import.cells import HeaderMap, SheetRow, Table, column_letter
+from xuehui.excel_import.formats import padded_widths
 from xuehui.excel_import.formulas import scan_cells
 from xuehui.excel_import.headers import map_header
 from xuehui.excel_import.limits import DEFAULT_LIMITS, ExcelLimits, reject
@@ -111,12 +112,17 @@ def read_tables(
     limits: ExcelLimits = DEFAULT_LIMITS,
     several: bool = False,
     keep_cell_problems: bool = False,
+    fill_merged: Collection[str] = (),
+    as_shown: Collection[str] = (),
 ) -> tuple[Table, ...]:
     """Read the sheet (or, with `several`, every sheet) whose header matches; see the module docstring.
 
     Error cells (any column) and formula cells in `no_formula_fields` columns are refused with
     sheet, row and column: raised as `InvalidInput`, or kept on each `Table.problems` with
-    `keep_cell_problems` so that the importer reports them beside its own.
+    `keep_cell_problems` so that the importer reports them beside its own. A cell merged down
+    several rows of a `fill_merged` column (a candidate's ticket over their subject rows) is read
+    in each of those rows. A whole number in an `as_shown` column with a fixed-width format
+    (`0000000`) is read as the text the user sees (0000123), never as the bare number.
     """
     check_archive(data, limits)
     infos = [s for s in workbook_sheets(data) if s.is_worksheet]
@@ -134,22 +140,77 @@ def read_tables(
                 for s in infos
             }
             chosen = _choose(infos, heads, several)
-            read = [(s, heads[s.index], _all_rows(loaded[s.index], limits)) for s in chosen]
+            read = [
+                (s, heads[s.index], _all_rows(loaded[s.index], limits), loaded[s.index].merged_cell_ranges or ())
+                for s in chosen
+            ]
     except (CalamineError, ValueError) as exc:
         raise reject("unreadable", "无法读取工作簿内容", f"the workbook cannot be read ({type(exc).__name__})") from exc
     names = {s.name for s in chosen}
     others = tuple(s.name for s in infos if s.name not in names)
     hidden = tuple(s.name for s in infos if s.hidden)
     tables = []
-    for info, header, rows in read:
+    for info, header, rows, merged in read:
         assert isinstance(header, HeaderMap)
         problems = _cell_problems(data, info, header, no_formula_fields)
-        body = tuple(r for r in rows if r.number > header.row)
+        body = _fill_merged([r for r in rows if r.number > header.row], header, merged, fill_merged)
+        body = _as_shown(data, info, header, body, as_shown)
         tables.append(Table(info.name, header, body, tuple(problems), others, hidden))
     every = [p for t in tables for p in t.problems]
     if every and not keep_cell_problems:
         raise InvalidInput(every)
     return tuple(tables)
+
+
+def _fill_merged(
+    rows: list[SheetRow], header: HeaderMap, merged: Iterable[Any], fields: Collection[str]
+) -> tuple[SheetRow, ...]:
+    """Each empty cell under a vertically merged cell of the `fields` columns takes the merged value
+    (calamine gives it to the top cell only)."""
+    columns = {header.columns[f] for f in fields if f in header.columns}
+    spans = [
+        (top, bottom, col)
+        for (top, col), (bottom, last) in merged
+        if col == last and col in columns and bottom > top and top + 1 > header.row
+    ]
+    if not spans:
+        return tuple(rows)
+    at = {row.number: i for i, row in enumerate(rows)}
+    for top, bottom, col in spans:  # 0-based grid rows: Excel row = grid row + 1
+        first = at.get(top + 1)
+        if first is None or col >= len(rows[first].values):
+            continue
+        value = rows[first].values[col]
+        for number in range(top + 2, bottom + 2):
+            i = at.get(number)
+            if i is not None and col < len(rows[i].values) and rows[i].values[col] == "":
+                values = list(rows[i].values)
+                values[col] = value
+                rows[i] = SheetRow(number, tuple(values))
+    return tuple(rows)
+
+
+def _as_shown(
+    data: bytes, info: SheetInfo, header: HeaderMap, rows: tuple[SheetRow, ...], fields: Collection[str]
+) -> tuple[SheetRow, ...]:
+    columns = {header.columns[f] for f in fields if f in header.columns}
+    numbers = {c for c in columns for r in rows if c < len(r.values) and type(r.values[c]) in (int, float)}
+    if not numbers:  # the usual case: text cells, nothing more to read
+        return rows
+    widths = padded_widths(data, info.part, numbers)
+    if not widths:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row.values)
+        for col in numbers:
+            width = widths.get((row.number, col))
+            value = values[col] if col < len(values) else None
+            number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+            if width and number is not None and float(number).is_integer() and number >= 0:
+                values[col] = f"{int(number):0{width}d}"
+        out.append(SheetRow(row.number, tuple(values)))
+    return tuple(out)
 
 
 def _choose(infos: list[SheetInfo], heads: Mapping[int, HeaderMap | InvalidInput], several: bool) -> list[SheetInfo]:
@@ -229,6 +290,8 @@ def read_table(
     no_formula_fields: Collection[str] = (),
     limits: ExcelLimits = DEFAULT_LIMITS,
     keep_cell_problems: bool = False,
+    fill_merged: Collection[str] = (),
+    as_shown: Collection[str] = (),
 ) -> Table:
     """Read the one sheet whose header matches (else the active sheet's header problems are raised)."""
     (table,) = read_tables(
@@ -238,5 +301,7 @@ def read_table(
         no_formula_fields=no_formula_fields,
         limits=limits,
         keep_cell_problems=keep_cell_problems,
+        fill_merged=fill_merged,
+        as_shown=as_shown,
     )
     return table
