@@ -17,14 +17,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from exams.rules.score_import import (
-    SCORE_HEADER_ALIASES,
-    SCORE_NO_FORMULA_FIELDS,
-    SCORE_REQUIRED_FIELDS,
-    KnownCandidate,
-    ScoreImportContext,
-    validate_score_rows,
-)
+from exams.rules.score_import import SCORE_HEADER_ALIASES, validate_score_rows
+from exams.rules.score_model import SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS, KnownCandidate, ScoreImportContext
 from exams.rules.subjects import Subject
 from xuehui import idcard
 from xuehui.excel_import import ExcelLimits, read_table

@@ -47,7 +47,8 @@ CRASH_DIR = Path(tempfile.gettempdir()) / "xuehui-fuzz-crashes"
 def _load_readers() -> tuple[list[bytes], dict[str, Callable[[bytes], Any]], type[Exception]]:
     from openpyxl import Workbook
 
-    from exams.rules.score_import import SCORE_HEADER_ALIASES, SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS
+    from exams.rules.score_import import SCORE_HEADER_ALIASES
+    from exams.rules.score_model import SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS
     from exams.score_work import validate_score_file
     from exams.services import _read_fee_table
     from expert_pool.excel import parse_experts, template_bytes

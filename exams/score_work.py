@@ -9,14 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from exams.rules.score_import import (
-    SCORE_HEADER_ALIASES,
+from exams.rules.score_import import SCORE_HEADER_ALIASES, validate_score_tables
+from exams.rules.score_model import (
     SCORE_MERGED_FIELDS,
     SCORE_NO_FORMULA_FIELDS,
     SCORE_REQUIRED_FIELDS,
     KnownCandidate,
     ScoreImportContext,
-    validate_score_tables,
 )
 from exams.rules.subjects import Subject
 from xuehui.errors import DomainError

@@ -21,7 +21,7 @@ from exams.rules.lifecycles import (
     ViolationCaseState,
 )
 from exams.rules.rechecks import RecheckOutcome
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import InvalidInput, Reason
 from xuehui.i18n import pick

@@ -17,7 +17,7 @@ from exams.pages._shared import form_reasons, label, notice, staff, vocabulary
 from exams.pages.plans import PLAN_NOTICES
 from exams.rules.lifecycles import RecheckState
 from exams.rules.rechecks import RecheckOutcome
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.schemas import RecheckDecisionIn
 from xuehui.excel_export import xlsx_response
 from xuehui.form_action import form_action

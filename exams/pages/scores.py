@@ -16,7 +16,8 @@ from exams import services
 from exams.pages._shared import staff, upload, vocabulary
 from exams.pages.plans import plan_again
 from exams.rules.lifecycles import IMPORT_RUNNING
-from exams.rules.score_import import SCORE_HEADER_ALIASES, ScoreStatus
+from exams.rules.score_import import SCORE_HEADER_ALIASES
+from exams.rules.score_model import ScoreStatus
 from xuehui.excel_export import xlsx_response
 from xuehui.form_action import form_action
 from xuehui.i18n import current_language

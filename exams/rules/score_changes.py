@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 
 # (registration id, subject code, status, score as text or None): an import's record or a current score
 ScoreRow = tuple[int, str, str, str | None]

@@ -11,7 +11,7 @@ from accounts.services import audit
 from exams.rules import rechecks as rc
 from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import RECHECK, RecheckState, role_of
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.rules.subjects import check_score
 from exams.schemas import RecheckDecisionIn, RecheckIn
 from exams.services._shared import get_registration, plan_for_staff, require_staff, subject_rules

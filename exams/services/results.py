@@ -18,7 +18,7 @@ from exams.rules.actions import ExamAction
 from exams.rules.lifecycles import PLAN, VIOLATION_EFFECTIVE, PlanState, plan_state, role_of
 from exams.rules.lookups import LookupLimits, lookup_refusal
 from exams.rules.rolling import RollingRule, RollingStatus, SubjectPass, rolling_status
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.rules.subjects import Subject, is_pass
 from exams.services._shared import (
     get_registration,

@@ -24,7 +24,7 @@ from exams.rules.lifecycles import (
     role_of,
 )
 from exams.rules.rechecks import RecheckOutcome
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.rules.violations import ViolationKind, ViolationLevel
 from xuehui.errors import Conflict, Forbidden
 from xuehui.i18n import current_language

@@ -13,7 +13,7 @@ from exams.rules.rechecks import (
     recheck_refusal,
     recheck_result,
 )
-from exams.rules.score_import import ScoreStatus
+from exams.rules.score_model import ScoreStatus
 from exams.rules.subjects import Subject
 
 PUBLISHED = dt.date(2026, 12, 1)

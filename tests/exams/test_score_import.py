@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from exams.rules.score_import import (
-    SCORE_HEADER_ALIASES,
+from exams.rules.score_import import SCORE_HEADER_ALIASES, validate_score_rows
+from exams.rules.score_model import (
     SCORE_NO_FORMULA_FIELDS,
     SCORE_REQUIRED_FIELDS,
     KnownCandidate,
@@ -20,7 +20,6 @@ from exams.rules.score_import import (
     ScoreRecord,
     ScoreStatus,
     SubjectTotals,
-    validate_score_rows,
 )
 from exams.rules.subjects import Subject
 from xuehui import idcard

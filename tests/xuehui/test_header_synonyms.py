@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import pytest
 from openpyxl import Workbook
 
-from exams.rules.score_import import SCORE_HEADER_ALIASES, SCORE_REQUIRED_FIELDS
+from exams.rules.score_import import SCORE_HEADER_ALIASES
+from exams.rules.score_model import SCORE_REQUIRED_FIELDS
 from expert_pool.excel import ALIASES as EXPERT_ALIASES
 from xuehui.errors import InvalidInput
 from xuehui.excel_import import SheetRow, map_header, read_table

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from exams.rules.score_import import SCORE_HEADER_ALIASES, SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS
+from exams.rules.score_import import SCORE_HEADER_ALIASES
+from exams.rules.score_model import SCORE_NO_FORMULA_FIELDS, SCORE_REQUIRED_FIELDS
 from exams.score_work import validate_score_file
 from exams.services import _read_fee_table
 from exams.services.fees import FeeRow
