@@ -12,6 +12,7 @@ from zxcvbn import zxcvbn
 
 from xuehui.errors import Forbidden, Reason
 from xuehui.lifecycle import Lifecycle, move
+from xuehui.throttle import wait_seconds
 from xuehui.vocabulary import Labelled
 
 Role = Literal["admin", "society", "expert", "exam_admin", "candidate"]
@@ -260,12 +261,8 @@ def password_change_refusal(
 ) -> tuple[Reason, int] | None:
     """The refusal and the seconds to wait once `limit` wrong current passwords fall in the
     window, or None to check it; the wait lasts until the oldest of them leaves the window."""
-    window = dt.timedelta(seconds=window_seconds)
-    recent = sorted(at for at in failures if now - at < window)
-    if len(recent) < limit:
-        return None
-    oldest_that_counts = recent[len(recent) - limit]
-    return PASSWORD_CHANGE_THROTTLED, max(1, math.ceil((oldest_that_counts + window - now).total_seconds()))
+    wait = wait_seconds(failures, limit, window_seconds, now)
+    return None if wait is None else (PASSWORD_CHANGE_THROTTLED, wait)
 
 
 def session_expired(

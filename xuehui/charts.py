@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import pygal
 from litestar import Response
@@ -43,6 +44,11 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 Series = tuple[str, Sequence[float | None]]
 
 
+def _frame(title: str) -> dict[str, Any]:
+    """What every chart shares: the style, the size, no script, no XML declaration."""
+    return {"style": STYLE, "js": [], "disable_xml_declaration": True, "width": WIDTH, "height": HEIGHT, "title": title}
+
+
 def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
@@ -51,12 +57,7 @@ def rate_bars(title: str, labels: Sequence[str], series: Sequence[Series], guide
     """Grouped bars of rates (0 to 1) per label, with `guides` drawn as highlighted lines."""
     steps = [step / 4 for step in range(5)]
     chart = pygal.Bar(
-        style=STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        width=WIDTH,
-        height=HEIGHT,
-        title=title,
+        **_frame(title),
         range=(0, 1),
         y_labels=sorted({*steps, *guides}),
         y_labels_major=list(guides),
@@ -81,18 +82,13 @@ def share_lines(
     line and `marks` (stage dates) as highlighted dates."""
     if not any(points for _, points in series):
         # pygal's date axis cannot be drawn without a point; an empty chart says so instead.
-        empty = pygal.Line(style=STYLE, js=[], disable_xml_declaration=True, width=WIDTH, height=HEIGHT, title=title)
+        empty = pygal.Line(**_frame(title))
         empty.config.no_data_text = _("No data yet")
         return _clean(empty.render())
     days = sorted({span[0], *marks, span[1]})
     top = max([1.0, *(share for _, points in series for _, share in points)])
     chart = pygal.DateLine(
-        style=STYLE,
-        js=[],
-        disable_xml_declaration=True,
-        width=WIDTH,
-        height=HEIGHT,
-        title=title,
+        **_frame(title),
         range=(0, top),
         y_labels=sorted({0.0, 0.25, 0.5, 0.75, 1.0, *([top] if top > 1 else [])}),
         y_labels_major=[1.0],

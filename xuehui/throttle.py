@@ -23,6 +23,16 @@ def wait_seconds(times: Iterable[dt.datetime], limit: int, window_seconds: int, 
     return max(1, math.ceil((frees_at - moment).total_seconds()))
 
 
+def first_wait(
+    counted: Iterable[tuple[Iterable[dt.datetime], int]], window_seconds: int, moment: dt.datetime
+) -> int | None:
+    """The wait of the first of several counters (moments, limit) that has no room left."""
+    for times, limit in counted:
+        if (wait := wait_seconds(times, limit, window_seconds, moment)) is not None:
+            return wait
+    return None
+
+
 def minutes(seconds: int) -> int:
     """A wait as whole minutes for a message (at least one)."""
     return max(1, math.ceil(seconds / 60))

@@ -11,10 +11,11 @@ from accounts.services.audit_log import audit
 from accounts.services.users import create_user, user_problems
 from accounts.tables import AuditEntry, User
 from accounts.usernames import canonical_username, username_script_problems, username_skeleton
-from xuehui.clock import now
+from xuehui.clock import aware, now
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason, TooManyRequests
 from xuehui.settings import get_settings
+from xuehui.throttle import wait_seconds
 
 SIGNUP_THROTTLED = Reason(
     "signup.throttled",
@@ -38,10 +39,10 @@ async def _throttle(ip: str, username: str) -> None:
         action = AccountsAudit.SIGNUP_THROTTLED if held else AccountsAudit.SIGNUP
         await audit(None, action, AccountsObject.USER, "", {"username": username}, ip=ip)
     if held:
-        oldest = min(row["at"] for row in recent)
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)
-        wait = int((oldest + window - moment).total_seconds()) + 1
-        raise TooManyRequests(SIGNUP_THROTTLED, retry_after=max(1, wait))
+        wait = wait_seconds(
+            [aware(row["at"]) for row in recent], settings.signup_max_per_address, int(window.total_seconds()), moment
+        )
+        raise TooManyRequests(SIGNUP_THROTTLED, retry_after=wait)
 
 
 async def _name_is_free(username: str) -> bool:

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xuehui.errors import Reason
-from xuehui.throttle import minutes, wait_seconds
+from xuehui.throttle import first_wait, minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +23,8 @@ def lookup_refusal(
     by_address: list[dt.datetime], by_identity: list[dt.datetime], moment: dt.datetime, limits: LookupLimits
 ) -> tuple[Reason, int] | None:
     """(why, seconds to wait) when the address or the identity number has used its tries."""
-    for times, limit in ((by_address, limits.per_address), (by_identity, limits.per_identity)):
-        wait = wait_seconds(times, limit, limits.window_seconds, moment)
-        if wait is not None:
-            return (
-                Reason(
-                    "lookup.too_many",
-                    f"查询次数过多，请{minutes(wait)}分钟后再试",
-                    f"too many look-ups; try again in {minutes(wait)} minutes",
-                ),
-                wait,
-            )
-    return None
+    counted = ((by_address, limits.per_address), (by_identity, limits.per_identity))
+    if (wait := first_wait(counted, limits.window_seconds, moment)) is None:
+        return None
+    zh, en = f"查询次数过多，请{minutes(wait)}分钟后再试", f"too many look-ups; try again in {minutes(wait)} minutes"
+    return Reason("lookup.too_many", zh, en), wait

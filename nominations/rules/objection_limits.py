@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from xuehui.errors import Reason
-from xuehui.throttle import minutes, wait_seconds
+from xuehui.throttle import first_wait, minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +74,12 @@ def flood_refusal(
 ) -> tuple[Reason, int] | None:
     """(why, seconds to wait) when the address or the identity number has filed its share of
     objections to the notice within the window; None when this one may go in."""
-    for times, limit in ((by_address, limits.per_address), (by_identity, limits.per_identity)):
-        wait = wait_seconds(times, limit, limits.window_seconds, moment)
-        if wait is not None:
-            return (
-                Reason(
-                    "objection.too_many",
-                    f"提交异议过于频繁，请{minutes(wait)}分钟后再试",
-                    f"too many objections in a short time; try again in {minutes(wait)} minutes",
-                ),
-                wait,
-            )
-    return None
+    counted = ((by_address, limits.per_address), (by_identity, limits.per_identity))
+    if (wait := first_wait(counted, limits.window_seconds, moment)) is None:
+        return None
+    zh = f"提交异议过于频繁，请{minutes(wait)}分钟后再试"
+    en = f"too many objections in a short time; try again in {minutes(wait)} minutes"
+    return Reason("objection.too_many", zh, en), wait
 
 
 DUPLICATE = Reason(

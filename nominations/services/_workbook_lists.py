@@ -4,12 +4,13 @@ file found again by its hash for the import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from nominations.rules.list_rows import RawRow
 from xuehui import files, jobs
+from xuehui.db import write_transaction
 from xuehui.errors import InvalidInput, NotFound, Reason
 from xuehui.excel_import import CellKind, ExcelLimits, column_letter, date_in_code_cell, read_table, upload_limits
 from xuehui.settings import get_settings
@@ -73,6 +74,18 @@ async def read_list(data: bytes, kind: WorkbookList[T]) -> tuple[str, list[T]]:
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     return sheet, rows
+
+
+async def keep_for_import(
+    data: bytes, upload: str, preview: Callable[[bytes, str], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """A new upload's preview, after which the file is kept (by `sha`) for its import: a file
+    that is refused is never stored."""
+    kind = files.check(data, workbook_upload(upload))
+    previewed = await preview(data, "")
+    async with write_transaction():
+        sha = await files.store(data, kind)
+    return {**previewed, "sha": sha}
 
 
 async def previewed_file(sha: str, code: str) -> bytes:

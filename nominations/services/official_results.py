@@ -17,10 +17,9 @@ from nominations.rules.official_results import (
     match_key,
     parse_rows,
 )
-from nominations.services._workbook_lists import WorkbookList, previewed_file, read_list, workbook_upload
+from nominations.services._workbook_lists import WorkbookList, keep_for_import, previewed_file, read_list
 from nominations.services.cycles import cycle_row
 from nominations.tables import Nomination, OfficialResult
-from xuehui import files
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import Reason
@@ -68,11 +67,7 @@ async def preview_official_results(actor: Actor, cycle_id: int, data: bytes) -> 
     not, and how many current rows it replaces. The file is kept (by `sha`) for the import."""
     require_admin(actor)
     await cycle_row(cycle_id)
-    kind = files.check(data, workbook_upload(_UPLOAD))
-    preview = await _preview(cycle_id, data, "")
-    async with write_transaction():
-        sha = await files.store(data, kind)
-    return {**preview, "sha": sha}
+    return await keep_for_import(data, _UPLOAD, lambda content, sha: _preview(cycle_id, content, sha))
 
 
 async def preview_stored_results(actor: Actor, cycle_id: int, sha: str) -> dict[str, Any]:

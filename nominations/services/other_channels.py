@@ -17,10 +17,9 @@ from nominations.rules.other_channels import (
     channel_words,
     parse_rows,
 )
-from nominations.services._workbook_lists import WorkbookList, previewed_file, read_list, workbook_upload
+from nominations.services._workbook_lists import WorkbookList, keep_for_import, previewed_file, read_list
 from nominations.services.programmes import programme_row
 from nominations.tables import OtherChannelCandidate, Recommendation
-from xuehui import files
 from xuehui.clock import now
 from xuehui.db import write_transaction
 from xuehui.errors import Reason
@@ -71,11 +70,7 @@ async def preview_other_channels(actor: Actor, programme_id: int, data: bytes) -
     as well, and how many current rows it replaces. The file is kept (by `sha`) for the import."""
     require_admin(actor)
     await programme_row(programme_id)
-    kind = files.check(data, workbook_upload(_UPLOAD))
-    preview = await _preview(programme_id, data, "")
-    async with write_transaction():
-        sha = await files.store(data, kind)
-    return {**preview, "sha": sha}
+    return await keep_for_import(data, _UPLOAD, lambda content, sha: _preview(programme_id, content, sha))
 
 
 async def preview_stored_channels(actor: Actor, programme_id: int, sha: str) -> dict[str, Any]:
