@@ -18,6 +18,7 @@ from exams.rules.score_model import (
     ScoreImportContext,
 )
 from exams.rules.subjects import Subject
+from xuehui.collection_pause import collection_paused
 from xuehui.errors import DomainError
 from xuehui.excel_import import ExcelLimits, read_tables
 
@@ -31,6 +32,13 @@ def validate_score_file(
     data: bytes, candidates: list[CandidateRow], subjects: list[SubjectRow], limits: ExcelLimits
 ) -> dict[str, Any]:
     """Every problem (as Reason dicts), or the clean records as (registration id, subject, status, score)."""
+    with collection_paused():
+        return _validate(data, candidates, subjects, limits)
+
+
+def _validate(
+    data: bytes, candidates: list[CandidateRow], subjects: list[SubjectRow], limits: ExcelLimits
+) -> dict[str, Any]:
     try:
         tables = read_tables(
             data,

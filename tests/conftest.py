@@ -16,8 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from xuehui.threads import run_in_thread as _run
+
+# No per-example deadline: on a shared two-core machine one slow example is load, not a failure.
+settings.register_profile("xuehui", deadline=None)
+settings.load_profile("xuehui")
 
 BACKEND = os.environ.get("XUEHUI_TEST_DB", "sqlite")
 PG_SERVER = os.environ.get("XUEHUI_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -8,6 +8,7 @@ pure and called hundreds of thousands of times on a large sheet, so the common c
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -51,6 +52,8 @@ def decimal_of(kind: CellKind, value: CellValue, places: int | None) -> Decimal 
     if kind is CellKind.INT and isinstance(value, int | float):
         return Decimal(int(value))
     if kind is CellKind.FLOAT and isinstance(value, float):
+        if not math.isfinite(value):  # a crafted <v>NaN</v> or inf is not a score
+            return None
         # repr() is the shortest text that round-trips: 72.5 stays 72.5, not 72.5000000001.
         number = Decimal(repr(value))
         if places is not None and -number.as_tuple().exponent > places:  # type: ignore[operator]

