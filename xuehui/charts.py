@@ -72,6 +72,30 @@ def rate_bars(title: str, labels: Sequence[str], series: Sequence[Series], guide
     return _clean(chart.render())
 
 
+def count_bars(
+    title: str, labels: Sequence[str], series: Sequence[Series], marked: Sequence[str] = (), stacked: bool = True
+) -> bytes:
+    """Bars of counts per label (stacked series by default, such as those below and above a pass
+    mark), the `marked` labels highlighted on the axis."""
+    columns = list(zip(*(values for _, values in series), strict=True))
+    top = max([1.0, *((sum if stacked else max)(v or 0 for v in column) for column in columns)])
+    chart = (pygal.StackedBar if stacked else pygal.Bar)(
+        **_frame(title),
+        range=(0, top),
+        value_formatter=lambda value: f"{value:.0f}",
+        x_label_rotation=20 if len(labels) > 8 else 0,
+        legend_at_bottom=True,
+        print_values=False,
+        min_scale=2,
+        max_scale=6,
+    )
+    chart.x_labels = list(labels)
+    chart.x_labels_major = list(marked)
+    for name, values in series:
+        chart.add(name, list(values))
+    return _clean(chart.render())
+
+
 DatedSeries = tuple[str, Sequence[tuple[dt.date, float]]]
 
 

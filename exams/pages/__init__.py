@@ -9,6 +9,8 @@
 - `rooms`: Door lists and sign-in sheets of a room.
 - `scores`: The score template, upload, the import's page and its commit.
 - `results`: Results and statistics, certificates, re-checks and their decisions.
+- `result_figures`: The result charts (score distribution per subject, pass rate per site) and
+  their workbooks.
 - `certificates`: One certificate: its notes (加注) and its revocation.
 - `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
 - `public`: The public result look-up and certificate verification.
@@ -25,6 +27,7 @@ from exams.pages import (
     plans,
     public,
     registrations,
+    result_figures,
     results,
     rooms,
     scores,
@@ -38,6 +41,7 @@ ROUTES = [
     *registrations.ROUTES,
     *rooms.ROUTES,
     *scores.ROUTES,
+    *result_figures.ROUTES,
     *results.ROUTES,
     *certificates.ROUTES,
     *violations.ROUTES,

@@ -15,6 +15,7 @@ from accounts.rules import Actor
 from exams import services
 from exams.pages._shared import form_reasons, label, notice, staff, vocabulary
 from exams.pages.plans import PLAN_NOTICES
+from exams.pages.result_figures import figures_context
 from exams.rules.lifecycles import RecheckState
 from exams.rules.rechecks import RecheckOutcome
 from exams.rules.score_model import ScoreStatus
@@ -26,11 +27,12 @@ from xuehui.i18n import gettext as _
 
 @get("/exams/{plan_id:int}/results", include_in_schema=False, guards=staff)
 async def results_page(actor: NamedDependency[Actor], plan_id: FromPath[int], done: FromQuery[str] = "") -> Template:
-    results = await services.plan_results(actor, plan_id)
+    figures = await services.plan_result_figures(actor, plan_id)
     return Template(
         "exams/results.html",
         context={
-            **results,
+            **figures["results"],
+            **figures_context(figures),
             "certificates": await services.list_certificates(actor, plan_id),
             "notice": notice(PLAN_NOTICES, done),
             **vocabulary(),

@@ -11,6 +11,7 @@
 - `score_writing`: Writing a new version of the (candidate, subject) pairs an import contains.
 - `score_report`: The score import's report (problems, sheets read, totals, changes).
 - `results`: Subject results, qualification across sittings, publication, statistics, look-up.
+- `result_figures`: The figures the result charts draw (score distribution, pass rate per site).
 - `violations`: Violation cases (违纪违规): record with evidence, notice, statement, decision,
   service; only decided cases affect results.
 - `rechecks`: Re-check requests (成绩复查) and decisions.
@@ -66,6 +67,7 @@ from exams.services.registration import (
     update_registration,
     violations_on_record,
 )
+from exams.services.result_figures import plan_result_figures
 from exams.services.results import plan_results, public_lookup, publish, published_on, registration_results
 from exams.services.review import mark_paid, review
 from exams.services.score_report import report_lines
@@ -135,6 +137,7 @@ __all__ = [
     "plan_by_code",
     "plan_for_staff",
     "plan_locks",
+    "plan_result_figures",
     "plan_results",
     "public_lookup",
     "public_plan",

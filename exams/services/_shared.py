@@ -150,7 +150,10 @@ async def get_registration(actor: Actor | None, registration_id: int) -> dict[st
 async def list_registrations(actor: Actor | None, plan_id: int, status: str = "") -> list[dict[str, Any]]:
     await plan_for_staff(actor, plan_id)
     query = Registration.select(
-        *Registration.all_columns(), Registration.room.site_code, Registration.room.room_no
+        *Registration.all_columns(),
+        Registration.room.site_code,
+        Registration.room.site_name,
+        Registration.room.room_no,
     ).where(Registration.plan == plan_id)
     if status:
         query = query.where(Registration.status == status)

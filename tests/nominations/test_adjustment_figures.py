@@ -6,41 +6,12 @@ from __future__ import annotations
 
 import io
 
-from defusedxml import ElementTree as ET
 from openpyxl import load_workbook
 
 from nominations import services
+from tests.chart_support import bars, guides
 from tests.nominations.test_official_results import _last_year_with_two_nominations, workbook
 from tests.support import login
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def bars(svg: bytes) -> dict[str, list[tuple[str, str, float]]]:
-    """Per series (legend text): (society, value shown, bar height) of every bar."""
-    root = ET.fromstring(svg)
-    legends = [
-        "".join(g.itertext()) for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("legend reactive")
-    ]
-    found: dict[str, list[tuple[str, str, float]]] = {}
-    plot = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "plot")
-    series = [g for g in plot.iter(f"{SVG}g") if (g.get("class") or "").startswith("series serie-")]
-    for index, group in enumerate(series):
-        drawn = []
-        for bar in group.iter(f"{SVG}g"):
-            if bar.get("class") != "bar":
-                continue
-            rect = bar.find(f"{SVG}rect")
-            desc = {d.get("class"): d.text for d in bar.findall(f"{SVG}desc")}
-            assert rect is not None
-            drawn.append((desc["x_label"] or "", desc["value"] or "", float(rect.get("height") or 0)))
-        found[legends[index]] = drawn
-    return found
-
-
-def guides(svg: bytes) -> list[str]:
-    root = ET.fromstring(svg)
-    return [t.text or "" for t in root.iter(f"{SVG}text") if t.get("class") == "major"]
 
 
 async def test_the_chart_draws_every_societys_rates_against_the_threshold_and_the_average(client) -> None:
