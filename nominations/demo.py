@@ -123,7 +123,7 @@ async def load(admin: Actor, nominator: Actor) -> None:
 
 # title, first contributor's offset, category, formal review decision and its reasons
 REVIEWED = [
-    ("大型盾构机主轴承设计制造技术", 20, "progress", "return", "请补充第三方检测报告和两家以上用户的应用证明"),
+    ("高速重载齿轮接触疲劳失效机理", 20, "natural_science", "return", "请补充代表性论文的他引证明和第三方检索报告"),
     ("工程机械电液控制系统节能技术", 25, "progress", "pass", ""),
     ("农机装备智能导航作业系统", 30, "natural_science", "reject", "推荐项目不属于自然科学奖授奖范围"),
 ]
@@ -132,8 +132,8 @@ REVIEWED = [
 async def load_reviewed(admin: Actor, nominator: Actor, cycle_id: int, on: dt.date) -> None:
     """Nominations through formal review: one returned with its correction deadline, one passed
     and under the accepted-nominations notice (started three days ago) with an objection from the
-    public waiting for the association, one rejected. The passed and returned ones use places of
-    the scientific-progress quota, so the invention quota keeps places for a new nomination."""
+    public waiting for the association, one rejected. They leave a place in the invention and in
+    the progress quota for a society trying a new nomination."""
     passed = 0
     for title, start, category, decision, reasons in REVIEWED:
         nomination_id = await services.create_nomination(

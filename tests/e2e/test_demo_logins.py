@@ -15,8 +15,9 @@ YEAR = f"{today():%y}"
 
 
 def open_menu(page: Page, href: str) -> None:
-    """Follow the role's own entry in the header menu, as a newcomer does after signing in."""
-    page.locator(f"header nav a[href='{href}']").click()
+    """Follow the link on the start page that signing in leads to, as a newcomer does."""
+    page.goto("/")
+    page.locator(f"main .card a[href='{href}']").first.click()
 
 
 def test_admin_finds_a_review_queue_an_objection_and_a_batch_under_way(page: Page) -> None:
@@ -36,7 +37,7 @@ def test_admin_finds_a_review_queue_an_objection_and_a_batch_under_way(page: Pag
 def test_society_finds_a_returned_nomination_and_recommendation_to_correct(page: Page) -> None:
     sign_in(page, "society")
     open_menu(page, "/nominations")
-    expect(page.locator("#nominations tr", has_text="大型盾构机主轴承设计制造技术")).to_contain_text("退回修改")
+    expect(page.locator("#nominations tr", has_text="高速重载齿轮接触疲劳失效机理")).to_contain_text("退回修改")
     expect(page.locator("#nominations tr", has_text="工程机械电液控制系统节能技术")).to_contain_text("形式审查通过")
     open_menu(page, "/talent")
     expect(page.locator("#recommendations tr", has_text="赵红梅")).to_contain_text("退回修改")
@@ -86,4 +87,12 @@ def test_candidate_finds_a_ticket_scores_a_recheck_and_an_open_exam(page: Page) 
     expect(page.locator("#ticket-no")).to_have_text(re.compile(rf"^\s*20{YEAR}HG{YEAR}A\d+\s*$"))
     page.goto("/candidate")
     expect(page.locator("#open-plans")).to_contain_text("（第二次）")
+    sign_out(page)
+
+
+def test_the_second_society_finds_its_signed_pilot_project(page: Page) -> None:
+    sign_in(page, "society2")
+    open_menu(page, "/pilots")
+    expect(page.locator("#pilots tr", has_text="计算机领域科技奖励推荐试点")).to_contain_text("已签署")
+    expect(page.locator("#pilots")).not_to_contain_text("机械工程领域科技奖励推荐试点")  # another society's
     sign_out(page)

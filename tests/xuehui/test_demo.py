@@ -14,7 +14,7 @@ from exams import services as exams
 from exams.tables import Certificate, ExamPlan, Recheck, Registration, Score
 from expert_pool import services as pool
 from expert_pool.tables import ConflictRecord, Expert, PanelMeeting, PanelMember, Review, ReviewAssignment
-from nominations.tables import Nomination, Notice, Objection, Recommendation
+from nominations.tables import Nomination, Notice, Objection, Quota, Recommendation
 from societies.tables import PilotProject, ProgressReport, ThirdPartyEvaluation
 from xuehui.clock import today
 from xuehui.demo import load_demo
@@ -71,6 +71,11 @@ async def test_the_demo_builds_every_state_each_login_works_on() -> None:
         "returned": 1,
         "submitted": 1,
     }
+    society = await actor("society")
+    places = await Quota.select(Quota.category, Quota.quota, Quota.used).where(Quota.society_id == society.society_id)
+    left = {q["category"]: q["quota"] - q["used"] for q in places}
+    # a place left in the invention and the progress quota, for the society trying a new nomination
+    assert (left["technological_invention"], left["progress"], left["natural_science"]) == (1, 1, 0)
     notices = await Notice.select(Notice.starts_on, Notice.ends_on)
     assert [n["starts_on"] <= today() <= n["ends_on"] for n in notices] == [True]
     assert await counts(Objection, Objection.state) == {"received": 1}
