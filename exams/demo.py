@@ -2,7 +2,8 @@
 last week (candidates approved, paid and seated with tickets, scores imported and published, one
 re-check decided and one waiting, certificates issued) and the next sitting open for registration
 with registrations in every state (awaiting review, not eligible, returned, approved and paid,
-approved and unpaid, rejected). Everything goes through the services."""
+rejected, and one voided: made by another account under a candidate's identity number).
+Everything goes through the services."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from exams.schemas import (
 )
 from xuehui import idcard
 from xuehui.clock import CHINA, today
+from xuehui.errors import Conflict
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a stand-in photo: the file store checks the magic bytes
 SUBJECTS = [("01", "专业基础", 9), ("02", "专业案例", 14)]
@@ -153,7 +155,7 @@ async def load(examadmin: Actor, candidate: Actor, password: str) -> None:
         examadmin, decided, RecheckDecisionIn(new_score=Decimal(63), note="复核发现第三题漏评6分，已更正")
     )
     await services.issue_certificates(examadmin, held)
-    await _open_sitting(examadmin, others)
+    await _open_sitting(examadmin, others, password)
 
 
 async def _hold(examadmin: Actor, plan_id: int) -> None:
@@ -187,8 +189,15 @@ async def _hold(examadmin: Actor, plan_id: int) -> None:
     )
 
 
-async def _open_sitting(examadmin: Actor, others: list[Actor]) -> None:
-    """The next sitting, open for registration: the five other candidates and each state once."""
+async def _squatter(password: str) -> Actor:
+    username = f"candidate{len(CANDIDATES) + 2}"
+    user_id = await create_user(None, username=username, display_name="考生 马六", role="candidate", password=password)
+    return Actor(user_id=user_id, username=username, display_name="马六", role="candidate")
+
+
+async def _open_sitting(examadmin: Actor, others: list[Actor], password: str) -> None:
+    """The next sitting, open for registration: the five other candidates and each state once,
+    and a registration voided by the office as made under someone else's identity number."""
     on = today()
     plan_id = await services.create_plan(
         examadmin,
@@ -201,12 +210,23 @@ async def _open_sitting(examadmin: Actor, others: list[Actor]) -> None:
         ("approve", "paid"),
         ("reject", "工作单位证明与报名信息不符"),
     ]
+    # Someone registered first under 李娜's identity number from their own account: 李娜 is
+    # refused with the neutral message, the office voids the other registration, she registers.
+    squatter = await _squatter(password)
+    await services.register(squatter, plan_id, person(1, "李娜", "female", "某咨询公司"), PNG)
     for seq, (actor, (name, sex, employer, _scores), (decision, note)) in enumerate(
         zip(others, CANDIDATES, decisions, strict=True), start=1
     ):
         # 杨洁 (the fifth) is rejected; 刘敏 (the third) returned; the second's work years fall short.
         years = 2 if seq == 2 else 8
-        reg_id = await services.register(actor, plan_id, person(seq, name, sex, employer, years), PNG)
+        data = person(seq, name, sex, employer, years)
+        if seq == 1:
+            try:
+                await services.register(actor, plan_id, data, PNG)
+            except Conflict:
+                clash = (await services.clashes(examadmin, plan_id))[0]
+                await services.void_clashing_registration(examadmin, plan_id, clash["id"])
+        reg_id = await services.register(actor, plan_id, data, PNG)
         if decision == "approve":
             await services.review(examadmin, reg_id, ReviewIn(decision="approve"))
             await services.mark_paid(examadmin, reg_id)

@@ -11,7 +11,7 @@ from piccolo.table import Table
 from accounts.rules import Actor
 from accounts.tables import AuditEntry, User
 from exams import services as exams
-from exams.tables import Certificate, ExamPlan, Recheck, Registration, Score
+from exams.tables import Certificate, ExamPlan, IdentityClash, Recheck, Registration, Score
 from expert_pool import services as pool
 from expert_pool.tables import ConflictRecord, Expert, PanelMeeting, PanelMember, Review, ReviewAssignment
 from nominations.tables import Nomination, Notice, Objection, Quota, Recommendation
@@ -42,7 +42,7 @@ async def test_the_demo_builds_every_state_each_login_works_on() -> None:
     assert await load_demo() is True
     assert await counts(User, User.role) == {
         "admin": 1,
-        "candidate": 6,  # the demo candidate and five more who sat the exam
+        "candidate": 7,  # the demo candidate, five more who sat the exam, one using another's number
         "exam_admin": 1,
         "expert": 1,
         "society": 2,
@@ -111,7 +111,9 @@ async def test_the_demo_builds_every_state_each_login_works_on() -> None:
         (f"HG{year}B", "rejected", False, False): 1,
         (f"HG{year}B", "returned", False, False): 1,
         (f"HG{year}B", "submitted", False, False): 1,
+        (f"HG{year}B", "voided", False, False): 1,
     }
+    assert await counts(IdentityClash, IdentityClash.state) == {"resolved": 1}
     assert await Score.count() == 12
     assert await counts(Recheck, Recheck.state, Recheck.outcome) == {("done", "corrected"): 1, ("pending", ""): 1}
     assert await Certificate.count() == 3
@@ -122,4 +124,4 @@ async def test_the_demo_builds_every_state_each_login_works_on() -> None:
     # a second run refuses and changes nothing
     entries = await AuditEntry.count()
     assert await load_demo() is False
-    assert (await User.count(), await AuditEntry.count()) == (11, entries)
+    assert (await User.count(), await AuditEntry.count()) == (12, entries)
