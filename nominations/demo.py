@@ -1,7 +1,9 @@
 """Demo data for award nominations: this year's cycle with its nomination window open,
 published quotas from a real adjustment run, and a few nominations at different steps; this
-year's talent programmes (one open edition of each kind) with the nominating society's quotas
-and a youth-award candidate that passed formal review."""
+year's talent programmes (one open edition of each kind) with the nominating society's quotas,
+a youth-award candidate that passed formal review and outstanding workers awaiting review,
+returned and in draft; nominations returned, passed (under a running public notice with an
+objection) and rejected at formal review."""
 
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ async def open_cycle(admin: Actor, year: int, on: dt.date) -> int:
     return cycle_id
 
 
-def demo_nomination(title: str, people: int, start: int = 0) -> NominationIn:
+def demo_nomination(title: str, people: int, start: int = 0, category: str = "technological_invention") -> NominationIn:
     contributors = [
         ContributorIn(
             name=name,
@@ -66,7 +68,7 @@ def demo_nomination(title: str, people: int, start: int = 0) -> NominationIn:
     ]
     return NominationIn(
         title=title,
-        category="technological_invention",
+        category=category,
         grade="second",
         discipline_code="460",
         body=NominationBody(
@@ -115,7 +117,44 @@ async def load(admin: Actor, nominator: Actor) -> None:
     )
     await services.submit(nominator, submitted, "demo-submission-1")
     await services.create_nomination(nominator, cycle_id, demo_nomination("智能焊接机器人路径规划方法", 4, start=10))
+    await load_reviewed(admin, nominator, cycle_id, on)
     await load_talent(admin, nominator, on)
+
+
+# title, first contributor's offset, category, formal review decision and its reasons
+REVIEWED = [
+    ("高速重载齿轮接触疲劳失效机理", 20, "natural_science", "return", "请补充代表性论文的他引证明和第三方检索报告"),
+    ("工程机械电液控制系统节能技术", 25, "progress", "pass", ""),
+    ("农机装备智能导航作业系统", 30, "natural_science", "reject", "推荐项目不属于自然科学奖授奖范围"),
+]
+
+
+async def load_reviewed(admin: Actor, nominator: Actor, cycle_id: int, on: dt.date) -> None:
+    """Nominations through formal review: one returned with its correction deadline, one passed
+    and under the accepted-nominations notice (started three days ago) with an objection from the
+    public waiting for the association, one rejected. They leave a place in the invention and in
+    the progress quota for a society trying a new nomination."""
+    passed = 0
+    for title, start, category, decision, reasons in REVIEWED:
+        nomination_id = await services.create_nomination(
+            nominator, cycle_id, demo_nomination(title, 4, start, category)
+        )
+        await services.submit(nominator, nomination_id, f"demo-submission-{start}")
+        await services.formal_review(admin, nomination_id, decision, reasons)
+        passed = nomination_id if decision == "pass" else passed
+    notice_id = await services.publish_notice(
+        admin, cycle_id, "accepted", f"{on.year}年度省科学技术奖受理项目公示", on - dt.timedelta(days=3)
+    )
+    await services.file_objection(
+        notice_id,
+        passed,
+        "王五",
+        make("370102", dt.date(1980, 5, 5), 3, "male"),
+        "13800138000",
+        "省机械科学研究院",
+        "推荐书所列节能效果数据与公开发表论文中的试验数据不一致，请核实。",
+        [],
+    )
 
 
 def open_programme_config(kind: ProgrammeKind, year: int, on: dt.date) -> Programme:
@@ -169,3 +208,25 @@ async def load_talent(admin: Actor, nominator: Actor, on: dt.date) -> None:
     await upload_materials(nominator, recommendation_id, (await services.programme_config(youth)).materials)
     await services.submit_recommendation(nominator, recommendation_id, "demo-talent-1")
     await services.review_recommendation(admin, recommendation_id, "pass", "")
+    # Outstanding workers: one awaiting formal review, one returned for correction, one a draft.
+    workers = ids[ProgrammeKind.OUTSTANDING_WORKER]
+    materials = (await services.programme_config(workers)).materials
+    people = [
+        ("刘建军", dt.date(on.year - 48, 3, 12), 12, "submit"),
+        ("赵红梅", dt.date(on.year - 45, 9, 2), 13, "return"),
+        ("孙志刚", dt.date(on.year - 50, 6, 18), 14, ""),
+    ]
+    for name, birth, sequence, step in people:
+        sex = "female" if name == "赵红梅" else "male"
+        recommendation_id = await services.create_recommendation(
+            nominator,
+            workers,
+            # none of the excluded categories (party and state organ staff ...) applies
+            demo_person(name, birth, sequence, sex, unit=f"{name}所在单位").model_copy(update={"categories": []}),
+        )
+        if not step:
+            continue
+        await upload_materials(nominator, recommendation_id, materials)
+        await services.submit_recommendation(nominator, recommendation_id, f"demo-worker-{sequence}")
+        if step == "return":
+            await services.review_recommendation(admin, recommendation_id, "return", "请补充所在单位的推荐意见")

@@ -1,5 +1,7 @@
 """Realistic demo data: a dozen provincial societies, pilot projects at every stage, one
-account per role. Everything goes through the services, so the audit log tells the story too."""
+account per role, and each package's own demo world (nominations, the expert pool, exams), so
+every demo login finds real work. Everything goes through the services, so the audit log tells
+the story too."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ DEMO_USERS = [
     ("admin", "省科协 管理员", "admin", ""),
     ("society", "机械学会 填报人", "society", "CMES"),
     ("society2", "计算机学会 填报人", "society", "CCF"),
-    ("expert", "评审专家 林教授", "expert", ""),
+    ("expert", "评审专家 林志远", "expert", ""),
     ("examadmin", "化工学会 考务", "exam_admin", "CCS"),
     ("candidate", "考生 张三", "candidate", ""),
 ]
@@ -149,9 +151,13 @@ async def load_demo() -> bool:
             ),
         )
         await _advance(owner, project_id, target, start)
+    from exams.demo import load as load_exams
+    from expert_pool.demo import load as load_pool
     from nominations.demo import load as load_nominations
 
     await load_nominations(admin, actors["society"])
+    await load_pool(admin, actors["expert"])
+    await load_exams(actors["examadmin"], actors["candidate"], DEMO_PASSWORD)
     return True
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.helpers import change_initial_password, sign_in, sign_out
 from xuehui import idcard
 
+EXPERT1_PASSWORD = "First-expert-2026"
 EXPERT2_PASSWORD = "Second-expert-2026"
 
 
@@ -59,7 +60,7 @@ def test_batch_conflict_replacement_scoring_and_normalised_ranking(page: Page) -
     tag = uuid.uuid4().hex[:6]
     first, second = f"深度学习平台-{tag}", f"工业软件-{tag}"
     sign_in(page, "admin")
-    register(page, "林教授", 1, username="expert", keywords="机器学习")
+    register(page, "林教授", 1, username="expert1", password=EXPERT1_PASSWORD, keywords="机器学习")
     register(page, "陈研究员", 2, username="expert2", password=EXPERT2_PASSWORD, keywords="机器学习")
     register(page, "何教授", 3)
 
@@ -77,7 +78,8 @@ def test_batch_conflict_replacement_scoring_and_normalised_ranking(page: Page) -
     batch_url = page.url.split("?")[0]
     sign_out(page)
 
-    sign_in(page, "expert")
+    sign_in(page, "expert1", EXPERT1_PASSWORD)
+    change_initial_password(page, EXPERT1_PASSWORD, "First-expert-own-2026")
     page.goto("/expert/assignments")
     expect(page.locator("#my-assignments")).to_contain_text(first)
     page.click(f"#my-assignments a:has-text('{first}')")
