@@ -1,0 +1,38 @@
+"""Submitting a nomination asks once more: the first POST changes nothing and says what will
+happen (a quota place is used), 取消 goes back to the nomination, the confirmed POST submits and
+the next page says so once."""
+
+from nominations import services
+from tests.nominations.support import demo_nomination, nominating_society
+from tests.support import login, post_form
+
+
+async def test_submitting_a_nomination_shows_the_quota_place_first_and_submits_when_confirmed(client) -> None:
+    cycle_id, _, nominator, society_id = await nominating_society(quota=3)
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await login(client, "nominator")
+    page = f"/nominations/{nomination_id}"
+    fields = {"idempotency_key": "k-confirm"}
+
+    asked = await post_form(client, f"{page}/submit", fields, page)
+    assert asked.status_code == 200
+    assert '<h1 id="confirm-heading">提交推荐项目“精密机床”？</h1>' in asked.text
+    assert "占用本学会技术发明奖推荐名额一个：提交后已用1个，共3个。" in asked.text
+    assert "项目进入省科协形式审查，提交后不能再修改。" in asked.text
+    assert f'<a class="button secondary" href="{page}">取消</a>' in asked.text
+    assert '<input type="hidden" name="idempotency_key" value="k-confirm">' in asked.text
+    assert '<input type="hidden" name="confirmed" value="1">' in asked.text
+    assert (await services.get_nomination(nominator, nomination_id))["status"] == "draft"
+    quota = await services.society_quotas(nominator, cycle_id, society_id)
+    assert [q["used"] for q in quota if q["category"] == "technological_invention"] == [0]
+
+    back = await client.get(page)
+    assert (back.status_code, 'id="nomination-form"' in back.text) == (200, True)
+
+    done = await post_form(client, f"{page}/submit", {**fields, "confirmed": "1"}, page)
+    assert (done.status_code, done.headers["location"]) == (303, page)
+    assert (await services.get_nomination(nominator, nomination_id))["status"] == "submitted"
+    quota = await services.society_quotas(nominator, cycle_id, society_id)
+    assert [q["used"] for q in quota if q["category"] == "technological_invention"] == [1]
+    shown = await client.get(page)
+    assert '<p class="notice flash" role="status">推荐已提交。</p>' in shown.text
