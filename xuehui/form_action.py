@@ -49,12 +49,22 @@ async def form_action(
     context: Callable[[], Context],
     refusal: Callable[[DomainError], Mapping[str, Any]] = beside_fields,
     flash: str = "",
+    confirm: Callable[[], Confirming] | None = None,
+    request: Request[Any, Any, Any] | None = None,
 ) -> Redirect | Template:
     """Run `action`; redirect to `success` (or `success(result)`) with `flash` shown once on the
     next page, or re-render `template` with `context()` (the form as the user typed it) and
     `refusal(error)`: by default `errors` keyed by field; a form with its own error slot on a page
-    (submit, withdraw) names that slot instead."""
+    (submit, withdraw) names that slot instead.
+
+    An irreversible step names its `confirm` (and the `request`): a POST without `confirmed=1`
+    answers that confirmation page and runs nothing. Building it may refuse the input (an empty
+    reason, a bad date), which shows the form again, so the user confirms only what can be done."""
     try:
+        if confirm is not None:
+            assert request is not None, "a confirmation posts back to the request's address"
+            if page := await confirm_first(request, confirm):
+                return page
         result = await action()
     except (NotFound, Forbidden):
         raise

@@ -15,7 +15,7 @@ from nominations import services
 from nominations.pages._shared import TEXT_MAX, SubmitForm, nominators
 from nominations.pages._vocabulary import category_label
 from nominations.pages.nomination_drafts import FORM, mine_context, saved_form
-from xuehui.form_action import Confirmation, confirm_first, form_action
+from xuehui.form_action import Confirmation, form_action
 from xuehui.i18n import gettext as _
 from xuehui.templating import errors_by_field
 
@@ -56,8 +56,6 @@ async def submit_nomination(
     data: URLEncodedBody[SubmitForm],
     request: Request[Any, Any, Any],
 ) -> Response[Any]:
-    if page := await confirm_first(request, lambda: submitting(actor, nomination_id)):
-        return page
     # A refused submission shows the saved form with the reasons above it (not beside the
     # fields of the draft form, which this form did not send): its own error slot.
     return await form_action(
@@ -67,6 +65,8 @@ async def submit_nomination(
         template=FORM,
         context=lambda: saved_form(actor, nomination_id),
         refusal=lambda error: {"submit_errors": errors_by_field(error.reasons)},
+        confirm=lambda: submitting(actor, nomination_id),
+        request=request,
     )
 
 
@@ -87,8 +87,6 @@ async def withdrawing(actor: Actor, nomination_id: int) -> Confirmation:
 async def withdraw_nomination(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    if page := await confirm_first(request, lambda: withdrawing(actor, nomination_id)):
-        return page
     return await form_action(
         lambda: services.withdraw(actor, nomination_id),
         success=f"/nominations/{nomination_id}",
@@ -96,6 +94,8 @@ async def withdraw_nomination(
         template=FORM,
         context=lambda: saved_form(actor, nomination_id),
         refusal=lambda error: {"withdraw_errors": errors_by_field(error.reasons)},
+        confirm=lambda: withdrawing(actor, nomination_id),
+        request=request,
     )
 
 
