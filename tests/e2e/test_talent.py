@@ -38,6 +38,8 @@ def save_and_submit(page: Page) -> None:
     page.click("#save")
     expect(page.locator("#recommendation-status")).to_have_text("草稿")
     page.click("#submit")
+    expect(page.locator(".confirmation")).to_contain_text("提交后不能再修改")
+    page.click("#confirm-step")
 
 
 def test_talent_from_age_limits_to_the_public_notice(page: Page) -> None:

@@ -112,7 +112,7 @@ async def test_revoking_on_the_page_asks_once_more_and_the_public_page_says_revo
     assert f"撤销证书 {cert['number']}？" in unconfirmed.text
     assert f"公开查询将显示该证书自{TODAY.isoformat()}起已撤销。" in unconfirmed.text
     assert '<input type="hidden" name="reason" value="以虚假学历取得">' in unconfirmed.text
-    assert f'<a class="button secondary" href="{page}">取消</a>' in unconfirmed.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in unconfirmed.text
     assert (await Certificate.select(Certificate.status).first())["status"] == "valid"
     no_reason = await client.post(
         f"{page}/revoke",

@@ -123,7 +123,7 @@ async def test_a_case_is_recorded_with_evidence_notified_answered_decided_once_c
     assert unconfirmed.status_code == 200
     assert "处理决定作出后立即生效：所涉成绩作废，并记入诚信档案。" in unconfirmed.text
     assert '<input type="hidden" name="note" value="雷同未经认定">' in unconfirmed.text
-    assert f'<a class="button secondary" href="{case_page}">取消</a>' in unconfirmed.text
+    assert f'<a class="button secondary" href="{case_page}" id="cancel-step">取消</a>' in unconfirmed.text
     assert (await services.violation_case(examadmin, case_id))["state"] == "stated"
     decided = await client.post(
         f"{case_page}/decide",

@@ -77,7 +77,7 @@ async def test_the_office_voids_from_the_plan_page_after_confirming_once_more(cl
     url = f"/exams/{plan_id}/clashes/{clash_id}/void"
     asked = await post_form(client, url, {}, page)
     assert asked.status_code == 200 and "作废后该报名不能恢复，记录仍予保留。" in asked.text
-    assert f'<a class="button secondary" href="{page}#clashes">取消</a>' in asked.text
+    assert f'<a class="button secondary" href="{page}#clashes" id="cancel-step">取消</a>' in asked.text
     assert (await Registration.select(Registration.status).where(Registration.id == squatter_reg).first())[
         "status"
     ] == "approved"

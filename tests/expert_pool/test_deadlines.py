@@ -81,7 +81,8 @@ async def test_an_overdue_assignment_is_flagged_and_withdrawn_for_another_expert
         f"/admin/review-batches/{batch_id}",
     )
     assert (unconfirmed.status_code, "撤换逾期未评的专家？" in unconfirmed.text) == (200, True)
-    assert f'<a class="button secondary" href="/admin/review-batches/{batch_id}">取消</a>' in unconfirmed.text
+    cancel = f'<a class="button secondary" href="/admin/review-batches/{batch_id}" id="cancel-step">取消</a>'
+    assert cancel in unconfirmed.text
     assert await _holders(batch_id) == before
     withdrawn = await post_form(
         client,

@@ -18,7 +18,7 @@ async def test_publishing_asks_once_more(client) -> None:
     asked = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {}, page)
     assert asked.status_code == 200
     assert "各学会本年度的推荐名额按此表确定。" in asked.text and "学会异议期随即开始。" in asked.text
-    assert f'<a class="button secondary" href="{page}">取消</a>' in asked.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in asked.text
     assert (await services.adjustment_table(run_id))["status"] == "proposed"
     done = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {"confirmed": "1"}, page)
     assert (done.status_code, done.headers["location"]) == (303, page)

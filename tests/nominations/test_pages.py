@@ -102,7 +102,7 @@ async def test_a_society_withdraws_from_the_page_only_after_confirming(client) -
     assert asked.status_code == 200
     assert "撤回推荐项目“精密机床”？" in asked.text
     assert "该项目退出评审，名额退回本学会。" in asked.text
-    assert f'<a class="button secondary" href="{page}">取消</a>' in asked.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in asked.text
     assert (await services.get_nomination(nominator, nomination_id))["status"] == "submitted"
     confirmed = await post_form(client, f"{page}/withdraw", {"confirmed": "1"}, page)
     assert (confirmed.status_code, confirmed.headers["location"]) == (303, page)

@@ -22,7 +22,7 @@ async def test_the_page_asks_once_more_with_the_consequences_and_then_records(cl
     assert "记录省机械工程学会的失信行为？" in asked.text
     assert "记录后不能删除。" in asked.text and "该学会五年内不得推荐。" in asked.text
     assert '<input type="hidden" name="description" value="申报材料中论文系伪造">' in asked.text
-    assert f'<a class="button secondary" href="{page}#integrity">取消</a>' in asked.text
+    assert f'<a class="button secondary" href="{page}#integrity" id="cancel-step">取消</a>' in asked.text
     assert await services.integrity_violations_of([society_id]) == []
     bad_day = await post_form(client, f"{page}/integrity-violations", {**form, "found_on": "昨天"}, page)
     assert bad_day.status_code == 422
