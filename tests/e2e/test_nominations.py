@@ -94,6 +94,8 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     page.select_option("#f-window", "accepted")
     page.fill("input[name=starts_on]", today().isoformat())
     page.click("form[action='/admin/notices'] button[type=submit]")
+    page.click("#confirm-step")
+    expect(page.locator(".flash")).to_have_text("公示已发布。")
     sign_out(page)
 
     page.goto("/public/notices")

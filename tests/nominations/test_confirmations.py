@@ -2,9 +2,11 @@
 happen (a quota place is used), 取消 goes back to the nomination, the confirmed POST submits and
 the next page says so once."""
 
+from expert_pool.rules.ballots import Tally
 from nominations import services
+from nominations.tables import Notice
 from tests.nominations.support import complete, demo_nomination, nominating_society, recommending_society
-from tests.nominations.test_talent_services import young
+from tests.nominations.test_talent_services import _passed, young
 from tests.support import login, post_form
 
 
@@ -59,3 +61,23 @@ async def test_submitting_a_recommendation_shows_the_quota_place_first_and_submi
     assert (await services.get_recommendation(nominator, recommendation_id))["status"] == "submitted"
     assert await services.talent_quota(nominator, programme_id, society_id) == {"quota": 2, "used": 1}
     assert '<p class="notice flash" role="status">推荐已提交。</p>' in (await client.get(page)).text
+
+
+async def test_publishing_a_talent_notice_and_fixing_the_final_list_ask_once_more(client) -> None:
+    programme_id, admin, nominator, _ = await recommending_society()
+    (first,) = await _passed(admin, nominator, programme_id, ["甲"])
+    await services.record_ballot(admin, programme_id, 11, 11, 1, {first: Tally(9, 2)})
+    await login(client, "root-cmes")
+    page = f"/admin/talent/{programme_id}"
+    form = {"title": "青年科技奖拟入选人选公示", "starts_on": ""}
+    asked = await post_form(client, f"{page}/notice", form, page)
+    assert "发布公示“青年科技奖拟入选人选公示”？" in asked.text
+    assert "拟推荐名单立即向社会公开。" in asked.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in asked.text
+    assert await Notice.count() == 0
+    done = await post_form(client, f"{page}/notice", {**form, "confirmed": "1"}, page)
+    assert done.status_code == 303
+    assert await Notice.count() == 1
+    final = await post_form(client, f"{page}/final", {}, page)
+    assert "拟推荐人选确定入选，并记入获奖登记。" in final.text
+    assert (await services.get_recommendation(admin, first))["status"] == "proposed"
