@@ -109,7 +109,9 @@ class Confirmation:
     button: str = ""
 
 
-Confirming = Confirmation | Awaitable[Confirmation]
+# What a step's confirmation builder answers; None when this POST needs no question (a draft
+# saved by the same form as the final submit).
+Confirming = Confirmation | None | Awaitable[Confirmation | None]
 
 
 async def confirm_first(request: Request[Any, Any, Any], confirmation: Callable[[], Confirming]) -> Template | None:
@@ -120,6 +122,8 @@ async def confirm_first(request: Request[Any, Any, Any], confirmation: Callable[
         return None
     made = confirmation()
     shown = await made if inspect.isawaitable(made) else made
+    if shown is None:
+        return None
     carried = [
         (key, value)
         for key, value in form.multi_items()

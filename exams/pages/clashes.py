@@ -21,7 +21,8 @@ from xuehui.i18n import gettext as _
 async def void_registration(
     actor: NamedDependency[Actor], plan_id: FromPath[int], clash_id: FromPath[int], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    def voiding() -> Confirmation:
+    async def voiding() -> Confirmation:
+        await services.get_plan(actor, plan_id)  # out of reach: answered as missing
         return Confirmation(
             heading=_("Void the registration made with someone else's identity number?"),
             consequences=[

@@ -139,7 +139,8 @@ async def decide(
     data: URLEncodedBody[DecisionForm],
     request: Request[Any, Any, Any],
 ) -> Response[Any]:
-    def deciding() -> Confirmation:
+    async def deciding() -> Confirmation:
+        await services.violation_case(actor, case_id)  # out of reach: answered as missing
         return Confirmation(
             heading=_("Make the decision on this case?"),
             consequences=[
