@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.forms import recommendation_from_form
+from nominations.forms import PERSON, recommendation_from_form
 from nominations.pages._shared import SubmitForm, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import vocabulary
 from nominations.rules.programme.model import MATERIAL_LABELS
@@ -72,6 +72,7 @@ async def form_context(
         else {},
         "idempotency_key": idempotency_key(),
         "steps": await services.recommendation_steps(actor, rec_id) if rec_id else [],
+        "limits": PERSON,
         **vocabulary(),
     }
 
