@@ -22,6 +22,7 @@ from nominations.schemas import (
     UnitIn,
 )
 from xuehui.errors import Reason
+from xuehui.text import text_problem
 
 
 def _limits(model: type[BaseModel]) -> dict[str, int]:
@@ -59,6 +60,16 @@ PERCENT_MAX, MAX_REVIEW_EXPERTS = 100, 100
 def _text(form: Mapping[str, Any], key: str, limit: int) -> str:
     value = form.get(key, "")
     return str(value).strip()[:limit] if value is not None else ""
+
+
+def _long_text(form: Mapping[str, Any], key: str, limit: int, problems: list[Reason]) -> str:
+    """A text field the form shows with its limit: longer than that is refused beside the field
+    (what was typed is kept up to the limit), never silently cut."""
+    value = form.get(key, "")
+    typed = str(value).strip() if value is not None else ""
+    if refusal := text_problem(typed, key, multiline=True, max_length=limit):
+        problems.append(refusal)
+    return typed[:limit]
 
 
 def _date(form: Mapping[str, Any], key: str, problems: list[Reason]) -> dt.date | None:
@@ -135,9 +146,9 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
         for i in _rows(form, "x_name_")
     ]
     body = NominationBody(
-        summary=_text(form, "summary", BODY["summary"]),
-        innovations=_text(form, "innovations", BODY["innovations"]),
-        application_benefits=_text(form, "application_benefits", BODY["application_benefits"]),
+        summary=_long_text(form, "summary", BODY["summary"], problems),
+        innovations=_long_text(form, "innovations", BODY["innovations"], problems),
+        application_benefits=_long_text(form, "application_benefits", BODY["application_benefits"], problems),
         application_started_on=_date(form, "application_started_on", problems),
         contributors=contributors,
         units=units[: BODY["units"]],
@@ -153,12 +164,12 @@ def nomination_from_form(form: Mapping[str, Any]) -> tuple[NominationIn, list[Re
         unit_notice_ends=_date(form, "unit_notice_ends", problems),
         society_review_on=_date(form, "society_review_on", problems),
         society_review_experts=_count(form, "society_review_experts", problems, MAX_REVIEW_EXPERTS),
-        society_review_result=_text(form, "society_review_result", BODY["society_review_result"]),
+        society_review_result=_long_text(form, "society_review_result", BODY["society_review_result"], problems),
         society_notice_starts=_date(form, "society_notice_starts", problems),
         society_notice_ends=_date(form, "society_notice_ends", problems),
     )
     data = NominationIn(
-        title=_text(form, "title", NOMINATION["title"]),
+        title=_long_text(form, "title", NOMINATION["title"], problems),
         category=_text(form, "category", NOMINATION["category"]),
         grade=_text(form, "grade", NOMINATION["grade"]),
         discipline_code=_text(form, "discipline_code", NOMINATION["discipline_code"]),
@@ -192,17 +203,17 @@ def recommendation_from_form(form: Mapping[str, Any]) -> tuple[RecommendationIn,
     if form.get("categories_declared"):
         categories = [c for c in CATEGORY_KEYS if form.get(f"category_{c}")]
     data = RecommendationIn(
-        name=_text(form, "name", PERSON["name"]),
+        name=_long_text(form, "name", PERSON["name"], problems),
         sex=_text(form, "sex", PERSON["sex"]),
         birth_date=_date(form, "birth_date", problems),
         id_number=_text(form, "id_number", PERSON["id_number"]),
-        unit=_text(form, "unit", PERSON["unit"]),
-        title=_text(form, "title", PERSON["title"]),
+        unit=_long_text(form, "unit", PERSON["unit"], problems),
+        title=_long_text(form, "title", PERSON["title"], problems),
         discipline=_text(form, "discipline", PERSON["discipline"]),
-        career=_text(form, "career", PERSON["career"]),
-        achievements=_text(form, "achievements", PERSON["achievements"]),
-        works=_text(form, "works", PERSON["works"]),
-        honours=_text(form, "honours", PERSON["honours"]),
+        career=_long_text(form, "career", PERSON["career"], problems),
+        achievements=_long_text(form, "achievements", PERSON["achievements"], problems),
+        works=_long_text(form, "works", PERSON["works"], problems),
+        honours=_long_text(form, "honours", PERSON["honours"], problems),
         integrity_statement=bool(form.get("integrity_statement")),
         # An unknown channel from a tampered form is the default one; the API refuses it.
         channel="academician" if form.get("channel") == "academician" else "society",

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from accounts import services as accounts
 from accounts.rules import Actor, token_allows
 from xuehui.errors import Reason
+from xuehui.flash import FLASH_COOKIE, decode_flash
 from xuehui.i18n import current_language, normalise_language
 from xuehui.settings import get_settings
 
@@ -147,6 +148,8 @@ class RequestContextMiddleware(ASGIMiddleware):
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf_token_for(csrf_base) if csrf_base else ""
         state["had_cookies"] = bool(cookies)
+        state["flash"] = decode_flash(cookies.get(FLASH_COOKIE, ""))
+        had_flash = FLASH_COOKIE in cookies
         lang = normalise_language(cookies.get(LANG_COOKIE))
         state["lang"] = lang
         reset = current_language.set(lang)
@@ -163,6 +166,8 @@ class RequestContextMiddleware(ASGIMiddleware):
                     n == b"set-cookie" and v.startswith(SESSION_COOKIE.encode()) for n, v in headers
                 ):
                     headers.append((b"set-cookie", cookie_header(SESSION_COOKIE, "", max_age=0)))
+                if had_flash and _shows_page(message["status"], headers):
+                    headers.append((b"set-cookie", cookie_header(FLASH_COOKIE, "", max_age=0)))
                 message["headers"] = headers
             await send(message)
 
@@ -173,6 +178,15 @@ class RequestContextMiddleware(ASGIMiddleware):
                 await next_app(scope, receive, send_wrapper)
         finally:
             current_language.reset(reset)
+
+
+def _shows_page(status: int, headers: list[tuple[bytes, bytes]]) -> bool:
+    """A flash is spent by the first HTML page answered after it, unless that answer sets a new one."""
+    if 300 <= status < 400:
+        return False
+    if any(n.lower() == b"set-cookie" and v.startswith(FLASH_COOKIE.encode() + b"=") for n, v in headers):
+        return False
+    return any(n.lower() == b"content-type" and v.startswith(b"text/html") for n, v in headers)
 
 
 MUST_CHANGE = Reason("password.must_change", "请先修改密码再继续", "change your password before you go on")

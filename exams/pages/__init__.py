@@ -2,6 +2,7 @@
 - `_shared`: role guards, the labels and choices every template gets, form and upload helpers.
 - `plans`: The plan list and new-plan form; a plan's page with its subjects, rooms and actions.
 - `plan_edit`: Editing a plan and its subjects, with what is locked and why.
+- `plan_steps`: Seating, publishing the scores and issuing certificates, each confirmed once more.
 - `registrations`: Staff: the registrations of a plan, one registration's review, fee and seat
   forms, the candidate's photo.
 - `violations`: Violation cases: record with evidence, notify, statement, decision, service; the
@@ -24,6 +25,7 @@ from exams.pages import (
     certificates,
     clashes,
     plan_edit,
+    plan_steps,
     plans,
     public,
     registrations,
@@ -36,6 +38,7 @@ from exams.pages import (
 
 ROUTES = [
     *plans.ROUTES,
+    *plan_steps.ROUTES,
     *clashes.ROUTES,
     *plan_edit.ROUTES,
     *registrations.ROUTES,

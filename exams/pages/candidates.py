@@ -14,12 +14,14 @@ from pydantic import BaseModel, Field, ValidationError
 
 from accounts import services as accounts
 from accounts.rules import Actor
+from accounts.services.users import MAX_EMAIL, MAX_USERNAME
 from exams import services
 from exams.pages._shared import candidate_only, candidate_or_staff, clean, form_reasons, notice, vocabulary
 from exams.schemas import RecheckIn, RegistrationIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
 from xuehui.settings import get_settings
+from xuehui.text import NAME_MAX
 from xuehui.web import client_ip
 
 REGISTER_TEMPLATE = "exams/register.html"
@@ -33,11 +35,18 @@ CANDIDATE_NOTICES = {
 }
 
 
+# What the sign-up form reads of a field at most: far above the limits the service checks (and
+# the form shows), so an over-long field comes back beside itself instead of as an error page.
+SIGNUP_FIELD_CAP = 100_000
+# The limits the form shows (maxlength and "最多N字"), the ones the sign-up service checks.
+SIGNUP_LIMITS = {"username": MAX_USERNAME, "display_name": NAME_MAX, "email": MAX_EMAIL}
+
+
 class SignupForm(BaseModel):
-    username: str = Field(default="", max_length=64)
-    display_name: str = Field(default="", max_length=100)
-    email: str = Field(default="", max_length=200)
-    password: str = Field(default="", max_length=200)
+    username: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
+    display_name: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
+    email: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
+    password: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
 
 
 SIGNUP_NOTICE = (
@@ -50,7 +59,7 @@ SIGNUP_NOTICE = (
 @get("/candidate/signup", include_in_schema=False)
 async def signup_page(done: FromQuery[str] = "") -> Template:
     shown = notice({"requested": SIGNUP_NOTICE}, done)
-    return Template("exams/signup.html", context={"form": {}, "notice": shown})
+    return Template("exams/signup.html", context={"form": {}, "notice": shown, "limits": SIGNUP_LIMITS})
 
 
 @post("/candidate/signup", include_in_schema=False, status_code=303)
@@ -66,7 +75,7 @@ async def signup(request: Request[Any, Any, Any], data: URLEncodedBody[SignupFor
         ),
         success="/candidate/signup?done=requested",
         template="exams/signup.html",
-        context=lambda: {"form": data.model_dump(exclude={"password"})},
+        context=lambda: {"form": data.model_dump(exclude={"password"}), "limits": SIGNUP_LIMITS},
     )
 
 

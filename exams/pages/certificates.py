@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Template
@@ -18,7 +18,8 @@ from exams.pages._shared import notice, staff, vocabulary
 from exams.schemas import CertificateNoteIn, CertificateRevokeIn
 from xuehui.clock import today
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action, require_ticked
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 TEMPLATE = "exams/certificate.html"
 CERTIFICATE_NOTICES = {
@@ -82,20 +83,31 @@ async def add_note(
 class RevokeForm(BaseModel):
     reason: str = Field(default="", max_length=2000)
     revoked_on: str = Field(default="", max_length=20)
-    confirm: str = Field(default="", max_length=5)
 
 
 @post("/exams/certificates/{certificate_id:int}/revoke", include_in_schema=False, status_code=303, guards=staff)
 async def revoke(
-    actor: NamedDependency[Actor], certificate_id: FromPath[int], data: URLEncodedBody[RevokeForm]
+    actor: NamedDependency[Actor],
+    certificate_id: FromPath[int],
+    data: URLEncodedBody[RevokeForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
-    async def action() -> None:
-        require_ticked(
-            data.confirm,
-            "certificate.revoke_confirm",
-            "请勾选确认：撤销后不能恢复，公开查询将显示已撤销",
-            "tick the box to confirm: a revocation is final and public verification will show it",
+    async def revoking() -> Confirmation:
+        _day(data.revoked_on, "revoked_on", required=True)
+        if not data.reason.strip():
+            raise InvalidInput(Reason("certificate.revoke_reason", "请写明撤销理由", "give the reason", "reason"))
+        cert = await services.get_certificate(actor, certificate_id)
+        return Confirmation(
+            heading=_("Revoke certificate %(number)s?", number=cert["number"]),
+            consequences=[
+                _("The revocation is final: the certificate cannot be restored."),
+                _("Public verification of the certificate shows it as revoked from %(day)s.", day=data.revoked_on),
+            ],
+            cancel=f"/exams/certificates/{certificate_id}",
+            button=_("Revoke"),
         )
+
+    async def action() -> None:
         day = _day(data.revoked_on, "revoked_on", required=True)
         assert day is not None
         await services.revoke_certificate(
@@ -106,7 +118,9 @@ async def revoke(
         action,
         success=f"/exams/certificates/{certificate_id}?done=revoked",
         template=TEMPLATE,
-        context=lambda: _context(actor, certificate_id, "revoke", revoke_form=data.model_dump(exclude={"confirm"})),
+        context=lambda: _context(actor, certificate_id, "revoke", revoke_form=data.model_dump()),
+        confirm=revoking,
+        request=request,
     )
 
 

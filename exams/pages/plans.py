@@ -287,36 +287,6 @@ async def add_room(
     )
 
 
-@post("/exams/{plan_id:int}/seating", include_in_schema=False, status_code=303, guards=staff)
-async def allocate_seats(actor: NamedDependency[Actor], plan_id: FromPath[int]) -> Response[Any]:
-    return await form_action(
-        lambda: services.allocate_seats(actor, plan_id),
-        success=f"/exams/{plan_id}?done=seated",
-        template="exams/plan.html",
-        context=plan_again(actor, plan_id, "action"),
-    )
-
-
-@post("/exams/{plan_id:int}/publish", include_in_schema=False, status_code=303, guards=staff)
-async def publish(actor: NamedDependency[Actor], plan_id: FromPath[int]) -> Response[Any]:
-    return await form_action(
-        lambda: services.publish(actor, plan_id),
-        success=f"/exams/{plan_id}?done=published",
-        template="exams/plan.html",
-        context=plan_again(actor, plan_id, "action"),
-    )
-
-
-@post("/exams/{plan_id:int}/certificates", include_in_schema=False, status_code=303, guards=staff)
-async def issue_certificates(actor: NamedDependency[Actor], plan_id: FromPath[int]) -> Response[Any]:
-    return await form_action(
-        lambda: services.issue_certificates(actor, plan_id),
-        success=f"/exams/{plan_id}/results?done=certificates",
-        template="exams/plan.html",
-        context=plan_again(actor, plan_id, "action"),
-    )
-
-
 @post(
     "/exams/{plan_id:int}/fees",
     include_in_schema=False,
@@ -346,8 +316,5 @@ ROUTES = [
     plan_page,
     add_subject,
     add_room,
-    allocate_seats,
-    publish,
-    issue_certificates,
     import_fees,
 ]

@@ -22,7 +22,8 @@ from exams.schemas import StatementIn, ViolationDecisionIn, ViolationIn
 from xuehui.clock import today
 from xuehui.downloads import content_disposition
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action, require_ticked
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
 
 TEMPLATE = "exams/violation.html"
@@ -129,20 +130,31 @@ class DecisionForm(BaseModel):
     level: str = Field(default="", max_length=30)
     article: str = Field(default="", max_length=100)
     note: str = Field(default="", max_length=2000)
-    confirm: str = Field(default="", max_length=5)
 
 
 @post("/exams/violations/{case_id:int}/decide", include_in_schema=False, status_code=303, guards=staff)
 async def decide(
-    actor: NamedDependency[Actor], case_id: FromPath[int], data: URLEncodedBody[DecisionForm]
+    actor: NamedDependency[Actor],
+    case_id: FromPath[int],
+    data: URLEncodedBody[DecisionForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
-    async def action() -> None:
-        require_ticked(
-            data.confirm,
-            "violation_case.confirm",
-            "请勾选确认：处理决定作出后即生效，不能撤回",
-            "tick the box to confirm: the decision takes effect at once and cannot be withdrawn",
+    async def deciding() -> Confirmation:
+        await services.violation_case(actor, case_id)  # out of reach: answered as missing
+        return Confirmation(
+            heading=_("Make the decision on this case?"),
+            consequences=[
+                _(
+                    "The decision takes effect at once: the results it covers are void "
+                    "and it enters the integrity record."
+                ),
+                _("A decision cannot be withdrawn."),
+            ],
+            cancel=f"/exams/violations/{case_id}",
+            button=_("Make the decision"),
         )
+
+    async def action() -> None:
         await services.decide_violation(
             actor, case_id, ViolationDecisionIn(level=data.level, article=data.article, note=data.note)
         )
@@ -151,7 +163,9 @@ async def decide(
         action,
         success=f"/exams/violations/{case_id}?done=decided",
         template=TEMPLATE,
-        context=_again(actor, case_id, "decide", data.model_dump(exclude={"confirm"})),
+        context=_again(actor, case_id, "decide", data.model_dump()),
+        confirm=deciding,
+        request=request,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Template
@@ -27,7 +27,8 @@ from expert_pool.pages._shared import (
 from expert_pool.schemas import BatchIn, CriterionIn, PersonIn, ReviewFormIn, ReviewItemIn, RunOut, RunQueuedOut
 from xuehui import jobs
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 
 class BatchForm(BaseModel):
@@ -257,7 +258,10 @@ class RunForm(BaseModel):
 
 @post("/admin/review-batches/{batch_id:int}/run", include_in_schema=False, status_code=303, guards=admin_only)
 async def run_batch(
-    actor: NamedDependency[Actor], batch_id: FromPath[int], data: URLEncodedBody[RunForm]
+    actor: NamedDependency[Actor],
+    batch_id: FromPath[int],
+    data: URLEncodedBody[RunForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
     async def run() -> RunOut | RunQueuedOut:
         seed = parse_int(data.seed, "seed") if data.seed.strip() else None
@@ -266,7 +270,31 @@ async def run_batch(
     def done(outcome: RunOut | RunQueuedOut) -> str:
         return f"/admin/review-batches/{batch_id}?done={'job' if isinstance(outcome, RunQueuedOut) else 'run'}"
 
-    return await form_action(run, success=done, **on_batch_page(actor, batch_id, "run", run_form=data.model_dump()))
+    async def running() -> Confirmation:
+        if data.seed.strip():
+            parse_int(data.seed, "seed")
+        batch = await services.get_batch(actor, batch_id)
+        return Confirmation(
+            heading=_("Assign experts to %(batch)s?", batch=batch["name"]),
+            consequences=[
+                _(
+                    "Each of the %(items)s items gets %(required)s experts, and every expert sees their assignments.",
+                    items=batch["items"],
+                    required=batch["required"],
+                ),
+                _("The batch is then assigned and cannot be run again."),
+            ],
+            cancel=f"/admin/review-batches/{batch_id}",
+            button=_("Assign the experts"),
+        )
+
+    return await form_action(
+        run,
+        success=done,
+        confirm=running,
+        request=request,
+        **on_batch_page(actor, batch_id, "run", run_form=data.model_dump()),
+    )
 
 
 class ReminderForm(BaseModel):

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, post
+from litestar import Request, Response, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
-from pydantic import BaseModel, Field
+from litestar.params import FromPath
 
 from accounts.rules import Actor
 from expert_pool.pages._shared import admin_only
 from expert_pool.pages.batches import on_batch_page
 from expert_pool.services import deadlines
 from xuehui.errors import Reason
-from xuehui.form_action import form_action, require_ticked
-
-
-class ConfirmForm(BaseModel):
-    confirm: str = Field(default="", max_length=1)
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 
 @post(
@@ -46,16 +42,28 @@ async def withdraw_overdue(
     actor: NamedDependency[Actor],
     batch_id: FromPath[int],
     assignment_id: FromPath[int],
-    data: URLEncodedBody[ConfirmForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
+    def withdrawing() -> Confirmation:
+        return Confirmation(
+            heading=_("Withdraw the overdue assignment?"),
+            consequences=[
+                _("The expert can no longer review this item."),
+                _("Another expert is assigned in their place where the pool allows."),
+            ],
+            cancel=f"/admin/review-batches/{batch_id}",
+            button=_("Withdraw as overdue"),
+        )
+
     async def withdraw() -> list[Reason]:
-        require_ticked(data.confirm, "overdue.confirm", "请勾选确认撤换", "tick the box to confirm the withdrawal")
         return await deadlines.withdraw_overdue(actor, assignment_id, batch_id)
 
     return await form_action(
         withdraw,
         success=lambda problems: f"/admin/review-batches/{batch_id}?done={'overdue-short' if problems else 'overdue'}",
         **on_batch_page(actor, batch_id, "overdue"),
+        confirm=withdrawing,
+        request=request,
     )
 
 

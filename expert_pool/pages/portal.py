@@ -27,7 +27,8 @@ from expert_pool.pages.registry import form_of
 from expert_pool.rules.vocabulary import RespondAction
 from expert_pool.schemas import ProfileIn, RelationIn, ReviewIn
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 # Longest values kept from the review form (a score as typed, the comment, a recommendation code).
 MAX_SCORE_TEXT = 30
@@ -149,11 +150,27 @@ async def save_review(
         context = await _assignment_context(actor, assignment_id)
         return with_vocabulary({**context, "values": values, "failed": "review"})
 
+    async def submitting() -> Confirmation | None:
+        await services.my_assignment(actor, assignment_id)  # out of reach: answered as missing
+        if not submit:
+            return None
+        return Confirmation(
+            heading=_("Submit your review?"),
+            consequences=[
+                _("Your scores, comment and recommendation are final and can no longer be changed."),
+                _("The association sees the review at once."),
+            ],
+            cancel=f"/expert/assignments/{assignment_id}",
+            button=_("Submit the review"),
+        )
+
     return await form_action(
         save,
         success=lambda status: f"/expert/assignments/{assignment_id}?done={status}",
         template=template_name("assignment.html"),
         context=again,
+        confirm=submitting,
+        request=request,
     )
 
 

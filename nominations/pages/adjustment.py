@@ -18,7 +18,8 @@ from nominations.pages.adjustment_figures import rates, rates_alt, rates_caption
 from nominations.rules.cycle.model import Category
 from nominations.rules.lifecycles import AdjustmentObjectionState
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action, require_ticked
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 ADJUSTMENT = "nominations/adjustment.html"
 
@@ -112,20 +113,29 @@ async def override(
 async def publish_adjustment(
     actor: NamedDependency[Actor], run_id: FromPath[int], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await request.form()
-
     async def publish() -> str:
-        require_ticked(
-            form.get("confirm"), "adjustment.confirm", "请勾选确认后再发布", "tick the confirmation to publish"
-        )
         await services.publish_adjustment(actor, run_id)
         return await _run_page(run_id)
+
+    async def publishing() -> Confirmation:
+        return Confirmation(
+            heading=_("Publish the adjustment table?"),
+            consequences=[
+                _("Every society's quota for the cycle is fixed as the table shows."),
+                _("The objection window for the societies opens."),
+            ],
+            cancel=await _run_page(run_id),
+            button=_("Publish and fix the quotas"),
+        )
 
     return await form_action(
         publish,
         success=_to,
         template=ADJUSTMENT,
         context=lambda: run_context(run_id),
+        flash=_("The adjustment table was published."),
+        confirm=publishing,
+        request=request,
     )
 
 

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.forms import BLANK_ROWS, nomination_from_form
+from nominations.forms import BLANK_ROWS, BODY, NOMINATION, nomination_from_form
 from nominations.pages._shared import cycle_id_for, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import category_label, grade_label, status_label, vocabulary
 from nominations.schemas import NominationIn
@@ -88,6 +88,7 @@ async def form_context(
         "idempotency_key": idempotency_key(),
         "steps": await services.review_steps(actor, nomination["id"]) if nomination else [],
         "blank_rows": BLANK_ROWS,
+        "limits": {**BODY, **NOMINATION},
         **vocabulary(),
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
@@ -19,7 +19,8 @@ from nominations.rules.cycle.model import CycleConfig
 from societies import services as societies
 from xuehui.clock import today
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 from xuehui.i18n import pick
 
 NOTICES = "nominations/notices_admin.html"
@@ -66,15 +67,41 @@ class NoticeForm(BaseModel):
 
 
 @post("/admin/notices", include_in_schema=False, status_code=303, guards=admin_only)
-async def publish_notice(actor: NamedDependency[Actor], data: URLEncodedBody[NoticeForm]) -> Response[Any]:
-    async def publish() -> None:
+async def publish_notice(
+    actor: NamedDependency[Actor], data: URLEncodedBody[NoticeForm], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    def checked() -> Any:
         starts = societies.as_date(data.starts_on, "starts_on")
         if not data.title.strip():
             raise InvalidInput(Reason("notice.title", "请填写公示标题", "give the notice a title", "title"))
+        return starts
+
+    async def publish() -> None:
+        starts = checked()
         await services.publish_notice(actor, await cycle_id_for(), data.window, data.title, starts)
 
+    async def publishing() -> Confirmation:
+        checked()
+        windows = dict(window_choices(await services.cycle_config(await cycle_id_for())))
+        return Confirmation(
+            heading=_("Publish the notice “%(title)s”?", title=data.title.strip()),
+            consequences=[
+                windows.get(data.window, ""),
+                _("The notice and the nominations it lists are shown to the public at once."),
+                _("Anyone may raise an objection while it runs; a published notice is not withdrawn."),
+            ],
+            cancel="/admin/notices",
+            button=_("Publish the notice"),
+        )
+
     return await form_action(
-        publish, success="/admin/notices", template=NOTICES, context=lambda: notices_context(actor, typed=data)
+        publish,
+        success="/admin/notices",
+        template=NOTICES,
+        context=lambda: notices_context(actor, typed=data),
+        flash=_("The notice was published."),
+        confirm=publishing,
+        request=request,
     )
 
 

@@ -78,14 +78,17 @@ def on_programme_page(
     programme_id: int,
     done: str = "",
     success: str | Callable[[T], str] = "",
+    **confirming: Any,
 ) -> Awaitable[Redirect | Template]:
     """A form of an edition's page: `action`, then `success` (by default the page saying
-    `?done=<done>`), or the page again with the refusal at its top."""
+    `?done=<done>`), or the page again with the refusal at its top; an irreversible one passes
+    its `confirm` and `request` on to `form_action`."""
     return form_action(
         action,
         success=success or f"/admin/talent/{programme_id}?done={done}",
         template=PROGRAMME,
         context=lambda: programme_context(actor, programme_id),
+        **confirming,
     )
 
 

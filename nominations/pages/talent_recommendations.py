@@ -14,14 +14,14 @@ from litestar.response import Redirect, Template
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.forms import recommendation_from_form
+from nominations.forms import PERSON, recommendation_from_form
 from nominations.pages._shared import SubmitForm, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import vocabulary
 from nominations.rules.programme.model import MATERIAL_LABELS
 from nominations.rules.talent import INCOMPLETE
 from nominations.schemas import RecommendationIn
 from xuehui.errors import InvalidInput, Reason
-from xuehui.form_action import form_action
+from xuehui.form_action import Confirmation, form_action
 from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
 from xuehui.templating import errors_by_field
@@ -72,6 +72,7 @@ async def form_context(
         else {},
         "idempotency_key": idempotency_key(),
         "steps": await services.recommendation_steps(actor, rec_id) if rec_id else [],
+        "limits": PERSON,
         **vocabulary(),
     }
 
@@ -180,18 +181,49 @@ async def talent_live_check(actor: NamedDependency[Actor], request: Request[Any,
     return Template("nominations/_talent_rules.html", context={"check": split(reasons), "form_problems": problems})
 
 
+async def submitting(actor: Actor, recommendation_id: int) -> Confirmation:
+    """What submitting the recommendation does: the review starts and a quota place is used."""
+    recommendation = await services.get_recommendation(actor, recommendation_id)
+    assert actor.society_id is not None
+    quota = await services.talent_quota(actor, recommendation["programme"], actor.society_id)
+    place = (
+        _("A returned recommendation is resubmitted in the place it already holds.")
+        if recommendation["status"] != "draft"
+        else _(
+            "One place of your society's quota in this programme is used: %(after)s of %(quota)s after this.",
+            after=quota["used"] + 1,
+            quota=quota["quota"],
+        )
+    )
+    return Confirmation(
+        heading=_("Submit the recommendation of %(name)s?", name=recommendation["body"].name),
+        consequences=[
+            place,
+            _("The recommendation goes to the association's formal review and can no longer be edited."),
+        ],
+        cancel=f"/talent/{recommendation_id}",
+        button=_("Submit the recommendation"),
+    )
+
+
 @post("/talent/{recommendation_id:int}/submit", include_in_schema=False, status_code=303, guards=nominators)
 async def submit_recommendation(
-    actor: NamedDependency[Actor], recommendation_id: FromPath[int], data: URLEncodedBody[SubmitForm]
+    actor: NamedDependency[Actor],
+    recommendation_id: FromPath[int],
+    data: URLEncodedBody[SubmitForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
     # A refused submission shows the saved form with each reason (and its code) above it: the
     # submit button's own error slot, not the draft form's fields.
     return await form_action(
         lambda: services.submit_recommendation(actor, recommendation_id, data.idempotency_key),
-        success=f"/talent/{recommendation_id}?done=submitted",
+        success=f"/talent/{recommendation_id}",
         template=FORM,
         context=lambda: saved_form(actor, recommendation_id),
         refusal=lambda error: {"submit_errors": errors_by_field(error.reasons), "submit_reasons": error.reasons},
+        flash=_("The recommendation was submitted."),
+        confirm=lambda: submitting(actor, recommendation_id),
+        request=request,
     )
 
 

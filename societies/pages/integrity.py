@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response, post
+from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from pydantic import BaseModel, Field
@@ -14,7 +14,8 @@ from accounts.rules import Actor
 from societies import services
 from societies.pages._shared import admin_only
 from societies.pages.registry import SOCIETY_TEMPLATE, society_context
-from xuehui.form_action import form_action, require_ticked
+from xuehui.form_action import Confirmation, form_action
+from xuehui.i18n import gettext as _
 
 
 class ViolationForm(BaseModel):
@@ -22,7 +23,6 @@ class ViolationForm(BaseModel):
     found_on: str = Field(default="", max_length=20)
     description: str = Field(default="", max_length=4000)
     source: str = Field(default="", max_length=400)
-    confirm: str = Field(default="", max_length=5)
 
 
 @post(
@@ -32,10 +32,25 @@ class ViolationForm(BaseModel):
     guards=admin_only,
 )
 async def record_violation(
-    actor: NamedDependency[Actor], society_id: FromPath[int], data: URLEncodedBody[ViolationForm]
+    actor: NamedDependency[Actor],
+    society_id: FromPath[int],
+    data: URLEncodedBody[ViolationForm],
+    request: Request[Any, Any, Any],
 ) -> Response[Any]:
+    async def recording() -> Confirmation:
+        services.as_date(data.found_on, "found_on")
+        society = await services.get_society(actor, society_id)
+        return Confirmation(
+            heading=_("Record an integrity violation against %(society)s?", society=society["name_zh"]),
+            consequences=[
+                _("The record cannot be removed."),
+                _("It bars the society from nominating for five years."),
+            ],
+            cancel=f"/admin/societies/{society_id}#integrity",
+            button=_("Record the violation"),
+        )
+
     async def record() -> int:
-        require_ticked(data.confirm, "violation.confirm", "请勾选确认后再记录", "tick the confirmation to record it")
         found_on = services.as_date(data.found_on, "found_on")
         return await services.record_integrity_violation(
             actor, society_id, data.kind, found_on, data.description, data.source
@@ -50,6 +65,8 @@ async def record_violation(
         success=f"/admin/societies/{society_id}?done=violation#integrity",
         template=SOCIETY_TEMPLATE,
         context=again,
+        confirm=recording,
+        request=request,
     )
 
 

@@ -55,6 +55,8 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     expect(page.locator("#paid")).to_contain_text("是")
     page.goto(f"/exams/{plan_id}")
     page.click("#allocate")
+    expect(page.locator(".confirmation")).to_contain_text("1名审核通过且尚无座位的考生将获得座位，并生成准考证。")
+    page.click("#confirm-step")
     expect(page.locator("#counts")).to_contain_text("已排座 1")
     sign_out(page)
 
@@ -88,6 +90,12 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     expect(page.locator("#committed")).to_be_visible(timeout=JOB_TIMEOUT)
     page.goto(f"/exams/{plan_id}")
     page.click("#publish")
+    expect(page.locator(".confirmation")).to_contain_text("成绩公布后只能经复核更改。")
+    page.click("#cancel-step")  # cancelled: back on the plan, nothing published
+    expect(page.locator("#publish")).to_be_visible()
+    expect(page.locator("#published")).to_have_count(0)
+    page.click("#publish")
+    page.click("#confirm-step")
     expect(page.locator("#published")).to_be_visible()
     sign_out(page)
 
@@ -104,6 +112,7 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     sign_in(page, "examadmin")
     page.goto(f"/exams/{plan_id}/results")
     page.click("#issue-certificates")
+    page.click("#confirm-step")
     number = page.locator("#certificates tbody td").first.inner_text().strip()
     assert number.startswith(f"XH{today.year}HG"), number
     sign_out(page)

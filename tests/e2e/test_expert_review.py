@@ -52,6 +52,8 @@ def score(page: Page, title: str, values: tuple[str, str, str]) -> None:
     page.click("button[name=action][value=draft]")
     expect(page.locator(".notice")).to_have_text("草稿已保存。")
     page.click("button[name=action][value=submit]")
+    expect(page.locator(".confirmation")).to_contain_text("提交后评分、评语和推荐意见即为最终结果，不能再修改。")
+    page.click("#confirm-step")
     expect(page.locator(".notice")).to_have_text("评审意见已提交。")
     expect(page.locator("#review-locked")).to_contain_text("评审意见已锁定")
 
@@ -73,6 +75,8 @@ def test_batch_conflict_replacement_scoring_and_normalised_ranking(page: Page) -
     add_item(page, f"{tag}-1", first)
     add_item(page, f"{tag}-2", second)
     page.click("#run-form button[type=submit]")
+    expect(page.locator(".confirmation")).to_contain_text("2个评审对象各指派2位专家，专家随即看到各自的任务。")
+    page.click("#confirm-step")
     expect(page.locator(".notice")).to_have_text("专家分配已完成。")
     expect(page.locator("#batch-status")).to_have_text("已分配")
     batch_url = page.url.split("?")[0]

@@ -32,10 +32,15 @@ def test_an_integrity_violation_is_recorded_after_asking_once_more(page: Page) -
     form.locator("#f-kind").select_option("false_material")
     form.locator("#f-found_on").fill(today().isoformat())
     form.locator("#f-description").fill(finding)
-    form.locator("button[type=submit]").click()  # the box is not ticked: the browser keeps the form
-    expect(page.locator("#violations")).not_to_contain_text(finding)
-    form.locator("#violation-confirm").check()
     form.locator("button[type=submit]").click()
+    expect(page.locator(".confirmation")).to_contain_text("该学会五年内不得推荐。")
+    page.click("#cancel-step")  # cancelled: back on the society's page, nothing recorded
+    expect(page.locator("#violations")).not_to_contain_text(finding)
+    form.locator("#f-kind").select_option("false_material")
+    form.locator("#f-found_on").fill(today().isoformat())
+    form.locator("#f-description").fill(finding)
+    form.locator("button[type=submit]").click()
+    page.click("#confirm-step")
     expect(page.locator(".notice")).to_contain_text("已记录违规失信行为")
     row = page.locator("#violations tr", has_text=finding)
     expect(row).to_contain_text("提供虚假材料")

@@ -56,7 +56,10 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     page.click("#save")
     expect(page.locator("#nomination-status")).to_have_text("草稿")
     page.click("#submit")
+    expect(page.locator(".confirmation")).to_contain_text("提交后已用")
+    page.click("#confirm-step")
     expect(page.locator("#nomination-status")).to_have_text("已提交，待形式审查")
+    expect(page.locator(".flash")).to_have_text("推荐已提交。")
     nomination_url = page.url.split("?")[0]
     assert left_in_invention(page) == left_before - 1
     sign_out(page)
@@ -76,6 +79,8 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     page.fill("#f-summary", "面向航空发动机叶片的精密测量，已补充第三方检测报告。")
     page.click("#save")
     page.click("#submit")
+    expect(page.locator(".confirmation")).to_contain_text("退回修改的项目重新提交，仍占用原有名额。")
+    page.click("#confirm-step")
     expect(page.locator("#nomination-status")).to_have_text("已提交，待形式审查")
     sign_out(page)
 
@@ -89,6 +94,8 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     page.select_option("#f-window", "accepted")
     page.fill("input[name=starts_on]", today().isoformat())
     page.click("form[action='/admin/notices'] button[type=submit]")
+    page.click("#confirm-step")
+    expect(page.locator(".flash")).to_have_text("公示已发布。")
     sign_out(page)
 
     page.goto("/public/notices")

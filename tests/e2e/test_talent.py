@@ -38,6 +38,8 @@ def save_and_submit(page: Page) -> None:
     page.click("#save")
     expect(page.locator("#recommendation-status")).to_have_text("草稿")
     page.click("#submit")
+    expect(page.locator(".confirmation")).to_contain_text("提交后不能再修改")
+    page.click("#confirm-step")
 
 
 def test_talent_from_age_limits_to_the_public_notice(page: Page) -> None:
@@ -94,6 +96,8 @@ def test_talent_from_age_limits_to_the_public_notice(page: Page) -> None:
     expect(statuses.locator("tr", has_text="王磊").locator("td.status-text")).to_have_text("未入选")
     title = page.locator("#talent-notice input[name=title]").input_value()
     page.click("#talent-notice button[type=submit]")
+    expect(page.locator(".confirmation")).to_contain_text("拟推荐名单立即向社会公开。")
+    page.click("#confirm-step")
     expect(page.locator(".notice")).to_have_text("拟入选名单已公示。")
     sign_out(page)
 

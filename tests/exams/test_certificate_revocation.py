@@ -108,12 +108,24 @@ async def test_revoking_on_the_page_asks_once_more_and_the_public_page_says_revo
     unconfirmed = await client.post(
         f"{page}/revoke", data={**form, "_csrf_token": await csrf(client, page)}, follow_redirects=False
     )
-    assert unconfirmed.status_code == 422
-    assert '<small class="error">请勾选确认：撤销后不能恢复，公开查询将显示已撤销</small>' in unconfirmed.text
-    assert ">以虚假学历取得</textarea>" in unconfirmed.text
+    assert unconfirmed.status_code == 200
+    assert f"撤销证书 {cert['number']}？" in unconfirmed.text
+    assert f"公开查询将显示该证书自{TODAY.isoformat()}起已撤销。" in unconfirmed.text
+    assert '<input type="hidden" name="reason" value="以虚假学历取得">' in unconfirmed.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in unconfirmed.text
+    assert (await Certificate.select(Certificate.status).first())["status"] == "valid"
+    no_reason = await client.post(
+        f"{page}/revoke",
+        data={"reason": " ", "revoked_on": TODAY.isoformat(), "_csrf_token": await csrf(client, page)},
+        follow_redirects=False,
+    )
+    assert no_reason.status_code == 422
+    assert '<small class="error">请写明撤销理由</small>' in no_reason.text
     assert (await Certificate.select(Certificate.status).first())["status"] == "valid"
     revoked = await client.post(
-        f"{page}/revoke", data={**form, "confirm": "1", "_csrf_token": await csrf(client, page)}, follow_redirects=False
+        f"{page}/revoke",
+        data={**form, "confirmed": "1", "_csrf_token": await csrf(client, page)},
+        follow_redirects=False,
     )
     assert revoked.status_code == 303
     client.cookies.clear()

@@ -120,13 +120,14 @@ async def test_a_case_is_recorded_with_evidence_notified_answered_decided_once_c
     unconfirmed = await client.post(
         f"{case_page}/decide", data={**decision, "_csrf_token": await csrf(client, case_page)}, follow_redirects=False
     )
-    assert unconfirmed.status_code == 422
-    assert '<small class="error">请勾选确认：处理决定作出后即生效，不能撤回</small>' in unconfirmed.text
-    assert ">雷同未经认定</textarea>" in unconfirmed.text
+    assert unconfirmed.status_code == 200
+    assert "处理决定作出后立即生效：所涉成绩作废，并记入诚信档案。" in unconfirmed.text
+    assert '<input type="hidden" name="note" value="雷同未经认定">' in unconfirmed.text
+    assert f'<a class="button secondary" href="{case_page}" id="cancel-step">取消</a>' in unconfirmed.text
     assert (await services.violation_case(examadmin, case_id))["state"] == "stated"
     decided = await client.post(
         f"{case_page}/decide",
-        data={**decision, "confirm": "1", "_csrf_token": await csrf(client, case_page)},
+        data={**decision, "confirmed": "1", "_csrf_token": await csrf(client, case_page)},
         follow_redirects=False,
     )
     assert decided.status_code == 303

@@ -62,7 +62,7 @@ async def test_a_squatted_number_is_told_neutrally_goes_to_the_office_and_is_fre
     assert await IdentityClash.count() == 2  # the real person's and the one from the changed registration
 
 
-async def test_the_office_voids_from_the_plan_page_after_ticking_once_more(client: Any) -> None:
+async def test_the_office_voids_from_the_plan_page_after_confirming_once_more(client: Any) -> None:
     _a, examadmin = await exam_society()
     plan_id = await services.create_plan(examadmin, plan_in())
     _squatter, squatter_reg = await registered(plan_id, examadmin, 1)
@@ -75,12 +75,13 @@ async def test_the_office_voids_from_the_plan_page_after_ticking_once_more(clien
     shown = (await client.get(page)).text.split('id="clashes"', 1)[1].split("</table>", 1)[0]
     assert "真考生" in shown and "考生1" in shown and "审核通过" in shown
     url = f"/exams/{plan_id}/clashes/{clash_id}/void"
-    unticked = await post_form(client, url, {}, page)
-    assert unticked.status_code == 422 and "请勾选确认：作废后该报名不能恢复" in unticked.text
+    asked = await post_form(client, url, {}, page)
+    assert asked.status_code == 200 and "作废后该报名不能恢复，记录仍予保留。" in asked.text
+    assert f'<a class="button secondary" href="{page}#clashes" id="cancel-step">取消</a>' in asked.text
     assert (await Registration.select(Registration.status).where(Registration.id == squatter_reg).first())[
         "status"
     ] == "approved"
-    ticked = await post_form(client, url, {"confirm": "1"}, page)
+    ticked = await post_form(client, url, {"confirmed": "1"}, page)
     assert (ticked.status_code, ticked.headers["location"]) == (303, f"/exams/{plan_id}?done=voided#clashes")
     after = (await client.get(f"/exams/{plan_id}?done=voided")).text
     assert "该报名已作废，身份证号本人可以重新报名。" in after

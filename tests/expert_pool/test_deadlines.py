@@ -80,12 +80,14 @@ async def test_an_overdue_assignment_is_flagged_and_withdrawn_for_another_expert
         {},
         f"/admin/review-batches/{batch_id}",
     )
-    assert (unconfirmed.status_code, "请勾选确认撤换" in unconfirmed.text) == (422, True)
+    assert (unconfirmed.status_code, "撤换逾期未评的专家？" in unconfirmed.text) == (200, True)
+    cancel = f'<a class="button secondary" href="/admin/review-batches/{batch_id}" id="cancel-step">取消</a>'
+    assert cancel in unconfirmed.text
     assert await _holders(batch_id) == before
     withdrawn = await post_form(
         client,
         f"/admin/review-batches/{batch_id}/assignments/{assignment['id']}/withdraw-overdue",
-        {"confirm": "1"},
+        {"confirmed": "1"},
         f"/admin/review-batches/{batch_id}",
     )
     assert withdrawn.headers["location"] == f"/admin/review-batches/{batch_id}?done=overdue"

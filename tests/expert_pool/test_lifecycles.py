@@ -133,7 +133,7 @@ async def test_a_large_batch_is_assigned_as_a_job_for_the_api_and_the_page(clien
     assert (finished["state"], finished["result"]["pairs"]) == ("succeeded", services.JOB_THRESHOLD_ITEMS)
 
     location = f"/admin/review-batches/{page_batch}"
-    run = await post_form(client, f"{location}/run", {"mode": "optimal"}, location)
+    run = await post_form(client, f"{location}/run", {"mode": "optimal", "confirmed": "1"}, location)
     assert run.headers["location"] == f"{location}?done=job"
     stored = await ReviewBatch.select(ReviewBatch.assign_job).where(ReviewBatch.id == page_batch).first()
     assert stored is not None and stored["assign_job"] is not None

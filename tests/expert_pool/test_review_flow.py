@@ -107,9 +107,8 @@ async def test_an_unstaffable_batch_names_every_reason_and_saves_nothing(client)
         0,
         "draft",
     )
-    page = await post_form(
-        client, f"/admin/review-batches/{batch_id}/run", {"mode": "optimal"}, f"/admin/review-batches/{batch_id}"
-    )
+    location = f"/admin/review-batches/{batch_id}"
+    page = await post_form(client, f"{location}/run", {"mode": "optimal", "confirmed": "1"}, location)
     assert page.status_code == 409
     assert "还需 3 名专家，但只有 0 名可用" in page.text
 
@@ -336,7 +335,7 @@ async def test_the_batch_pages_create_add_items_run_and_show_results(client) -> 
         location,
     )
     assert added.status_code == 303
-    run = await post_form(client, f"{location}/run", {"mode": "optimal"}, location)
+    run = await post_form(client, f"{location}/run", {"mode": "optimal", "confirmed": "1"}, location)
     assert run.headers["location"] == f"{location}?done=run"
     page = await client.get(location)
     assert "已分配" in page.text and "项目X1" in page.text

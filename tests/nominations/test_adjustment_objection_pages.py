@@ -15,12 +15,15 @@ async def test_publishing_asks_once_more(client) -> None:
     run_id = await services.run_adjustment(admin, cycle_id)
     await login(client, "root-cmes")
     page = f"/admin/adjustment/{cycle_id}?run={run_id}"
-    refused = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {}, page)
-    assert (refused.status_code, "请勾选确认后再发布" in refused.text) == (422, True)
+    asked = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {}, page)
+    assert asked.status_code == 200
+    assert "各学会本年度的推荐名额按此表确定。" in asked.text and "学会异议期随即开始。" in asked.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in asked.text
     assert (await services.adjustment_table(run_id))["status"] == "proposed"
-    done = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {"confirm": "1"}, page)
-    assert done.status_code == 303
+    done = await post_form(client, f"/admin/adjustment/runs/{run_id}/publish", {"confirmed": "1"}, page)
+    assert (done.status_code, done.headers["location"]) == (303, page)
     assert (await services.adjustment_table(run_id))["status"] == "published"
+    assert '<p class="notice flash" role="status">动态调整结果已发布。</p>' in (await client.get(page)).text
 
 
 async def test_a_society_objects_to_its_row_and_reads_the_answer(client, other_client) -> None:

@@ -74,10 +74,17 @@ async def test_admins_pick_the_window_on_the_notice_form(client) -> None:
     assert f"初评结果公示：{starts['initial_review']}起，10天（自然日）" in select
     assert f"建议授奖公示：{starts['proposed_awards']}起，30天（自然日）" in select
     assert 'name="working_days"' not in page
-    response = await post_form(
-        client, "/admin/notices", {"window": "accepted", "title": "受理项目公示", "starts_on": ""}, "/admin/notices"
-    )
-    assert response.status_code == 303
+    form = {"window": "accepted", "title": "受理项目公示", "starts_on": ""}
+    asked = await post_form(client, "/admin/notices", form, "/admin/notices")
+    assert asked.status_code == 200
+    assert "发布公示“受理项目公示”？" in asked.text
+    assert f"<li>受理项目公示：{starts['accepted']}起，5个工作日</li>" in asked.text
+    assert "公示及所列项目立即向社会公开。" in asked.text
+    assert '<a class="button secondary" href="/admin/notices" id="cancel-step">取消</a>' in asked.text
+    assert await services.public_notices() == []
+    response = await post_form(client, "/admin/notices", {**form, "confirmed": "1"}, "/admin/notices")
+    assert (response.status_code, response.headers["location"]) == (303, "/admin/notices")
+    assert '<p class="notice flash" role="status">公示已发布。</p>' in (await client.get("/admin/notices")).text
     [notice] = await services.public_notices()
     assert (notice["kind"], notice["starts_on"]) == ("accepted", starts["accepted"])
 

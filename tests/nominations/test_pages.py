@@ -98,16 +98,20 @@ async def test_a_society_withdraws_from_the_page_only_after_confirming(client) -
     await login(client, "nominator")
     page = f"/nominations/{nomination_id}"
     assert 'id="withdraw-form"' in (await client.get(page)).text
-    unconfirmed = await post_form(client, f"{page}/withdraw", {}, page)
-    assert unconfirmed.status_code == 422
-    assert "请勾选确认撤回" in unconfirmed.text
+    asked = await post_form(client, f"{page}/withdraw", {}, page)
+    assert asked.status_code == 200
+    assert "撤回推荐项目“精密机床”？" in asked.text
+    assert "该项目退出评审，名额退回本学会。" in asked.text
+    assert f'<a class="button secondary" href="{page}" id="cancel-step">取消</a>' in asked.text
     assert (await services.get_nomination(nominator, nomination_id))["status"] == "submitted"
-    confirmed = await post_form(client, f"{page}/withdraw", {"confirm": "1"}, page)
-    assert (confirmed.status_code, confirmed.headers["location"]) == (303, f"{page}?done=withdrawn")
+    confirmed = await post_form(client, f"{page}/withdraw", {"confirmed": "1"}, page)
+    assert (confirmed.status_code, confirmed.headers["location"]) == (303, page)
     assert (await services.get_nomination(nominator, nomination_id))["status"] == "withdrawn"
     shown = await client.get(page)
     assert 'id="withdraw-form"' not in shown.text
     assert "已撤回" in shown.text
+    assert '<p class="notice flash" role="status">推荐项目已撤回。</p>' in shown.text
+    assert "推荐项目已撤回。" not in (await client.get(page)).text
 
 
 async def test_the_audit_view_names_nomination_entries_and_their_codes_in_words(client) -> None:

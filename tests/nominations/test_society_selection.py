@@ -137,7 +137,7 @@ async def test_the_form_shows_a_short_society_notice_beside_its_field_on_submit(
     nomination_id = await services.create_nomination(nominator, cycle_id, data)
     await login(client, "nominator")
     page = f"/nominations/{nomination_id}"
-    response = await post_form(client, f"{page}/submit", {"idempotency_key": "k-1"}, page)
+    response = await post_form(client, f"{page}/submit", {"idempotency_key": "k-1", "confirmed": "1"}, page)
     assert response.status_code == 422
     beside = response.text.split('id="f-society_notice_ends"')[1].split("</div>")[0]
     assert f"学会公示应不少于5个工作日，{starts}至{ends}只有4个工作日" in beside

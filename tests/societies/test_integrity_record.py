@@ -10,20 +10,24 @@ from tests.support import api, login, make_society, make_user, post_form
 from xuehui.clock import today
 
 
-async def test_the_page_refuses_without_confirmation_keeps_the_input_and_then_records(client) -> None:
+async def test_the_page_asks_once_more_with_the_consequences_and_then_records(client) -> None:
     society_id = await make_society()
     await make_user("root", "admin")
     await login(client, "root")
     page = f"/admin/societies/{society_id}"
     found = (today() - dt.timedelta(days=30)).isoformat()
     form = {"kind": "false_material", "found_on": found, "description": "申报材料中论文系伪造", "source": "案件2026-7"}
-    refused = await post_form(client, f"{page}/integrity-violations", form, page)
-    assert refused.status_code == 422
-    section = refused.text.split('id="violation-form"', 1)[1]
-    assert "请勾选确认后再记录" in section
-    assert "申报材料中论文系伪造" in section
+    asked = await post_form(client, f"{page}/integrity-violations", form, page)
+    assert asked.status_code == 200
+    assert "记录省机械工程学会的失信行为？" in asked.text
+    assert "记录后不能删除。" in asked.text and "该学会五年内不得推荐。" in asked.text
+    assert '<input type="hidden" name="description" value="申报材料中论文系伪造">' in asked.text
+    assert f'<a class="button secondary" href="{page}#integrity" id="cancel-step">取消</a>' in asked.text
     assert await services.integrity_violations_of([society_id]) == []
-    done = await post_form(client, f"{page}/integrity-violations", {**form, "confirm": "1"}, page)
+    bad_day = await post_form(client, f"{page}/integrity-violations", {**form, "found_on": "昨天"}, page)
+    assert bad_day.status_code == 422
+    assert "申报材料中论文系伪造" in bad_day.text.split('id="violation-form"', 1)[1]
+    done = await post_form(client, f"{page}/integrity-violations", {**form, "confirmed": "1"}, page)
     assert (done.status_code, done.headers["location"]) == (303, f"{page}?done=violation#integrity")
     shown = (await client.get(page)).text.split('id="violations"', 1)[1].split("</table>", 1)[0]
     assert "提供虚假材料" in shown and "申报材料中论文系伪造" in shown and "false_material" not in shown
