@@ -7,10 +7,11 @@ import json
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nominations import services
 from nominations.pages._vocabulary import vocabulary
+from nominations.rules.formal_checklist import ITEM_REASON_MAX, ChecklistItem, Marks, mark_field, reason_field
 from societies import services as societies
 from xuehui.db import json_value
 from xuehui.errors import InvalidInput, Reason
@@ -96,3 +97,22 @@ class SubmitForm(BaseModel):
 class ReviewForm(BaseModel):
     decision: str = Field(default="", max_length=20)
     reasons: str = Field(default="", max_length=TEXT_MAX)
+
+
+class ChecklistReviewForm(ReviewForm):
+    """The formal-review form: the decision, a general remark, and for each checklist item its
+    mark (`check_<code>`: pass or fail) and the reason it failed (`reason_<code>`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    def marks(self, items: tuple[ChecklistItem, ...]) -> Marks:
+        typed = self.model_extra or {}
+
+        def value(name: str, limit: int) -> str:
+            return str(typed.get(name, ""))[:limit]
+
+        return Marks(
+            {i.code: value(mark_field(i.code), 10) for i in items},
+            # one character over the limit, so that the rule says it is too long
+            {i.code: value(reason_field(i.code), ITEM_REASON_MAX + 1) for i in items},
+        )
