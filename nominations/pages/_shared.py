@@ -15,6 +15,7 @@ from nominations.rules.formal_checklist import ITEM_REASON_MAX, ChecklistItem, M
 from societies import services as societies
 from xuehui.db import json_value
 from xuehui.errors import InvalidInput, Reason
+from xuehui.i18n import gettext as _
 from xuehui.web import requires_role
 
 admin_only = [requires_role("admin")]
@@ -86,8 +87,18 @@ async def review_page_context(
         "steps": steps,
         "objections": objections,
         "society": (await societies.society_names([society_id])).get(society_id, ""),
+        "evidence_files": evidence_files,
         **vocabulary(),
     }
+
+
+def evidence_files(objection: dict[str, Any]) -> list[dict[str, Any]]:
+    """An objection's evidence as the record sections list files: kind, name and size."""
+    kind = _("Evidence")
+    return [
+        {"kind": kind, "filename": f.get("filename", ""), "size": f.get("size")}
+        for f in json_value(objection.get("evidence")) or []
+    ]
 
 
 class SubmitForm(BaseModel):

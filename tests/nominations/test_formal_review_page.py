@@ -17,8 +17,10 @@ from nominations.schemas import PatentIn
 from nominations.tables import ReviewStep
 from tests.nominations.support import checklist_form, demo_nomination, nominating_society
 from tests.support import login, post_form
+from xuehui.clock import today
 from xuehui.db import json_value
 from xuehui.errors import InvalidInput
+from xuehui.idcard import make
 
 FAILED_REASON = "完成单位公章缺失"
 
@@ -158,3 +160,17 @@ async def test_next_and_previous_walk_the_filtered_queue_and_keep_its_search(cli
     nav = oldest.split('id="queue-nav"')[1].split("</nav>")[0]
     assert (f'id="previous" href="/admin/nominations/{third}?{kept}"' in nav, 'id="next"' in nav) == (True, False)
     assert f'href="/admin/nominations?{kept}"' in nav
+
+
+async def test_the_review_page_lists_each_objections_evidence_by_name_and_size(client) -> None:
+    cycle_id, admin, _, nomination_id = await _submitted()
+    await services.formal_review(admin, nomination_id, "pass", "", _marks())
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
+    objector = make("370102", today().replace(year=1985), 7, "male")
+    evidence = [("检测报告.pdf", b"%PDF-1.4 " + b"x" * 2039)]
+    await services.file_objection(notice_id, nomination_id, "王五", objector, "13800138000", "", "数据重复", evidence)
+    await login(client, "root-cmes")
+    text = (await client.get(f"/admin/nominations/{nomination_id}")).text
+    objections = text.split('id="record-objections"')[1].split("</section>")[0]
+    assert "检测报告.pdf</td><td>2.0 KB</td>" in objections
+    assert ("数据重复" in objections, f'<span class="id-number">{objector}</span>' in objections) == (True, True)
