@@ -153,6 +153,8 @@ class ReviewStep(Table, tablename="xh_nomination_review_step"):
     outcome = Varchar(length=30)
     grade = Varchar(length=20, default="")
     note = Text(default="")
+    # the formal-review checklist as marked: [{code, zh, en, passed, reason}] (rules.formal_checklist)
+    checklist = JSON(default="[]")
     decided_by = Integer()
     decided_at = Timestamptz()
 
@@ -245,6 +247,7 @@ class RecommendationStep(Table, tablename="xh_recommendation_step"):
     stage = Varchar(length=30)
     outcome = Varchar(length=30)
     note = Text(default="")
+    checklist = JSON(default="[]")  # the formal-review checklist as marked (rules.formal_checklist)
     decided_by = Integer()
     decided_at = Timestamptz()
 

@@ -114,3 +114,14 @@ async def load(sha: str) -> tuple[bytes, str] | None:
     """The bytes and media type stored under `sha`, or None."""
     row = await StoredFile.select(StoredFile.content, StoredFile.media_type).where(StoredFile.sha256 == sha).first()
     return (bytes(row["content"]), row["media_type"]) if row else None
+
+
+async def facts(shas: list[str]) -> dict[str, tuple[int, str]]:
+    """The size and media type of each stored file in `shas` (a record's file list shows them)."""
+    wanted = sorted({sha for sha in shas if sha})
+    if not wanted:
+        return {}
+    rows = await StoredFile.select(StoredFile.sha256, StoredFile.size, StoredFile.media_type).where(
+        StoredFile.sha256.is_in(wanted)
+    )
+    return {row["sha256"]: (int(row["size"]), row["media_type"]) for row in rows}

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import Environment
 
 from accounts.rules import ROLE_NAMES
+from xuehui import idcard
 from xuehui.clock import CHINA
 from xuehui.errors import Reason
 from xuehui.i18n import current_language, gettext, ngettext, pick
@@ -35,6 +36,17 @@ def format_number(value: Decimal | float | int | None) -> str:
     if isinstance(value, Decimal) and value == value.to_integral():
         return str(value.quantize(Decimal(1)))
     return str(value)
+
+
+def format_filesize(size: int | None) -> str:
+    """A file's size as people read it: bytes, KB or MB."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def role_name(role: str) -> str:
@@ -71,5 +83,7 @@ def configure_environment(engine: Any) -> None:
         errors_by_field=errors_by_field,
         lang=lambda: current_language.get(),
     )
-    env.filters.update(datetime=format_datetime, date=format_date, number=format_number)
+    env.filters.update(
+        datetime=format_datetime, date=format_date, number=format_number, filesize=format_filesize, masked=idcard.mask
+    )
     env.policies["ext.i18n.trimmed"] = True

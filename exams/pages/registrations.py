@@ -23,6 +23,8 @@ from xuehui.i18n import gettext as _
 from xuehui.i18n import pick
 
 TEMPLATE = "exams/registration.html"
+# How a stored file's type shows at the end of the name a file list gives it.
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 REG_NOTICES = {
     "reviewed": ("审核结论已保存。", "The review was saved."),
     "paid": ("已确认缴费。", "The fee was marked paid."),
@@ -87,6 +89,15 @@ async def _registration_context(actor: Actor, registration_id: int, failed_form:
         "cases": await services.cases_of_registration(actor, registration_id),
         "violation_form": {},
         "failed_form": failed_form,
+        "files": [
+            {
+                "kind": _("Photo") if f["kind"] == "photo" else _("Proof"),
+                "filename": (_("Photo") if f["kind"] == "photo" else _("Proof")) + EXTENSIONS.get(f["media_type"], ""),
+                "size": f["size"],
+                "href": f"/exams/registrations/{registration_id}/photo" if f["kind"] == "photo" else None,
+            }
+            for f in await services.registration_files(actor, registration_id)
+        ],
         **vocabulary(),
     }
 

@@ -321,3 +321,15 @@ async def registration_photo(actor: Actor | None, registration_id: int) -> tuple
     """The photo's bytes and media type, for whoever may see the registration."""
     reg = await get_registration(actor, registration_id)
     return await files.load(reg["photo_sha"]) if reg["photo_sha"] else None
+
+
+async def registration_files(actor: Actor | None, registration_id: int) -> list[dict[str, Any]]:
+    """The registration's uploaded files (`photo`, `proof`), each with its size and media type,
+    for whoever may see the registration."""
+    reg = await get_registration(actor, registration_id)
+    known = await files.facts([reg["photo_sha"], reg["proof_sha"]])
+    return [
+        {"kind": kind, "size": known[sha][0], "media_type": known[sha][1]}
+        for kind, sha in (("photo", reg["photo_sha"]), ("proof", reg["proof_sha"]))
+        if sha in known
+    ]

@@ -7,13 +7,15 @@ import json
 import secrets
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from nominations import services
 from nominations.pages._vocabulary import vocabulary
+from nominations.rules.formal_checklist import ITEM_REASON_MAX, ChecklistItem, Marks, mark_field, reason_field
 from societies import services as societies
 from xuehui.db import json_value
 from xuehui.errors import InvalidInput, Reason
+from xuehui.i18n import gettext as _
 from xuehui.web import requires_role
 
 admin_only = [requires_role("admin")]
@@ -85,8 +87,18 @@ async def review_page_context(
         "steps": steps,
         "objections": objections,
         "society": (await societies.society_names([society_id])).get(society_id, ""),
+        "evidence_files": evidence_files,
         **vocabulary(),
     }
+
+
+def evidence_files(objection: dict[str, Any]) -> list[dict[str, Any]]:
+    """An objection's evidence as the record sections list files: kind, name and size."""
+    kind = _("Evidence")
+    return [
+        {"kind": kind, "filename": f.get("filename", ""), "size": f.get("size")}
+        for f in json_value(objection.get("evidence")) or []
+    ]
 
 
 class SubmitForm(BaseModel):
@@ -96,3 +108,22 @@ class SubmitForm(BaseModel):
 class ReviewForm(BaseModel):
     decision: str = Field(default="", max_length=20)
     reasons: str = Field(default="", max_length=TEXT_MAX)
+
+
+class ChecklistReviewForm(ReviewForm):
+    """The formal-review form: the decision, a general remark, and for each checklist item its
+    mark (`check_<code>`: pass or fail) and the reason it failed (`reason_<code>`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    def marks(self, items: tuple[ChecklistItem, ...]) -> Marks:
+        typed = self.model_extra or {}
+
+        def value(name: str, limit: int) -> str:
+            return str(typed.get(name, ""))[:limit]
+
+        return Marks(
+            {i.code: value(mark_field(i.code), 10) for i in items},
+            # one character over the limit, so that the rule says it is too long
+            {i.code: value(reason_field(i.code), ITEM_REASON_MAX + 1) for i in items},
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
@@ -14,9 +15,16 @@ from pydantic import BaseModel, Field
 
 from accounts.rules import Actor
 from nominations import services
-from nominations.pages._shared import TEXT_MAX, ReviewForm, admin_only, cycle_id_for, review_page_context
+from nominations.pages._shared import (
+    TEXT_MAX,
+    ChecklistReviewForm,
+    admin_only,
+    cycle_id_for,
+    review_page_context,
+)
 from nominations.pages._vocabulary import vocabulary
-from nominations.schemas import NominationBody
+from nominations.rules.formal_checklist import PROJECT_ITEMS
+from nominations.schemas import NominationIn
 from societies import services as societies
 from xuehui.form_action import form_action
 
@@ -24,6 +32,8 @@ REVIEW = "nominations/review.html"
 # Nominations a queue page lists: one screen an administrator works through, and a page
 # that stays fast with thousands of nominations in a cycle.
 QUEUE_PAGE = 100
+# The longest search text the queue takes.
+SEARCH_MAX = 100
 # The longest sanction the page takes (ten years), in months.
 MAX_SANCTION_MONTHS = 120
 # A sanction's default length when the form sends none.
@@ -36,12 +46,15 @@ async def review_queue(
     status: FromQuery[str] = "submitted",
     year: FromQuery[int] = 0,
     page: FromQuery[int] = 1,
+    q: FromQuery[str] = "",
 ) -> Template:
     cycle_id = await cycle_id_for(year)
     page = max(page, 1)
+    q = q[:SEARCH_MAX]
     rows = await services.list_nominations(
-        actor, cycle_id=cycle_id, status=status, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE
+        actor, cycle_id=cycle_id, status=status, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE, search=q
     )
+    cycle = await services.cycle_row(cycle_id)
     return Template(
         "nominations/queue.html",
         context={
@@ -49,19 +62,46 @@ async def review_queue(
             "page": page,
             "more": len(rows) == QUEUE_PAGE,
             "status_filter": status,
-            "cycle": await services.cycle_row(cycle_id),
+            "search": q,
+            "queue_query": queue_query(status, cycle["year"] if cycle else year, q),
+            "cycle": cycle,
             "names": await societies.society_names(),
             **vocabulary(),
         },
     )
 
 
-async def review_context(actor: Actor, nomination_id: int) -> dict[str, Any]:
-    """One nomination as the association reviews it: the snapshot, decisions and objections,
-    and the selection record (the society's review and notices) as it was submitted."""
+def queue_query(status: str, year: int, search: str) -> str:
+    """The queue's filters and search as a query string, kept on every link and form of the
+    review pages so that next / previous and the way back stay in the same queue."""
+    return urlencode({"status": status, "year": year, "q": search})
+
+
+class Queue(BaseModel):
+    """Where in the review queue a review page was opened from."""
+
+    status: str = "submitted"
+    year: int = 0
+    q: str = ""
+
+
+async def review_context(actor: Actor, nomination_id: int, queue: Queue | None = None) -> dict[str, Any]:
+    """One nomination as the association reviews it: everything the submitted snapshot holds
+    (people with their identity numbers, units, papers, patents, texts), the eligibility results
+    with their reasons, the checklist, decisions and objections, the selection record, and the
+    previous and next nomination of the queue it was opened from."""
+    queue = queue or Queue()
     nomination = await services.get_nomination(actor, nomination_id)
     snapshot = await services.snapshot(actor, nomination_id)
-    submitted = NominationBody.model_validate(snapshot["body"]) if snapshot.get("body") else nomination["body"]
+    as_submitted = (
+        NominationIn.model_validate({k: v for k, v in snapshot.items() if k != "submitted_at"})
+        if snapshot.get("body")
+        else services.stored_input(nomination)
+    )
+    submitted = as_submitted.body
+    year = queue.year or nomination["cycle_year"]
+    cycle_id = await cycle_id_for(year)
+    previous, following = await services.queue_neighbours(actor, nomination_id, cycle_id, queue.status, queue.q)
     return {
         **await review_page_context(
             "n",
@@ -71,36 +111,65 @@ async def review_context(actor: Actor, nomination_id: int) -> dict[str, Any]:
             await services.objections(actor, nomination_id),
         ),
         "submitted": submitted,
+        "eligibility": await services.check(actor, nomination["cycle"], as_submitted, nomination_id),
+        "checklist_items": PROJECT_ITEMS,
+        "full_ids": actor.is_admin,
+        "queue_query": queue_query(queue.status, year, queue.q),
+        "previous_id": previous,
+        "next_id": following,
     }
 
 
 @get("/admin/nominations/{nomination_id:int}", include_in_schema=False, guards=admin_only)
-async def review_page(actor: NamedDependency[Actor], nomination_id: FromPath[int]) -> Template:
-    return Template(REVIEW, context=await review_context(actor, nomination_id))
+async def review_page(
+    actor: NamedDependency[Actor],
+    nomination_id: FromPath[int],
+    status: FromQuery[str] = "submitted",
+    year: FromQuery[int] = 0,
+    q: FromQuery[str] = "",
+) -> Template:
+    queue = Queue(status=status, year=year, q=q[:SEARCH_MAX])
+    return Template(REVIEW, context=await review_context(actor, nomination_id, queue))
 
 
 def on_review_page(
-    action: Callable[[], Awaitable[object]], actor: Actor, nomination_id: int, form: str, typed: dict[str, Any]
+    action: Callable[[], Awaitable[object]],
+    actor: Actor,
+    nomination_id: int,
+    form: str,
+    typed: dict[str, Any],
+    queue: Queue | None = None,
 ) -> Awaitable[Redirect | Template]:
-    """A form of the review page: `action`, then the page again; refused, the page with the
-    refusal beside `form` and what was `typed` into it."""
+    """A form of the review page: `action`, then the page again (in the same queue); refused,
+    the page with the refusal beside `form` and what was `typed` into it."""
+    queue = queue or Queue()
 
     async def as_typed() -> dict[str, Any]:
-        return {**await review_context(actor, nomination_id), "refused_form": form, **typed}
+        return {**await review_context(actor, nomination_id, queue), "refused_form": form, **typed}
 
-    return form_action(action, success=f"/admin/nominations/{nomination_id}", template=REVIEW, context=as_typed)
+    page = f"/admin/nominations/{nomination_id}"
+    if queue.year or queue.q or queue.status != Queue().status:
+        page += "?" + queue_query(queue.status, queue.year, queue.q)
+    return form_action(action, success=page, template=REVIEW, context=as_typed)
 
 
 @post("/admin/nominations/{nomination_id:int}/review", include_in_schema=False, status_code=303, guards=admin_only)
 async def formal_review(
-    actor: NamedDependency[Actor], nomination_id: FromPath[int], data: URLEncodedBody[ReviewForm]
+    actor: NamedDependency[Actor],
+    nomination_id: FromPath[int],
+    data: URLEncodedBody[ChecklistReviewForm],
+    status: FromQuery[str] = "submitted",
+    year: FromQuery[int] = 0,
+    q: FromQuery[str] = "",
 ) -> Response[Any]:
+    marks = data.marks(PROJECT_ITEMS)
     return await on_review_page(
-        lambda: services.formal_review(actor, nomination_id, data.decision, data.reasons),
+        lambda: services.formal_review(actor, nomination_id, data.decision, data.reasons, marks),
         actor,
         nomination_id,
         "review",
-        {"review_reasons": data.reasons},
+        {"review_reasons": data.reasons, "marks": marks},
+        Queue(status=status, year=year, q=q[:SEARCH_MAX]),
     )
 
 

@@ -117,6 +117,7 @@ from nominations.services.queries import (
     get_recommendation,
     list_nominations,
     list_recommendations,
+    queue_neighbours,
 )
 from nominations.services.quotas import (
     set_quota,
@@ -212,6 +213,7 @@ __all__ = [
     "publish_notice",
     "publish_talent_notice",
     "published_adjustment",
+    "queue_neighbours",
     "recommendation_materials",
     "recommendation_review_scores",
     "recommendation_snapshot",

@@ -56,7 +56,9 @@ async def list_nominations(
     society_id: int | None = None,
     limit: int | None = None,
     offset: int = 0,
+    search: str = "",
 ) -> list[dict[str, Any]]:
+    """The nominations `actor` may see, newest first; `search` keeps those whose title has it."""
     query = _within_reach(Nomination.select(*_columns()), Nomination, actor, society_id, status)
     if query is None:
         return []
@@ -64,7 +66,38 @@ async def list_nominations(
         query = query.limit(limit).offset(offset)
     if cycle_id is not None:
         query = query.where(Nomination.cycle == cycle_id)
+    if pattern := _title_pattern(search):
+        query = query.where(Nomination.title.like(pattern))
     return [_view(row) for row in await query]
+
+
+def _title_pattern(search: str) -> str:
+    """A LIKE pattern matching titles that contain `search` (its own wildcards taken literally)."""
+    text = search.strip().replace("%", "").replace("_", "")
+    return f"%{text}%" if text else ""
+
+
+async def queue_neighbours(
+    actor: Actor, nomination_id: int, cycle_id: int | None, status: str = "", search: str = ""
+) -> tuple[int | None, int | None]:
+    """(previous, next): the nominations before and after `nomination_id` in the review queue
+    as filtered (newest first), None at either end."""
+    neighbours: list[int | None] = []
+    for newer in (True, False):
+        query = Nomination.select(Nomination.id).where(
+            Nomination.id > nomination_id if newer else Nomination.id < nomination_id
+        )
+        if not actor.is_admin:
+            query = query.where(Nomination.society_id == (actor.society_id or 0))
+        if status:
+            query = query.where(Nomination.status == status)
+        if cycle_id is not None:
+            query = query.where(Nomination.cycle == cycle_id)
+        if pattern := _title_pattern(search):
+            query = query.where(Nomination.title.like(pattern))
+        row = await query.order_by(Nomination.id, ascending=newer).first()
+        neighbours.append(int(row["id"]) if row else None)
+    return neighbours[0], neighbours[1]
 
 
 def _within_reach(

@@ -8,6 +8,7 @@ from accounts.rules import Actor, require_admin
 from accounts.services import audit
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import RecommendationState as R
+from nominations.rules.review_material import nomination_material, recommendation_material
 from nominations.services.queries import list_nominations, list_recommendations
 from societies import services as societies
 from xuehui.db import write_transaction
@@ -44,9 +45,7 @@ async def send_to_remote_review(actor: Actor, cycle_id: int, name: str, required
     items = []
     for view in passed:
         body = view["body"]
-        material = "\n\n".join(
-            part for part in (view["title"], body.summary, body.innovations, body.application_benefits) if part
-        )
+        material = nomination_material(view["title"], body)
         items.append(
             ReviewItemIn(
                 kind="nomination",
@@ -92,7 +91,8 @@ async def send_recommendations_to_review(
     items = []
     for view in passed:
         body = view["body"]
-        material = "\n\n".join(part for part in (view["name"], view["unit"], body.achievements) if part)
+        person = body.model_copy(update={"name": view["name"], "id_number": view["id_number"]})
+        material = recommendation_material(person, view["unit"])
         items.append(
             ReviewItemIn(
                 kind="recommendation",

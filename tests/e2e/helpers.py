@@ -37,6 +37,19 @@ def sign_out(page: Page) -> None:
     expect(page.locator("a[href='/login']").first).to_be_visible()
 
 
+def mark_checklist(page: Page, failed: dict[str, str] | None = None) -> None:
+    """On a formal-review page, tick every checklist item but the `failed` ones, each failed
+    with its reason typed beside it."""
+    failed = failed or {}
+    for row in page.locator("#checklist tbody tr").all():
+        code = row.get_attribute("data-item") or ""
+        if code in failed:
+            row.locator("input[value=fail]").check()
+            row.locator(f"input[name=reason_{code}]").fill(failed[code])
+        else:
+            row.locator("input[value=pass]").check()
+
+
 def fill_declarations(page: Page, society_notice: tuple[str, str], unit_notice: tuple[str, str]) -> None:
     """What a nomination records before it goes forward: the registration number, the two
     commitments, every completer's notice in their unit and the society's own selection

@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from nominations.demo import demo_nomination
-from tests.e2e.helpers import fill_declarations, sign_in, sign_out
+from tests.e2e.helpers import fill_declarations, mark_checklist, sign_in, sign_out
 from xuehui.clock import today
 from xuehui.idcard import make
 
@@ -45,7 +45,8 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     expect(rules.locator("[data-code='eligibility.too_many_contributors']")).to_be_visible()
     expect(rules.locator("[data-code='eligibility.contributor_in_other_nomination']")).to_be_visible()
 
-    fill_contributor(page, 0, "周新", make("370102", dt.date(1979, 8, 8), 30, "male"))
+    first_id = make("370102", dt.date(1979, 8, 8), 30, "male")
+    fill_contributor(page, 0, "周新", first_id)
     for row in range(3, 7):
         fill_contributor(page, row, "", "")
         page.fill(f"input[name=c_unit_{row}]", "")
@@ -68,13 +69,26 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     page.goto("/admin/nominations")
     page.click(f"text={title}")
     review_url = page.url
+    # the whole record is on the page: every contributor with the identity number, the texts, the rules
+    contributors = page.locator("#record-contributors")
+    expect(contributors.locator("tr[data-contributor]")).to_have_count(3)
+    expect(contributors.locator("tr[data-contributor='1']")).to_contain_text(first_id)
+    expect(page.locator("#record-summary")).to_contain_text("面向航空发动机叶片的精密测量。")
+    expect(page.locator("#record-eligibility")).to_be_visible()
+    # passing with an item failed is refused beside the decision, with the marks kept
+    mark_checklist(page, {"signatures_seals": "完成单位公章页缺失"})
+    page.click("#formal-review button[value=pass]")
+    expect(page.locator("#formal-review")).to_contain_text("有审查要点不符合，不能通过，请退回修改")
+    expect(page.locator("input[name=reason_signatures_seals]")).to_have_value("完成单位公章页缺失")
     page.fill("#f-reasons", "请补充第三方检测报告")
     page.click("#formal-review button[value=return]")
     expect(page.locator("#nomination-status")).to_have_text("退回修改")
+    expect(page.locator("#steps")).to_contain_text("签字盖章完整：完成单位公章页缺失")
     sign_out(page)
 
     sign_in(page, "society")
     page.goto(nomination_url)
+    expect(page.locator(".errors").first).to_contain_text("签字盖章完整：完成单位公章页缺失")
     expect(page.locator(".errors").first).to_contain_text("请补充第三方检测报告")
     page.fill("#f-summary", "面向航空发动机叶片的精密测量，已补充第三方检测报告。")
     page.click("#save")
@@ -86,6 +100,7 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
 
     sign_in(page, "admin")
     page.goto(review_url)
+    mark_checklist(page)
     page.click("#formal-review button[value=pass]")
     expect(page.locator("#nomination-status")).to_have_text("形式审查通过")
     page.goto("/admin/notices")

@@ -9,7 +9,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import mark_checklist, sign_in, sign_out
 from xuehui.clock import today
 from xuehui.idcard import make
 
@@ -81,6 +81,7 @@ def test_talent_from_age_limits_to_the_public_notice(page: Page) -> None:
     page.click("#programmes a:has-text('青年科技奖')")
     programme_url = page.url
     page.click(f"#talent-recommendations a:has-text('{candidate}')")
+    mark_checklist(page)
     page.click("#formal-review button[value=pass]")
     expect(page.locator("#recommendation-status")).to_have_text("形式审查通过")
     page.goto(programme_url)

@@ -14,7 +14,7 @@ from piccolo.table import Table
 
 from exams import services
 from tests.exams.exam_support import PNG, exam_society, person, plan_in
-from tests.support import make_user
+from tests.support import login, make_user
 from xuehui import files
 from xuehui.clock import now
 from xuehui.db import write_transaction
@@ -88,3 +88,16 @@ async def test_the_migration_copies_every_exam_file_into_the_store_once() -> Non
         assert await StoredFile.count() == 2
     finally:
         await OldExamFile.alter().drop_table(if_exists=True)
+
+
+async def test_the_registration_page_lists_the_photo_and_the_proof_by_kind_and_size(client) -> None:
+    _a, examadmin = await exam_society()
+    plan_id = await services.create_plan(examadmin, plan_in())
+    candidate = await make_user("cand1", "candidate")
+    reg_id = await services.register(candidate, plan_id, person(1).model_copy(update={"route": "proof"}), PNG, PDF)
+    await login(client, examadmin.username)
+    text = (await client.get(f"/exams/registrations/{reg_id}")).text
+    listed = text.split('id="registration-files"')[1].split("</table>")[0]
+    photo = f'<a href="/exams/registrations/{reg_id}/photo" target="_blank" rel="noopener">照片.png</a>'
+    assert f"<td>照片</td><td>{photo}</td><td>{len(PNG)} B</td>" in listed
+    assert f"<td>证明材料</td><td>证明材料.pdf</td><td>{len(PDF)} B</td>" in listed

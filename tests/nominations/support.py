@@ -5,13 +5,30 @@ from __future__ import annotations
 from accounts.rules import Actor
 from nominations import services
 from nominations.demo import demo_nomination, demo_person, open_cycle, open_programme
+from nominations.rules.formal_checklist import PROJECT_ITEMS, ChecklistItem
 from nominations.rules.programme.model import ProgrammeKind
 from societies import services as pilots
 from societies.schemas import PilotIn
 from tests.support import make_society, make_user
 from xuehui.clock import today
 
-__all__ = ["demo_nomination", "demo_person", "nominating_society", "recommending_society"]
+__all__ = ["checklist_form", "demo_nomination", "demo_person", "nominating_society", "recommending_society"]
+
+
+def checklist_form(
+    decision: str,
+    failed: dict[str, str] | None = None,
+    reasons: str = "",
+    items: tuple[ChecklistItem, ...] = PROJECT_ITEMS,
+) -> dict[str, str]:
+    """The formal-review form as a reviewer sends it: every checklist item ticked but the
+    `failed` ones, each with its reason."""
+    failed = failed or {}
+    form = {"decision": decision, "reasons": reasons}
+    for item in items:
+        form[f"check_{item.code}"] = "fail" if item.code in failed else "pass"
+        form[f"reason_{item.code}"] = failed.get(item.code, "")
+    return form
 
 
 async def nominating_society(

@@ -3,7 +3,7 @@ page with the reasons and the input kept, answered with the refusal's status."""
 
 from accounts.rules import Actor
 from nominations import services
-from tests.nominations.support import demo_nomination, nominating_society
+from tests.nominations.support import checklist_form, demo_nomination, nominating_society
 from tests.support import login, post_form
 from xuehui.clock import today
 from xuehui.idcard import make
@@ -21,9 +21,9 @@ async def test_review_steps_and_objection_states_are_shown_by_their_labels(clien
     cycle_id, admin, nomination_id = await _submitted()
     await login(client, "root-cmes")
     page = f"/admin/nominations/{nomination_id}"
-    response = await post_form(client, f"{page}/review", {"decision": "pass", "reasons": ""}, page)
+    response = await post_form(client, f"{page}/review", checklist_form("pass"), page)
     assert (response.status_code, response.headers["location"]) == (303, page)
-    steps = (await client.get(page)).text.split('id="steps"')[1].split("</ul>")[0]
+    steps = (await client.get(page)).text.split('id="steps"')[1].split("</ol>")[0]
     assert "形式审查" in steps and "通过" in steps
     assert "formal_review" not in steps and "passed" not in steps
 
@@ -62,7 +62,7 @@ async def test_a_refused_formal_review_keeps_the_page_and_says_why(client) -> No
     _, admin, nomination_id = await _submitted()
     await login(client, "root-cmes")
     page = f"/admin/nominations/{nomination_id}"
-    response = await post_form(client, f"{page}/review", {"decision": "return", "reasons": " "}, page)
+    response = await post_form(client, f"{page}/review", checklist_form("reject", reasons=" "), page)
     assert response.status_code == 422
     assert 'id="formal-review"' in response.text
     assert "退回或不通过须写明理由" in response.text

@@ -103,3 +103,23 @@ async def test_the_batch_page_names_the_items_kind_category_and_grade_in_words(c
     row = next(r for r in page.split("<tr") if "精密机床" in r)
     assert "推荐项目" in row and "技术发明奖" in row
     assert "technological_invention" not in row and "nomination" not in row
+
+
+async def test_an_expert_reads_the_whole_material_with_identity_numbers_masked(client) -> None:
+    cycle_id, admin, nominator, _ = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 3))
+    await services.submit(nominator, nomination_id)
+    await services.formal_review(admin, nomination_id, "pass", "")
+    body = (await services.get_nomination(admin, nomination_id))["body"]
+    first = body.contributors[0].id_number
+    await make_expert(admin, 0, name="评审甲", discipline="460", username="reviewer0")
+    batch_id = await services.send_to_remote_review(admin, cycle_id, "网络评审", required=1, max_load=1)
+    await pool.run_assignment(admin, batch_id)
+    assignment = (await pool.my_assignments(await _as_expert("reviewer0")))[0]
+    await login(client, "reviewer0")
+    material = (await client.get(f"/expert/assignments/{assignment['id']}")).text.split('id="material"')[1]
+    material = material.split("</div>")[0]
+    assert f"1. 张伟（{first[:6]}********{first[-4:]}）山东大学 教授：总体设计与关键技术攻关" in material
+    assert first not in material
+    for heading in ("【主要创新点】", "【推广应用及经济社会效益】", "【代表性论文】", "精密机床的关键技术"):
+        assert heading in material

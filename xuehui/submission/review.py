@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -41,8 +42,17 @@ OBJECTION = "objection"
 WITHDRAWAL = "withdrawal"
 
 
-async def record_step(kind: SubmissionKind, actor: Actor, record_id: int, stage: str, outcome: str, note: str) -> None:
-    """One line of the record's history; call inside the write transaction of the change."""
+async def record_step(
+    kind: SubmissionKind,
+    actor: Actor,
+    record_id: int,
+    stage: str,
+    outcome: str,
+    note: str,
+    checklist: list[dict[str, object]] | None = None,
+) -> None:
+    """One line of the record's history (with the formal-review checklist as marked, where one
+    was used); call inside the write transaction of the change."""
     step: dict[str, Any] = {
         kind.subject: record_id,
         "stage": stage,
@@ -51,6 +61,8 @@ async def record_step(kind: SubmissionKind, actor: Actor, record_id: int, stage:
         "decided_by": actor.user_id,
         "decided_at": now(),
     }
+    if checklist is not None:
+        step["checklist"] = json.dumps(checklist, ensure_ascii=False)
     await kind.steps.insert(kind.steps(**step))
 
 
@@ -62,10 +74,17 @@ async def history(kind: SubmissionKind, actor: Actor, record_id: int) -> list[di
 
 
 async def formal_review(
-    kind: SubmissionKind, actor: Actor, record_id: int, decision: str, reasons: str, deadline: Deadline
+    kind: SubmissionKind,
+    actor: Actor,
+    record_id: int,
+    decision: str,
+    reasons: str,
+    deadline: Deadline,
+    checklist: list[dict[str, object]] | None = None,
 ) -> str:
     """Pass, return for correction (with a deadline on the kind's working-day calendar), or
-    reject a submitted record; returns the new state."""
+    reject a submitted record; returns the new state. `checklist` (the formal-review items as
+    marked) is kept with the history step."""
     require_admin(actor)
     if problems := free_text_problems({"reasons": reasons}):
         raise InvalidInput(problems)
@@ -93,7 +112,7 @@ async def formal_review(
         )
         if not done:
             raise kind.changed()
-        await record_step(kind, actor, record_id, FORMAL_REVIEW, status, reasons.strip())
+        await record_step(kind, actor, record_id, FORMAL_REVIEW, status, reasons.strip(), checklist)
         await audit(
             actor, f"{kind.code}.formal_{chosen}", kind.subject, record_id, {"reasons": reasons}, current["society_id"]
         )
