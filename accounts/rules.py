@@ -69,6 +69,10 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
     SIGNUP = "account.signup", "公开注册申请", "Public sign-up requested"
     SIGNUP_THROTTLED = "account.signup_throttled", "公开注册被限制", "Public sign-up held back"
     SIGNUP_NAME_TAKEN = "account.signup_name_taken", "注册用户名已占用或相似", "Sign-up name taken or a look-alike"
+    EMAIL_CONFIRMED = "account.email_confirmed", "确认邮箱并启用账号", "E-mail confirmed, account enabled"
+    RESET_REQUESTED = "account.reset_requested", "申请重置密码", "Password reset requested"
+    RESET_THROTTLED = "account.reset_throttled", "重置密码申请被限制", "Password reset request held back"
+    PASSWORD_RESET = "account.password_reset", "通过邮件链接重置密码", "Password reset by a mailed link"
     ENABLED = "account.enabled", "启用账号", "Account enabled"
     DISABLED = "account.disabled", "停用账号", "Account disabled"
     PASSWORD_CHANGE_FAILED = "account.password_change_failed", "修改密码时当前密码错误", "Wrong current password"
@@ -84,6 +88,13 @@ class AccountsAudit(Labelled, vocabulary="audit.accounts"):
         "API令牌随密码修改或停用失效",
         "API tokens ended with a password change or disable",
     )
+
+
+class LinkPurpose(Labelled, vocabulary="accounts.link_purpose"):
+    """What a mailed single-use link does."""
+
+    CONFIRM_EMAIL = "confirm_email", "确认邮箱", "Confirm the e-mail address"
+    RESET_PASSWORD = "reset_password", "重置密码", "Reset the password"
 
 
 class TokenScope(Labelled, vocabulary="accounts.token_scope"):

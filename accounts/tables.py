@@ -32,6 +32,9 @@ class User(Table, tablename="xh_user"):
     password_changed_at = Timestamptz()
     # Failed logins before it no longer count against the account (they stay on record).
     last_login_at = Timestamptz(null=True, default=None)
+    # When the user opened the confirmation link of `email` (a self sign-up starts inactive).
+    email_confirmed_at = Timestamptz(null=True, default=None)
+    language = Varchar(length=5, default="zh")  # the language of the messages sent to them
 
 
 class Session(Table, tablename="xh_session"):
@@ -58,6 +61,19 @@ class ApiToken(Table, tablename="xh_api_token"):
     expires_at = Timestamptz(null=True, default=None)
     scope = Varchar(length=20, default="read")
     areas = Varchar(length=200, default="")  # comma-separated `TokenArea` codes; empty: all
+
+
+class AccountLink(Table, tablename="xh_account_link"):
+    """A single-use link mailed to a user: confirm the e-mail address, or reset the password.
+    Only the SHA-256 of the token is stored; `used_at` is set by one conditional update."""
+
+    id: Serial
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, null=False)
+    purpose = Varchar(length=20)  # accounts.rules.LinkPurpose
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class LoginFailure(Table, tablename="xh_login_failure"):

@@ -33,6 +33,7 @@ os.environ["XUEHUI_ARGON2_PROFILE"] = "cheapest"
 os.environ["XUEHUI_PG_POOL_SIZE"] = "0"
 os.environ["XUEHUI_SECRET_KEY"] = "test-secret-" + "x" * 40
 os.environ.pop("XUEHUI_PRODUCTION", None)
+os.environ["XUEHUI_OUTBOX_POLL_SECONDS"] = "0"  # tests run the sender passes themselves
 
 
 def pg_url(database: str) -> str:
@@ -167,3 +168,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int) -> None:
     if os.environ.get("XUEHUI_FAIL_ON_SKIP") and skipped:
         terminalreporter.write_line(f"{len(skipped)} test(s) were skipped and XUEHUI_FAIL_ON_SKIP is set", red=True)
         terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def mailbox() -> Any:
+    """A real SMTP server for the test; the outbox sends to it with `mailbox.settings`."""
+    from tests.mail import smtp_server
+
+    with smtp_server() as box:
+        yield box

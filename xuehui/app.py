@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import os
@@ -36,6 +37,7 @@ from xuehui.errors import DomainError, Reason, retry_headers
 from xuehui.i18n import current_language, gettext, ngettext
 from xuehui.jobs import fail_stale_jobs
 from xuehui.json_depth import refuse_deep_json
+from xuehui.notify import run_sender
 from xuehui.openapi import components
 from xuehui.settings import get_settings
 from xuehui.templating import configure_environment
@@ -259,7 +261,16 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     async with db.connection_pool(settings.pg_pool_max_size):
         # Jobs whose process died with it are marked failed now, not only when someone reads them.
         await fail_stale_jobs()
-        yield
+        stop = asyncio.Event()
+        sender = None
+        if settings.outbox_poll_seconds > 0:
+            sender = asyncio.create_task(run_sender(settings.mail, settings.outbox_poll_seconds, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if sender is not None:
+                await sender
 
 
 async def society_choices() -> list[tuple[int, str]]:

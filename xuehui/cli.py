@@ -77,6 +77,21 @@ def audit_verify() -> None:
     click.echo("the audit log's hash chain is intact")
 
 
+@main.group(help="The outbox of messages (mail and the in-app inbox).")
+def outbox() -> None:
+    pass
+
+
+@outbox.command("send", help="Send every message that is due now, once (the server's own sender does this in a loop).")
+def outbox_send() -> None:
+    from xuehui.notify import send_pass
+
+    report = asyncio.run(send_pass(get_settings().mail, limit=10_000))
+    click.echo(f"{report.sent} sent, {report.failed} to be tried again")
+    if report.failed:
+        sys.exit(1)
+
+
 @main.command("create-user", help="Create an account (e.g. the first administrator). Prompts for the password.")
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="The person's name as shown on pages.")

@@ -121,6 +121,7 @@ async def load_demo() -> bool:
             role=role,
             password=DEMO_PASSWORD,
             society_id=society_id,
+            email=f"{username}@example.org",
             must_change_password=False,
         )
         actors[username] = Actor(

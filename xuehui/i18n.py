@@ -8,6 +8,8 @@ translate without passing it around.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -52,3 +54,13 @@ def pick(zh: str, en: str) -> str:
 
 def normalise_language(raw: str | None) -> str:
     return raw if raw in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Translate in `lang` inside the block (a message written in its recipient's language)."""
+    token = current_language.set(normalise_language(lang))
+    try:
+        yield
+    finally:
+        current_language.reset(token)

@@ -9,7 +9,10 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 
+from accounts import services as accounts
+from accounts.rules import Actor
 from xuehui.i18n import normalise_language
+from xuehui.inbox_pages import INBOX_ROUTES
 from xuehui.web import LANG_COOKIE, cookie_header
 
 
@@ -31,10 +34,11 @@ async def home(request: Request[Any, Any, Any]) -> Template:
 
 
 @post("/lang", include_in_schema=False, status_code=303)
-async def switch_language(
-    data: URLEncodedBody[LanguageForm],
-) -> Redirect:
+async def switch_language(request: Request[Any, Any, Any], data: URLEncodedBody[LanguageForm]) -> Redirect:
     lang = normalise_language(data.lang)
+    actor = request.scope.get("user")
+    if isinstance(actor, Actor):  # messages to this user are written in the language they chose
+        await accounts.set_language(actor, lang)
     response = Redirect(safe_next(data.next), status_code=303)
     response.headers["set-cookie"] = cookie_header(LANG_COOKIE, lang, max_age=365 * 24 * 3600).decode()
     return response
@@ -45,4 +49,4 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-ROUTES = [home, switch_language, health]
+ROUTES = [home, switch_language, health, *INBOX_ROUTES]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from xuehui.notify.rules import MailSettings
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = ROOT / "var" / "xuehui.sqlite"
 DEFAULT_SECRET = "dev-only-secret-change-me-dev-only-secret-change-me"  # noqa: S105 - refused in production
@@ -65,6 +67,12 @@ class Settings:
     lookup_max_misses_per_address: int = 10
     lookup_max_misses_per_identity: int = 5
     lookup_window_minutes: int = 15
+    # Mail (xuehui.notify): the server, and the site address the links in mails start with.
+    mail: MailSettings = field(default_factory=MailSettings)
+    base_url: str = "http://127.0.0.1:8000"
+    outbox_poll_seconds: float = 5.0  # 0: no sender in this process (`xuehui outbox send` instead)
+    link_hours: int = 24  # how long a mailed confirmation or password-reset link works
+    reset_max_per_address: int = 5  # password-reset requests per address within the sign-up window
 
     @property
     def is_sqlite(self) -> bool:
@@ -76,7 +84,7 @@ class Settings:
 
     def production_problems(self) -> list[str]:
         """What makes these settings unfit for production; empty when they are fit."""
-        problems = []
+        problems = list(self.mail.problems())
         if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
             problems.append("XUEHUI_SECRET_KEY must be set to a random value of at least 32 characters")
         if not self.secure_cookies:
@@ -117,6 +125,18 @@ def load_settings() -> Settings:
         lookup_max_misses_per_address=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_ADDRESS", 10),
         lookup_max_misses_per_identity=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_IDENTITY", 5),
         lookup_window_minutes=_int("XUEHUI_LOOKUP_WINDOW_MINUTES", 15),
+        mail=MailSettings(
+            host=os.environ.get("XUEHUI_SMTP_HOST", ""),
+            port=_int("XUEHUI_SMTP_PORT", 25),
+            tls=os.environ.get("XUEHUI_SMTP_TLS", "none").strip().lower(),
+            user=os.environ.get("XUEHUI_SMTP_USER", ""),
+            password=os.environ.get("XUEHUI_SMTP_PASSWORD", ""),
+            sender=os.environ.get("XUEHUI_SMTP_SENDER", "xuehui@localhost"),
+        ),
+        base_url=(os.environ.get("XUEHUI_BASE_URL") or Settings.base_url).rstrip("/"),
+        outbox_poll_seconds=float(os.environ.get("XUEHUI_OUTBOX_POLL_SECONDS") or 5.0),
+        link_hours=_int("XUEHUI_LINK_HOURS", 24),
+        reset_max_per_address=_int("XUEHUI_RESET_MAX_PER_ADDRESS", 5),
     )
 
 

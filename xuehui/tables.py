@@ -35,3 +35,29 @@ class StoredFile(Table, tablename="xh_file"):
     size = Integer()
     content = Bytea()
     created_at = Timestamptz()
+
+
+class OutboxMessage(Table, tablename="xh_outbox"):
+    """One message to one person (DESIGN.md "Notifications"): written in the transaction of the
+    event it tells of, shown in the recipient's inbox and sent by mail at least once.
+
+    `message_key` de-duplicates enqueueing (the same event told twice is one message). The sender
+    claims a row by moving it to `sending` with a lease; a sender that dies holding it leaves the
+    lease to run out, and the row is sent again (at least once)."""
+
+    id: Serial
+    message_key = Varchar(length=200, unique=True)
+    recipient_id = Integer(null=True, default=None, index=True)  # the user, when it is one
+    address = Varchar(length=200, default="")  # where the mail goes; empty: inbox only
+    language = Varchar(length=5, default="zh")
+    subject = Varchar(length=300)
+    body = Text()
+    link = Varchar(length=300, default="")  # a path on this site the message is about
+    state = Varchar(length=20, default="pending", index=True)  # notify.rules.MessageState
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(index=True)
+    lease_until = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)

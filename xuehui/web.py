@@ -30,6 +30,7 @@ from accounts.rules import Actor, token_allows
 from xuehui.errors import Reason
 from xuehui.flash import FLASH_COOKIE, decode_flash
 from xuehui.i18n import current_language, normalise_language
+from xuehui.notify.inbox import unread_count
 from xuehui.settings import get_settings
 
 SESSION_COOKIE = "xh_session"
@@ -152,6 +153,9 @@ class RequestContextMiddleware(ASGIMiddleware):
         had_flash = FLASH_COOKIE in cookies
         lang = normalise_language(cookies.get(LANG_COOKIE))
         state["lang"] = lang
+        path = str(scope.get("path", ""))
+        if auth == "session" and actor is not None and not path.startswith(("/api", "/static", "/health")):
+            state["unread"] = await unread_count(actor.user_id)  # the inbox count in the page header
         reset = current_language.set(lang)
         drop_session = bool(cookies.get(SESSION_COOKIE)) and actor is None and auth != "token"
 

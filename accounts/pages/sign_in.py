@@ -37,8 +37,16 @@ def _session_cookie(response: Response[Any], token: str) -> None:
 
 
 @get("/login", include_in_schema=False)
-async def login_page(next_url: Annotated[str, QueryParameter(name="next")] = "/") -> Template:
-    return Template("accounts/login.html", context={"next": safe_next(next_url), "form": {}})
+async def login_page(
+    next_url: Annotated[str, QueryParameter(name="next")] = "/", done: FromQuery[str] = ""
+) -> Template:
+    notices = {
+        "confirmed": _("Your e-mail address is confirmed and your account is ready: sign in."),
+        "reset": _("Your password was reset: sign in with the new one."),
+    }
+    return Template(
+        "accounts/login.html", context={"next": safe_next(next_url), "form": {}, "notice": notices.get(done, "")}
+    )
 
 
 @post("/login", include_in_schema=False, status_code=303)

@@ -3,19 +3,17 @@ of existing names refused, and one answer whether or not the name was free."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from accounts import passwords
 from accounts.rules import AccountsAudit, AccountsObject, password_problems
 from accounts.services.audit_log import audit
+from accounts.services.links import PASSWORD_MISMATCH, email_problems, send_confirmation, send_name_taken
+from accounts.services.throttle import count_and_record
 from accounts.services.users import create_user, user_problems
-from accounts.tables import AuditEntry, User
+from accounts.tables import User
 from accounts.usernames import canonical_username, username_script_problems, username_skeleton
-from xuehui.clock import aware, now
-from xuehui.db import serialize_on, write_transaction
-from xuehui.errors import Conflict, InvalidInput, Reason, TooManyRequests
+from xuehui.db import write_transaction
+from xuehui.errors import Conflict, InvalidInput, Reason
 from xuehui.settings import get_settings
-from xuehui.throttle import wait_seconds
 
 SIGNUP_THROTTLED = Reason(
     "signup.throttled",
@@ -25,24 +23,16 @@ SIGNUP_THROTTLED = Reason(
 
 
 async def _throttle(ip: str, username: str) -> None:
-    """Count this address's sign-ups in the window and record this one, one at a time per
-    address (so a burst gets no more than the limit); refuse past the limit."""
     settings = get_settings()
-    window = dt.timedelta(minutes=settings.signup_window_minutes)
-    async with write_transaction():
-        await serialize_on(f"signup-ip:{ip}")
-        moment = now()
-        recent = await AuditEntry.select(AuditEntry.at).where(
-            (AuditEntry.action == AccountsAudit.SIGNUP) & (AuditEntry.ip == ip) & (AuditEntry.at > moment - window)
-        )
-        held = len(recent) >= settings.signup_max_per_address
-        action = AccountsAudit.SIGNUP_THROTTLED if held else AccountsAudit.SIGNUP
-        await audit(None, action, AccountsObject.USER, "", {"username": username}, ip=ip)
-    if held:
-        wait = wait_seconds(
-            [aware(row["at"]) for row in recent], settings.signup_max_per_address, int(window.total_seconds()), moment
-        )
-        raise TooManyRequests(SIGNUP_THROTTLED, retry_after=wait)
+    await count_and_record(
+        ip,
+        AccountsAudit.SIGNUP,
+        AccountsAudit.SIGNUP_THROTTLED,
+        settings.signup_max_per_address,
+        settings.signup_window_minutes,
+        SIGNUP_THROTTLED,
+        {"username": username},
+    )
 
 
 async def _name_is_free(username: str) -> bool:
@@ -55,18 +45,32 @@ async def _name_is_free(username: str) -> bool:
 SELF_SERVICE_ROLE = "candidate"
 
 
-async def sign_up(*, username: str, display_name: str, email: str, password: str, ip: str) -> None:
-    """Create a candidate's own account, or quietly not when the name (or a look-alike) is taken.
+async def sign_up(
+    *,
+    username: str,
+    display_name: str,
+    email: str,
+    password: str,
+    ip: str,
+    confirm: str | None = None,
+    lang: str = "zh",
+) -> None:
+    """Create a candidate's own account, not yet enabled, and mail the link that confirms the
+    address and enables it; or quietly not when the name (or a look-alike) is taken (then the
+    address is told to choose another name).
 
     The caller answers the same either way; a taken name still costs one password hash, so the
-    time taken does not tell either.
+    time taken does not tell either. `confirm` is the password typed again (None: not asked).
     """
     settings = get_settings()
     username = canonical_username(username)
     problems = user_problems(username, display_name, email, SELF_SERVICE_ROLE, None) + username_script_problems(
         username
     )
+    problems += email_problems(email)
     problems += password_problems(password, username, "password")
+    if confirm is not None and confirm != password:
+        problems.append(PASSWORD_MISMATCH)
     if problems:
         raise InvalidInput(problems)
     await _throttle(ip, username)
@@ -80,6 +84,9 @@ async def sign_up(*, username: str, display_name: str, email: str, password: str
                 password=password,
                 email=email,
                 must_change_password=False,
+                active=False,
+                language=lang,
+                after=lambda user_id: send_confirmation(user_id, display_name.strip(), email.strip(), lang),
             )
             return
         except Conflict:  # taken in the meantime
@@ -88,3 +95,4 @@ async def sign_up(*, username: str, display_name: str, email: str, password: str
         await passwords.hash_password(password, settings.argon2_profile)
     async with write_transaction():
         await audit(None, AccountsAudit.SIGNUP_NAME_TAKEN, AccountsObject.USER, "", {"username": username}, ip=ip)
+        await send_name_taken(username, email.strip(), lang)

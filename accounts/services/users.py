@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from accounts import passwords
@@ -84,8 +84,12 @@ async def create_user(
     email: str = "",
     must_change_password: bool = True,
     settings: Settings | None = None,
+    active: bool = True,
+    language: str = "zh",
+    after: Callable[[int], Awaitable[None]] | None = None,
 ) -> int:
-    """Create an account. `actor` None means the command line (trusted operator)."""
+    """Create an account. `actor` None means the command line (trusted operator) or a self
+    sign-up; `after(user_id)` runs in the same write transaction (its confirmation mail)."""
     if actor is not None:
         require_admin(actor)
     settings = settings or get_settings()
@@ -106,14 +110,17 @@ async def create_user(
             role=role,
             society_id=society_id,
             password_hash=password_hash,
-            active=True,
+            active=active,
             must_change_password=must_change_password,
+            language=language,
             created_at=moment,
             password_changed_at=moment,
         )
         await user.save()
         created = {"username": username, "role": role}
         await audit(actor, AccountsAudit.USER_CREATED, AccountsObject.USER, user.id, created, society_id)
+        if after is not None:
+            await after(int(user.id))
     return int(user.id)
 
 

@@ -20,6 +20,7 @@ from exams.pages._shared import candidate_only, candidate_or_staff, clean, form_
 from exams.schemas import RecheckIn, RegistrationIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.form_action import form_action
+from xuehui.i18n import current_language
 from xuehui.settings import get_settings
 from xuehui.text import NAME_MAX
 from xuehui.web import client_ip
@@ -47,12 +48,15 @@ class SignupForm(BaseModel):
     display_name: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
     email: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
     password: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
+    confirm_password: str = Field(default="", max_length=SIGNUP_FIELD_CAP)
 
 
 SIGNUP_NOTICE = (
-    "注册申请已受理。如果该用户名可用，账号已经建立，请用它登录；如果无法登录，说明该用户名（或与之相似的名称）已被使用，请换一个用户名重新注册。",
-    "Your sign-up was received. If the user name was free, the account now exists: sign in with it. If you"
-    " cannot sign in, that name (or one that looks like it) is taken: sign up again with another.",
+    "注册申请已受理。我们已向您填写的邮箱发送了一封邮件：如果该用户名可用，请点击邮件中的确认链接启用账号后登录；"
+    "如果该用户名（或与之相似的名称）已被使用，邮件会提示您换一个用户名重新注册。",
+    "Your sign-up was received and a mail is on its way to the address you gave: if the user name was free,"
+    " open the confirmation link in it to enable the account, then sign in; if that name (or one that looks"
+    " like it) is taken, the mail asks you to sign up again with another.",
 )
 
 
@@ -70,12 +74,14 @@ async def signup(request: Request[Any, Any, Any], data: URLEncodedBody[SignupFor
             username=data.username,
             display_name=data.display_name,
             password=data.password,
+            confirm=data.confirm_password,
             email=data.email,
             ip=client_ip(request.scope),
+            lang=current_language.get(),
         ),
         success="/candidate/signup?done=requested",
         template="exams/signup.html",
-        context=lambda: {"form": data.model_dump(exclude={"password"}), "limits": SIGNUP_LIMITS},
+        context=lambda: {"form": data.model_dump(exclude={"password", "confirm_password"}), "limits": SIGNUP_LIMITS},
     )
 
 

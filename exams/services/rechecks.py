@@ -14,7 +14,8 @@ from exams.rules.lifecycles import RECHECK, RecheckState, role_of
 from exams.rules.score_model import ScoreStatus
 from exams.rules.subjects import check_score
 from exams.schemas import RecheckDecisionIn, RecheckIn
-from exams.services._shared import get_registration, plan_for_staff, require_staff, subject_rules
+from exams.services._shared import get_registration, plan_for_staff, require_staff, subject_rules, subjects_of
+from exams.services.notices import tell_recheck
 from exams.services.results import current_scores, published_on
 from exams.tables import Recheck, Score
 from xuehui.clock import now, today
@@ -141,4 +142,7 @@ async def decide_recheck(actor: Actor | None, recheck_id: int, data: RecheckDeci
             {"outcome": outcome.outcome},
             plan["society_id"],
         )
+        names = {s["code"]: s["name"] for s in await subjects_of(plan["id"])}
+        subject_name = str(names.get(row["subject_code"]) or row["subject_code"])
+        await tell_recheck(reg, plan["name"], subject_name, outcome.outcome, f"exam.recheck:{recheck_id}")
     return outcome.outcome.value

@@ -27,6 +27,7 @@ from exams.services._shared import (
     require_staff,
     subject_rules,
 )
+from exams.services.notices import tell_published
 from exams.services.score_writing import has_current_scores
 from exams.tables import ExamPlan, LookupAttempt, Registration, Score, ViolationCase
 from xuehui import idcard
@@ -185,6 +186,7 @@ async def publish(actor: Actor | None, plan_id: int) -> None:
         if not done:
             raise Conflict(Reason("publish.done", "成绩已公布", "the scores are published already"))
         await audit(actor, ExamAction.SCORES_PUBLISHED, "exam_plan", plan_id, {}, plan["society_id"])
+        await tell_published(plan)
 
 
 def published_on(plan: dict[str, Any]) -> dt.date | None:

@@ -8,6 +8,7 @@ from exams.rules.actions import REVIEW_ACTIONS, ExamAction
 from exams.rules.lifecycles import REGISTRATION, REVIEW_DECISIONS, RegistrationStatus, role_of
 from exams.schemas import ReviewIn
 from exams.services._shared import get_registration, require_staff
+from exams.services.notices import tell_reviewed
 from exams.tables import Registration
 from xuehui.clock import now
 from xuehui.db import write_transaction
@@ -61,6 +62,9 @@ async def review(actor: Actor, registration_id: int, data: ReviewIn) -> None:
             registration_id,
             {"note": data.note},
             plan["society_id"],
+        )
+        await tell_reviewed(
+            current, plan["name"], target, data.note.strip(), f"exam.reviewed:{registration_id}:{now().timestamp()}"
         )
 
 

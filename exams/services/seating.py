@@ -22,6 +22,7 @@ from exams.services._shared import (
     rooms_of,
     subjects_of,
 )
+from exams.services.notices import tell_tickets
 from exams.tables import ExamPlan, ExamRoom, Registration
 from xuehui.clock import now
 from xuehui.db import give_slot_back, json_value, take_slot, write_transaction
@@ -130,6 +131,7 @@ async def allocate_seats(actor: Actor | None, plan_id: int) -> dict[str, Any]:
             "conflicts": len(result.conflicts),
         }
         await audit(actor, ExamAction.SEATS_ALLOCATED, "exam_plan", plan_id, summary, plan["society_id"])
+        await tell_tickets(plan, [int(a.candidate_id) for a in new])
     return summary
 
 

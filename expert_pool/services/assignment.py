@@ -22,6 +22,7 @@ from expert_pool.schemas import RunOut, RunQueuedOut
 from expert_pool.services._shared import CHUNK, JOB_THRESHOLD_ITEMS, dumps
 from expert_pool.services.batches import draft_batch, get_batch
 from expert_pool.services.conflict_detection import detect
+from expert_pool.services.notices import tell_invited
 from expert_pool.services.solver_input import build_problem_of
 from expert_pool.tables import ReviewAssignment, ReviewBatch, ReviewItem
 from xuehui import jobs
@@ -129,6 +130,14 @@ async def _store_run(actor: Actor, batch_id: int, run: PreparedRun, solved: Solv
         for start in range(0, len(rows), CHUNK):
             await ReviewAssignment.insert(*rows[start : start + CHUNK])
         await audit(actor, PoolAction.ASSIGNED, "review_batch", batch_id, summary)
+        batch = (
+            await ReviewBatch.select(ReviewBatch.name, ReviewBatch.deadline).where(ReviewBatch.id == batch_id).first()
+        )
+        await tell_invited(
+            {"name": batch["name"] if batch else "", "deadline": batch["deadline"] if batch else None},
+            [row.expert for row in rows],
+            f"review.invited:{batch_id}:{moment.timestamp()}",
+        )
     return RunOut(batch_id=batch_id, **summary)
 
 

@@ -15,6 +15,7 @@ from expert_pool.rules.lifecycles import HOLDING, AssignmentStatus, BatchStatus,
 from expert_pool.rules.vocabulary import PoolAction, WithdrawReason
 from expert_pool.services._shared import assignment_not_found
 from expert_pool.services.batches import get_batch
+from expert_pool.services.notices import tell_reminded
 from expert_pool.services.replacement import withdraw_and_replace
 from expert_pool.tables import Reminder, Review, ReviewAssignment, ReviewBatch
 from xuehui.clock import china_date, now, today
@@ -58,7 +59,7 @@ async def send_deadline_reminders(
     if actor is not None:
         require_admin(actor)
     day = on or today()
-    batches = await ReviewBatch.select(ReviewBatch.id, ReviewBatch.deadline).where(
+    batches = await ReviewBatch.select(ReviewBatch.id, ReviewBatch.name, ReviewBatch.deadline).where(
         (ReviewBatch.status == BatchStatus.ASSIGNED) & ReviewBatch.deadline.is_not_null()
     )
     return await _remind(actor, [b for b in batches if reminder_due(b["deadline"], day, days_before)])
@@ -111,6 +112,10 @@ async def _remind(actor: Actor | None, due: list[dict[str, Any]]) -> int:
             sent[reminder.batch] += 1
         for batch_id, count in sent.items():
             await audit(actor, PoolAction.DEADLINE_REMINDERS_SENT, "review_batch", batch_id, {"experts": count})
+        names = {b["id"]: str(b.get("name", "")) for b in due}
+        for batch_id, (deadline, _experts) in wanted.items():
+            reminded = [r.expert for r in fresh if r.batch == batch_id]
+            await tell_reminded(names.get(batch_id, ""), deadline, reminded, f"review.reminder:{batch_id}:{deadline}")
     return len(fresh)
 
 

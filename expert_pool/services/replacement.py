@@ -13,6 +13,7 @@ from accounts.services import audit
 from expert_pool.rules import AssignmentInfeasible, reassign
 from expert_pool.rules.lifecycles import ASSIGNMENT_LIFECYCLE, HOLDING, AssignmentStatus
 from expert_pool.rules.vocabulary import PoolAction
+from expert_pool.services.notices import tell_replaced
 from expert_pool.services.solver_input import build_problem_of
 from expert_pool.tables import ReviewAssignment, ReviewBatch, ReviewItem
 from xuehui.clock import now
@@ -135,5 +136,11 @@ async def _replace(actor: Actor, batch: dict[str, Any], row: dict[str, Any]) -> 
         "review_batch",
         batch["id"],
         {"withdrawn": [row["item"], row["expert"]], "added": change.added, "moved": change.removed[1:]},
+    )
+    await tell_replaced(
+        batch,
+        [int(e) for _i, e in change.added],
+        [int(row["expert"])] + [int(e) for _i, e in change.removed[1:]],
+        f"review.replaced:{row['id']}:{moment.timestamp()}",
     )
     return []

@@ -20,7 +20,16 @@ from xuehui.submission import SubmissionKind
 # Working days a returned recommendation has to be corrected in (the programmes set no other).
 TALENT_CORRECTION_WORKING_DAYS = 5
 
-PROJECT = SubmissionKind("nomination", "nomination", Nomination, ReviewStep, "xh_quota", NOMINATION, get_nomination)
+PROJECT = SubmissionKind(
+    "nomination",
+    "nomination",
+    Nomination,
+    ReviewStep,
+    "xh_quota",
+    NOMINATION,
+    get_nomination,
+    page="/nominations/{id}",
+)
 TALENT = SubmissionKind(
     "talent",
     "recommendation",
@@ -29,6 +38,8 @@ TALENT = SubmissionKind(
     "xh_talent_quota",
     RECOMMENDATION,
     get_recommendation,
+    page="/talent/{id}",
+    title_field="name",
 )
 
 

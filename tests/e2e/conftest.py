@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKEND, RUN_DIR, RUN_ID, create_pg_database, drop_pg_database
+from tests.mail import Mailbox
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,17 +47,35 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
+    from tests.e2e import helpers
+    from tests.mail import smtp_server
+
+    with smtp_server() as mailbox:
+        helpers.MAILBOX = mailbox
+        yield from _server(mailbox)
+
+
+def _server(mailbox: Mailbox) -> Iterator[str]:
     if BACKEND == "postgres":
         database = f"xuehui_e2e_{RUN_ID}"
         url = create_pg_database(database)
     else:
         database = ""
         url = f"sqlite:///{RUN_DIR / 'e2e.sqlite'}"
-    env = {**os.environ, "DATABASE_URL": url, "XUEHUI_PG_POOL_SIZE": "5"}
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "XUEHUI_PG_POOL_SIZE": "5",
+        # The server's own sender mails to the test's SMTP server, and its links point at it.
+        "XUEHUI_SMTP_HOST": "127.0.0.1",
+        "XUEHUI_SMTP_PORT": str(mailbox.port),
+        "XUEHUI_BASE_URL": f"http://127.0.0.1:{port}",
+        "XUEHUI_OUTBOX_POLL_SECONDS": "0.3",
+    }
     xuehui = [sys.executable, "-m", "xuehui"]
     subprocess.run([*xuehui, "migrate"], env=env, check=True, capture_output=True, cwd=ROOT)
     subprocess.run([*xuehui, "demo", "--quiet"], env=env, check=True, capture_output=True, cwd=ROOT)
-    port = _free_port()
     log = (RUN_DIR / "e2e-server.log").open("w")
     process = subprocess.Popen(
         [*xuehui, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT

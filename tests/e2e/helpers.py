@@ -3,14 +3,20 @@ registered for through the pages, the exam held, and a score file uploaded."""
 
 import datetime as dt
 import re
+import time
 
 from playwright.sync_api import Page, expect
 
 from tests.conftest import RUN_DIR
+from tests.mail import Mailbox
 from xuehui.clock import CHINA
 from xuehui.demo import DEMO_PASSWORD
 
 JOB_TIMEOUT = 30_000
+MAIL_TIMEOUT = 15.0
+CANDIDATE_PASSWORD = "candidate-pass-1"
+# The SMTP server the browser tests' app mails to (set by the `server` fixture).
+MAILBOX: Mailbox | None = None
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -99,15 +105,47 @@ def create_plan(page: Page, code: str, today: dt.date) -> str:
     return plan_id
 
 
-def register(page: Page, username: str, id_number: str, today: dt.date, subjects: tuple[str, ...] = ("01",)) -> None:
+def mailed_link(address: str, count: int = 1) -> str:
+    """The last link in the mails to `address`, once `count` of them have arrived."""
+    assert MAILBOX is not None
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    while len(MAILBOX.to(address)) < count:
+        assert time.monotonic() < deadline, f"no mail to {address}"
+        time.sleep(0.2)
+    return MAILBOX.last_link(address)
+
+
+def mail_about(address: str, words: str) -> str:
+    """The body of the first mail to `address` whose subject holds `words`, waiting for it."""
+    assert MAILBOX is not None
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    while True:
+        found = [str(m.get_content()) for m in MAILBOX.to(address) if words in str(m["Subject"])]
+        if found:
+            return found[0]
+        assert time.monotonic() < deadline, f"no mail about {words} to {address}"
+        time.sleep(0.2)
+
+
+def sign_up(page: Page, username: str, email: str, password: str = CANDIDATE_PASSWORD) -> None:
+    """Sign up as a candidate and enable the account by the mailed link."""
     page.goto("/candidate/signup")
     page.fill("#f-username", username)
     page.fill("#f-display_name", "王小明")
-    page.fill("#f-password", "candidate-pass-1")
+    page.fill("#f-email", email)
+    page.fill("#f-password", password)
+    page.fill("#f-confirm_password", password)
     page.click("#signup-form button[type=submit]")
-    # The same neutral answer whether or not the name was free; signing in tells.
+    # The same neutral answer whether or not the name was free; the mail tells.
     expect(page.locator(".notice")).to_contain_text("注册申请已受理")
-    sign_in(page, username, "candidate-pass-1")
+    page.goto(mailed_link(email))
+    page.click("#confirm-form button[type=submit]")
+    expect(page.locator(".notice")).to_contain_text("您的邮箱已确认")
+
+
+def register(page: Page, username: str, id_number: str, today: dt.date, subjects: tuple[str, ...] = ("01",)) -> None:
+    sign_up(page, username, f"{username}@example.org")
+    sign_in(page, username, CANDIDATE_PASSWORD)
     page.goto("/candidate")
     page.locator("#open-plans a").last.click()
     page.fill("#f-id_number", id_number)

@@ -8,7 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from nominations.demo import demo_nomination
-from tests.e2e.helpers import fill_declarations, mark_checklist, sign_in, sign_out
+from tests.e2e.helpers import fill_declarations, mail_about, mark_checklist, sign_in, sign_out
 from xuehui.clock import today
 from xuehui.idcard import make
 
@@ -86,7 +86,16 @@ def test_nomination_from_live_rules_to_an_upheld_objection(page: Page) -> None:
     expect(page.locator("#steps")).to_contain_text("签字盖章完整：完成单位公章页缺失")
     sign_out(page)
 
+    # The society is told by mail, with the deadline, and finds the same message in its inbox.
+    body = mail_about("society@example.org", title)
+    assert "请补充第三方检测报告" in body and "（北京时间）前修改后重新提交" in body
+    deadline = body.split("请在 ", 1)[1].split("（", 1)[0]
     sign_in(page, "society")
+    expect(page.locator("#unread-count")).to_be_visible()
+    page.click("#inbox-link")
+    message = page.locator(".inbox-item", has_text=title)
+    expect(message).to_contain_text(f"退回修改：{title}")
+    expect(message).to_contain_text(f"请在 {deadline}（北京时间）前修改后重新提交")
     page.goto(nomination_url)
     expect(page.locator(".errors").first).to_contain_text("签字盖章完整：完成单位公章页缺失")
     expect(page.locator(".errors").first).to_contain_text("请补充第三方检测报告")

@@ -12,20 +12,29 @@ from openpyxl import load_workbook
 from exams import services
 from exams.tables import Registration, Score
 from tests.exams.exam_support import PNG, exam_society, person, plan_in, registered, score_sheet
+from tests.mail import open_mailed_link
 from tests.support import api, csrf, login, post_form
 from xuehui.i18n import current_language
 
 
-async def test_a_candidate_signs_up_registers_sees_why_not_eligible_and_fixes_it(client) -> None:
+async def test_a_candidate_signs_up_registers_sees_why_not_eligible_and_fixes_it(client, mailbox) -> None:
     _a, examadmin = await exam_society()
     plan_id = await services.create_plan(examadmin, plan_in())
     signup = await post_form(
         client,
         "/candidate/signup",
-        {"username": "zhang", "display_name": "张三", "password": "long-enough-pass"},
+        {
+            "username": "zhang",
+            "display_name": "张三",
+            "email": "zhang@example.org",
+            "password": "long-enough-pass",
+            "confirm_password": "long-enough-pass",
+        },
         "/candidate/signup",
     )
     assert (signup.status_code, signup.headers["location"]) == (303, "/candidate/signup?done=requested")
+    confirmed = await open_mailed_link(client, mailbox, "zhang@example.org", "confirm-form")
+    assert confirmed.headers["location"] == "/login?next=/candidate&done=confirmed"
     await login(client, "zhang", "long-enough-pass")
     page = await client.get("/candidate")
     assert f'href="/candidate/plans/{plan_id}/register"' in page.text

@@ -28,6 +28,7 @@ from tests.support import make_user
 from xuehui import jobs
 from xuehui.db import connection_pool, is_sqlite
 from xuehui.errors import Conflict, InvalidInput, NotFound
+from xuehui.notify import inbox
 
 
 async def test_a_plan_needs_the_societys_running_exam_pilot() -> None:
@@ -343,10 +344,15 @@ async def test_publication_results_recheck_certificate_and_reimport_with_confirm
     with pytest.raises(Conflict) as refused:
         await services.request_recheck(c1, r1, RecheckIn(subject_code="02"))
     assert refused.value.reasons[0].code == "recheck.once"
+    plan_name = (await ExamPlan.select(ExamPlan.name).where(ExamPlan.id == plan_id).first())["name"]
     outcome = await services.decide_recheck(
         examadmin, recheck_id, RecheckDecisionIn(new_score=Decimal(62), new_status="present")
     )
     assert outcome == "corrected"
+    # The candidate was told at each step, in the inbox (the account has no address).
+    told = [m["subject"] for m in await inbox(c1.user_id)]
+    assert told[0] == "复查结果：" + plan_name and "成绩已公布：" + plan_name in told
+    assert "准考证已生成：" + plan_name in told and "报名已审核：" + plan_name in told
     mine = (await services.my_registrations(c1))[0]
     assert ([s["passed"] for s in mine["results"]["subjects"]], mine["results"]["qualified"]) == ([False, True], False)
     await services.issue_certificates(examadmin, plan_id)

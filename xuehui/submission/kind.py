@@ -49,6 +49,8 @@ class SubmissionKind:
     quota_table: str
     lifecycle: Lifecycle[Any]
     load: Loader
+    page: str = ""  # the record's page, `{id}` standing for its id (the link of its messages)
+    title_field: str = "title"  # the column that names the record in messages
 
     @property
     def editable(self) -> frozenset[str]:

@@ -15,6 +15,7 @@ from xuehui.clock import now
 from xuehui.db import give_slot_back, write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
 from xuehui.submission.kind import SubmissionKind, SubmissionState
+from xuehui.submission.notices import tell_society
 from xuehui.text import free_text_problems
 from xuehui.vocabulary import Labelled
 
@@ -50,9 +51,9 @@ async def record_step(
     outcome: str,
     note: str,
     checklist: list[dict[str, object]] | None = None,
-) -> None:
-    """One line of the record's history (with the formal-review checklist as marked, where one
-    was used); call inside the write transaction of the change."""
+) -> int:
+    """One line of the record's history (its id), with the formal-review checklist as marked where
+    one was used; call inside the write transaction of the change."""
     step: dict[str, Any] = {
         kind.subject: record_id,
         "stage": stage,
@@ -63,7 +64,8 @@ async def record_step(
     }
     if checklist is not None:
         step["checklist"] = json.dumps(checklist, ensure_ascii=False)
-    await kind.steps.insert(kind.steps(**step))
+    added = await kind.steps.insert(kind.steps(**step)).returning(kind.steps._meta.primary_key)
+    return int(added[0]["id"])
 
 
 async def history(kind: SubmissionKind, actor: Actor, record_id: int) -> list[dict[str, Any]]:
@@ -101,9 +103,10 @@ async def formal_review(
     status = DECIDED_STATE[chosen]
     kind.lifecycle.move(current["status"], status, actor.role)
     values: dict[Column | str, Any] = {kind.column("status"): status, kind.column("updated_at"): now()}
+    due: dt.date | None = None
     if chosen is FormalDecision.RETURN:
         values[kind.column("return_reasons")] = reasons.strip()
-        values[kind.column("correction_deadline")] = await deadline(current)
+        values[kind.column("correction_deadline")] = due = await deadline(current)
     async with write_transaction():
         done = (
             await kind.table.update(values)
@@ -112,10 +115,11 @@ async def formal_review(
         )
         if not done:
             raise kind.changed()
-        await record_step(kind, actor, record_id, FORMAL_REVIEW, status, reasons.strip(), checklist)
+        step_id = await record_step(kind, actor, record_id, FORMAL_REVIEW, status, reasons.strip(), checklist)
         await audit(
             actor, f"{kind.code}.formal_{chosen}", kind.subject, record_id, {"reasons": reasons}, current["society_id"]
         )
+        await tell_society(kind, current, status, reasons.strip(), due, step_id)
     return status
 
 
@@ -168,9 +172,11 @@ async def apply_objection_outcome(
     status = SubmissionState.DISQUALIFIED if chosen is ObjectionOutcome.DISQUALIFY else SubmissionState.RETURNED
     kind.lifecycle.move(current["status"], status, actor.role)
     values: dict[Column | str, Any] = {kind.column("status"): status, kind.column("updated_at"): now()}
+    due: dt.date | None = None
     if chosen is ObjectionOutcome.SEND_BACK:
         values[kind.column("return_reasons")] = decision.strip()
-        values[kind.column("correction_deadline")] = await deadline(current)
+        values[kind.column("correction_deadline")] = due = await deadline(current)
     await kind.table.update(values).where(kind.column("id") == current["id"])
-    await record_step(kind, actor, current["id"], OBJECTION, status, decision.strip())
+    step_id = await record_step(kind, actor, current["id"], OBJECTION, status, decision.strip())
+    await tell_society(kind, current, status, decision.strip(), due, step_id)
     return status
