@@ -65,6 +65,8 @@ class Settings:
     lookup_max_misses_per_address: int = 10
     lookup_max_misses_per_identity: int = 5
     lookup_window_minutes: int = 15
+    # The address printed documents link to (QR codes to the public check pages).
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_sqlite(self) -> bool:
@@ -117,6 +119,7 @@ def load_settings() -> Settings:
         lookup_max_misses_per_address=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_ADDRESS", 10),
         lookup_max_misses_per_identity=_int("XUEHUI_LOOKUP_MAX_MISSES_PER_IDENTITY", 5),
         lookup_window_minutes=_int("XUEHUI_LOOKUP_WINDOW_MINUTES", 15),
+        public_url=os.environ.get("XUEHUI_PUBLIC_URL") or Settings.public_url,
     )
 
 

@@ -11,6 +11,8 @@
 - `results`: Results and statistics, certificates, re-checks and their decisions.
 - `certificates`: One certificate: its notes (加注) and its revocation.
 - `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
+- `documents`: Printable documents (PDF): tickets, door lists and sign-in sheets, certificates;
+  the public ticket check behind the ticket's QR code.
 - `public`: The public result look-up and certificate verification.
 
 Controllers stay thin: a form goes to a service through `xuehui.form_action.form_action`
@@ -21,6 +23,7 @@ from exams.pages import (
     candidates,
     certificates,
     clashes,
+    documents,
     plan_edit,
     plans,
     public,
@@ -42,5 +45,6 @@ ROUTES = [
     *certificates.ROUTES,
     *violations.ROUTES,
     *candidates.ROUTES,
+    *documents.ROUTES,
     *public.ROUTES,
 ]
