@@ -63,6 +63,7 @@ POLICY = {
     ("POST", "/nominations/objections/{objection_id:int}/respond"): NOMINATORS,
     ("GET", "/nominations/{nomination_id:int}"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}"): NOMINATORS,
+    ("GET", "/nominations/{nomination_id:int}/nomination.pdf"): NOMINATORS_AND_ADMINS,
     ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}/withdraw"): NOMINATORS,
     ("GET", "/public/notices"): EVERYONE,

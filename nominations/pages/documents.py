@@ -1,0 +1,38 @@
+"""Printable nomination documents (PDF): the 提名书 of a submitted project nomination, from its
+snapshot, for its society and for the association's staff (the same reach as its pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from accounts.rules import Actor
+from nominations.pages._vocabulary import vocabulary
+from nominations.services.documents import nomination_document
+from xuehui.pdf import pdf_response, template_environment
+from xuehui.web import requires_role
+
+
+@get(
+    "/nominations/{nomination_id:int}/nomination.pdf",
+    include_in_schema=False,
+    guards=[requires_role("society", "admin")],
+)
+async def nomination_pdf(
+    actor: NamedDependency[Actor], nomination_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[bytes]:
+    doc = await nomination_document(actor, nomination_id)
+    context = {**doc, **vocabulary()}
+    return await pdf_response(
+        template_environment(request),
+        "nominations/pdf/nomination.html",
+        context,
+        created=doc["created"],
+        filename=f"提名书-{doc['data'].title}.pdf",
+    )
+
+
+ROUTES = [nomination_pdf]

@@ -1,0 +1,48 @@
+"""The printable 提名书 of a submitted project nomination: exactly its snapshot (what was
+submitted), with the snapshot's SHA-256 and submission time for the footer. The page renders
+it (`nominations/pages/documents.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from accounts.rules import Actor
+from nominations.schemas import NominationIn
+from nominations.services._shared import _not_found
+from nominations.services.queries import _row_in_reach
+from nominations.tables import Nomination
+from societies import services as societies
+from xuehui.clock import aware
+from xuehui.db import json_value
+from xuehui.errors import Conflict, Reason
+from xuehui.pdf import content_hash
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    """The SHA-256 of a snapshot in one canonical form (keys sorted), as the document prints it."""
+    return content_hash(json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+async def nomination_document(actor: Actor, nomination_id: int) -> dict[str, Any]:
+    """The nomination as submitted, for its society and for admins; a draft has no 提名书 yet."""
+    columns = [*Nomination.all_columns(), Nomination.cycle.year]
+    row = await _row_in_reach(Nomination, columns, nomination_id, actor, _not_found)
+    snapshot: dict[str, Any] = json_value(row["snapshot"]) or {}
+    if not snapshot.get("submitted_at"):
+        raise Conflict(
+            Reason("nomination.not_submitted", "提名尚未提交，没有提名书", "the nomination has not been submitted yet")
+        )
+    submitted = aware(dt.datetime.fromisoformat(snapshot["submitted_at"]))
+    data = NominationIn.model_validate({k: v for k, v in snapshot.items() if k != "submitted_at"})
+    names = await societies.society_names([row["society_id"]])
+    return {
+        "nomination": row,
+        "data": data,
+        "society": names.get(row["society_id"], ""),
+        "year": row["cycle.year"],
+        "hash": snapshot_hash(snapshot),
+        "submitted_at": submitted,
+        "created": submitted,
+    }

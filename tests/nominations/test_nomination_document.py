@@ -1,0 +1,78 @@
+"""The 提名书 of a submitted nomination as a PDF: read back with pypdf and compared with the
+snapshot (title, contributors, units, the snapshot's hash and Beijing time in the footer), the
+signature and seal pages, page numbers; the same snapshot gives the same bytes."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pypdf import PdfReader
+
+from nominations import services
+from nominations.services.documents import snapshot_hash
+from tests.nominations.support import demo_nomination, nominating_society
+from tests.support import login, make_society, make_user
+from xuehui.clock import CHINA
+
+
+def pages_of(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+async def test_the_society_and_the_admin_download_the_submitted_nomination_form(client: Any) -> None:
+    cycle_id, admin, nominator, _society_id = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
+    await login(client, nominator.username)
+    draft = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
+    assert draft.status_code == 409
+    assert "提名尚未提交" in draft.text
+    await services.submit(nominator, nomination_id, "key-1")
+    snapshot = await services.snapshot(nominator, nomination_id)
+    response = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")
+    pages = pages_of(response.content)
+    text = "\n".join(pages)
+    assert "提名书" in pages[0]
+    assert "精密机床" in pages[0]
+    assert "CMES学会" in pages[0]
+    for contributor in snapshot["body"]["contributors"]:
+        assert contributor["name"] in text
+    for unit in snapshot["body"]["units"]:
+        assert unit["name"] in text
+    assert "十、主要完成人签名" in text
+    assert "十一、完成单位盖章" in text
+    digest = snapshot_hash(snapshot)
+    submitted = snapshot["submitted_at"]
+    import datetime as dt
+
+    beijing = dt.datetime.fromisoformat(submitted).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    for number, page in enumerate(pages, start=1):
+        assert f"快照 {digest[:12]}" in page
+        assert f"提交 {beijing} 北京时间" in page
+        assert f"{number}/{len(pages)}" in page
+    assert PdfReader(io.BytesIO(response.content)).metadata.creation_date.replace(tzinfo=None) == (
+        dt.datetime.fromisoformat(submitted).astimezone(dt.UTC).replace(microsecond=0, tzinfo=None)
+    )
+    again = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
+    assert again.content == response.content
+    page = await client.get(f"/nominations/{nomination_id}")
+    assert f'href="/nominations/{nomination_id}/nomination.pdf"' in page.text
+
+    await login(client, admin.username)
+    by_admin = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
+    assert by_admin.content == response.content
+    review = await client.get(f"/admin/nominations/{nomination_id}")
+    assert f'href="/nominations/{nomination_id}/nomination.pdf"' in review.text
+
+
+async def test_another_society_cannot_download_the_nomination_form(client: Any) -> None:
+    cycle_id, _admin, nominator, _society_id = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
+    await services.submit(nominator, nomination_id, "key-1")
+    other = await make_user("other-society", "society", await make_society("CCF", "计算机学会"))
+    await login(client, other.username)
+    response = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
+    assert response.status_code == 404
+    assert "精密机床" not in response.text
