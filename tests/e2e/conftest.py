@@ -59,7 +59,11 @@ def server() -> Iterator[str]:
     port = _free_port()
     log = (RUN_DIR / "e2e-server.log").open("w")
     process = subprocess.Popen(
-        [*xuehui, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        [*xuehui, "serve", "--port", str(port)],
+        env={**env, "XUEHUI_PUBLIC_URL": f"http://127.0.0.1:{port}"},  # what printed QR codes link to
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
