@@ -1,5 +1,6 @@
 """Printable nomination documents (PDF): the 提名书 of a submitted project nomination, from its
-snapshot, for its society and for the association's staff (the same reach as its pages)."""
+snapshot, for its society and for the association's staff (the same reach as its pages); a
+public notice (公示) with its list, for anyone."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from litestar.params import FromPath
 
 from accounts.rules import Actor
 from nominations.pages._vocabulary import vocabulary
-from nominations.services.documents import nomination_document
+from nominations.services.documents import nomination_document, notice_document
 from xuehui.pdf import pdf_response, template_environment
 from xuehui.web import requires_role
 
@@ -35,4 +36,16 @@ async def nomination_pdf(
     )
 
 
-ROUTES = [nomination_pdf]
+@get("/public/notices/{notice_id:int}/notice.pdf", include_in_schema=False)
+async def notice_pdf(notice_id: FromPath[int], request: Request[Any, Any, Any]) -> Response[bytes]:
+    doc = await notice_document(notice_id)
+    return await pdf_response(
+        template_environment(request),
+        "nominations/pdf/notice.html",
+        {**doc, **vocabulary()},
+        created=doc["created"],
+        filename=f"公示-{doc['pn']['title']}.pdf",
+    )
+
+
+ROUTES = [nomination_pdf, notice_pdf]

@@ -1,6 +1,7 @@
-"""The printable 提名书 of a submitted project nomination: exactly its snapshot (what was
-submitted), with the snapshot's SHA-256 and submission time for the footer. The page renders
-it (`nominations/pages/documents.py`)."""
+"""The printable nomination documents: the 提名书 of a submitted project nomination, exactly its
+snapshot (what was submitted), with the snapshot's SHA-256 and submission time for the footer;
+and a public notice (公示) with its frozen list. The pages render them
+(`nominations/pages/documents.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from accounts.rules import Actor
 from nominations.schemas import NominationIn
 from nominations.services._shared import _not_found
+from nominations.services.notices import public_notice
 from nominations.services.queries import _row_in_reach
 from nominations.tables import Nomination
 from societies import services as societies
@@ -18,6 +20,7 @@ from xuehui.clock import aware
 from xuehui.db import json_value
 from xuehui.errors import Conflict, Reason
 from xuehui.pdf import content_hash
+from xuehui.settings import get_settings
 
 
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
@@ -45,4 +48,17 @@ async def nomination_document(actor: Actor, nomination_id: int) -> dict[str, Any
         "hash": snapshot_hash(snapshot),
         "submitted_at": submitted,
         "created": submitted,
+    }
+
+
+async def notice_document(notice_id: int) -> dict[str, Any]:
+    """A public notice (公示) as printed: its frozen list, the hash of that list, and the address
+    where objections are raised; dated by its publication."""
+    notice = await public_notice(notice_id)
+    entries = json.dumps(notice["entries"], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return {
+        "pn": notice,
+        "hash": content_hash(notice["title"], str(notice["starts_on"]), str(notice["ends_on"]), entries),
+        "notice_url": f"{get_settings().public_url.rstrip('/')}/public/notices/{notice_id}",
+        "created": aware(notice["published_at"]),
     }

@@ -64,6 +64,7 @@ POLICY = {
     ("GET", "/nominations/{nomination_id:int}"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}"): NOMINATORS,
     ("GET", "/nominations/{nomination_id:int}/nomination.pdf"): NOMINATORS_AND_ADMINS,
+    ("GET", "/public/notices/{notice_id:int}/notice.pdf"): EVERYONE,
     ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}/withdraw"): NOMINATORS,
     ("GET", "/public/notices"): EVERYONE,

@@ -76,3 +76,27 @@ async def test_another_society_cannot_download_the_nomination_form(client: Any) 
     response = await client.get(f"/nominations/{nomination_id}/nomination.pdf")
     assert response.status_code == 404
     assert "精密机床" not in response.text
+
+
+async def test_anyone_prints_a_public_notice_with_its_list_period_and_where_to_object(client: Any) -> None:
+    from xuehui.clock import today
+
+    cycle_id, admin, nominator, _society_id = await nominating_society()
+    nomination_id = await services.create_nomination(nominator, cycle_id, demo_nomination("精密机床", 5))
+    await services.submit(nominator, nomination_id)
+    await services.formal_review(admin, nomination_id, "pass", "")
+    notice_id = await services.publish_notice(admin, cycle_id, "accepted", "受理公示", today())
+    notice = await services.public_notice(notice_id)
+    page = await client.get(f"/public/notices/{notice_id}")
+    assert f'href="/public/notices/{notice_id}/notice.pdf"' in page.text
+    response = await client.get(f"/public/notices/{notice_id}/notice.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    (text,) = pages_of(response.content)
+    assert "受理公示" in text
+    assert f"{notice['starts_on'].isoformat()} — {notice['ends_on'].isoformat()}" in text
+    (entry,) = notice["entries"]
+    assert entry["title"] in text
+    for name in entry["contributors"]:
+        assert name in text
+    assert f"http://127.0.0.1:8000/public/notices/{notice_id}" in text
+    assert (await client.get(f"/public/notices/{notice_id}/notice.pdf")).content == response.content
