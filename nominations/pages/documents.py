@@ -12,7 +12,7 @@ from litestar.params import FromPath
 
 from accounts.rules import Actor
 from nominations.pages._vocabulary import vocabulary
-from nominations.services.documents import nomination_document, notice_document
+from nominations.services.documents import nomination_document, notice_document, recommendation_document
 from xuehui.pdf import pdf_response, template_environment
 from xuehui.web import requires_role
 
@@ -48,4 +48,22 @@ async def notice_pdf(notice_id: FromPath[int], request: Request[Any, Any, Any]) 
     )
 
 
-ROUTES = [nomination_pdf, notice_pdf]
+@get(
+    "/talent/{recommendation_id:int}/recommendation.pdf",
+    include_in_schema=False,
+    guards=[requires_role("society", "admin")],
+)
+async def recommendation_pdf(
+    actor: NamedDependency[Actor], recommendation_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[bytes]:
+    doc = await recommendation_document(actor, recommendation_id)
+    return await pdf_response(
+        template_environment(request),
+        "nominations/pdf/recommendation.html",
+        {**doc, **vocabulary()},
+        created=doc["created"],
+        filename=f"推荐书-{doc['data'].name}.pdf",
+    )
+
+
+ROUTES = [nomination_pdf, recommendation_pdf, notice_pdf]

@@ -1,5 +1,6 @@
 """The printable nomination documents: the 提名书 of a submitted project nomination, exactly its
 snapshot (what was submitted), with the snapshot's SHA-256 and submission time for the footer;
+the 推荐书 of a submitted talent recommendation, the same way;
 and a public notice (公示) with its frozen list. The pages render them
 (`nominations/pages/documents.py`)."""
 
@@ -10,11 +11,11 @@ import json
 from typing import Any
 
 from accounts.rules import Actor
-from nominations.schemas import NominationIn
-from nominations.services._shared import _not_found
+from nominations.schemas import NominationIn, RecommendationIn
+from nominations.services._shared import _not_found, _talent_not_found
 from nominations.services.notices import public_notice
 from nominations.services.queries import _row_in_reach
-from nominations.tables import Nomination
+from nominations.tables import Nomination, Recommendation
 from societies import services as societies
 from xuehui.clock import aware
 from xuehui.db import json_value
@@ -61,4 +62,31 @@ async def notice_document(notice_id: int) -> dict[str, Any]:
         "hash": content_hash(notice["title"], str(notice["starts_on"]), str(notice["ends_on"]), entries),
         "notice_url": f"{get_settings().public_url.rstrip('/')}/public/notices/{notice_id}",
         "created": aware(notice["published_at"]),
+    }
+
+
+async def recommendation_document(actor: Actor, recommendation_id: int) -> dict[str, Any]:
+    """The 推荐书 of a submitted talent recommendation from its snapshot, for its society and admins."""
+    columns = [*Recommendation.all_columns(), Recommendation.programme.kind, Recommendation.programme.edition_year]
+    row = await _row_in_reach(Recommendation, columns, recommendation_id, actor, _talent_not_found)
+    snapshot: dict[str, Any] = json_value(row["snapshot"]) or {}
+    if not snapshot.get("submitted_at"):
+        raise Conflict(
+            Reason("talent.not_submitted", "推荐尚未提交，没有推荐书", "the recommendation has not been submitted yet")
+        )
+    submitted = aware(dt.datetime.fromisoformat(snapshot["submitted_at"]))
+    person = RecommendationIn.model_validate(
+        {k: v for k, v in snapshot.items() if k not in ("submitted_at", "materials")}
+    )
+    names = await societies.society_names([row["society_id"]])
+    return {
+        "recommendation": row,
+        "data": person,
+        "materials": snapshot.get("materials", []),
+        "kind": row["programme.kind"],
+        "year": row["programme.edition_year"],
+        "society": names.get(row["society_id"], ""),
+        "hash": snapshot_hash(snapshot),
+        "submitted_at": submitted,
+        "created": submitted,
     }

@@ -65,6 +65,7 @@ POLICY = {
     ("POST", "/nominations/{nomination_id:int}"): NOMINATORS,
     ("GET", "/nominations/{nomination_id:int}/nomination.pdf"): NOMINATORS_AND_ADMINS,
     ("GET", "/public/notices/{notice_id:int}/notice.pdf"): EVERYONE,
+    ("GET", "/talent/{recommendation_id:int}/recommendation.pdf"): NOMINATORS_AND_ADMINS,
     ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}/withdraw"): NOMINATORS,
     ("GET", "/public/notices"): EVERYONE,

@@ -100,3 +100,37 @@ async def test_anyone_prints_a_public_notice_with_its_list_period_and_where_to_o
         assert name in text
     assert f"http://127.0.0.1:8000/public/notices/{notice_id}" in text
     assert (await client.get(f"/public/notices/{notice_id}/notice.pdf")).content == response.content
+
+
+async def test_the_society_and_the_admin_download_the_submitted_recommendation_form(client: Any) -> None:
+    import datetime as dt
+
+    from tests.nominations.support import complete, demo_person, recommending_society
+
+    programme_id, admin, nominator, _society_id = await recommending_society()
+    from xuehui.clock import today
+
+    person = demo_person("张青年", dt.date(today().year - 35, 3, 3), 7)
+    recommendation_id = await services.create_recommendation(nominator, programme_id, person)
+    await complete(nominator, programme_id, recommendation_id)
+    await login(client, nominator.username)
+    assert (await client.get(f"/talent/{recommendation_id}/recommendation.pdf")).status_code == 409
+    await services.submit_recommendation(nominator, recommendation_id, "key-r")
+    response = await client.get(f"/talent/{recommendation_id}/recommendation.pdf")
+    assert response.headers["content-type"] == "application/pdf"
+    pages = pages_of(response.content)
+    text = "\n".join(pages)
+    for shown in ("推荐书", "张青年", person.unit, person.id_number, "七、被推荐人声明", "九、推荐单位意见"):
+        assert shown in text
+    from nominations.tables import Recommendation
+    from xuehui.db import json_value
+
+    row = await Recommendation.select(Recommendation.snapshot).where(Recommendation.id == recommendation_id).first()
+    digest = snapshot_hash(json_value(row["snapshot"]))
+    for number, page in enumerate(pages, start=1):
+        assert f"快照 {digest[:12]}" in page
+        assert f"{number}/{len(pages)}" in page
+    form = await client.get(f"/talent/{recommendation_id}")
+    assert f'href="/talent/{recommendation_id}/recommendation.pdf"' in form.text
+    await login(client, admin.username)
+    assert (await client.get(f"/talent/{recommendation_id}/recommendation.pdf")).content == response.content
