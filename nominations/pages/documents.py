@@ -11,8 +11,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from accounts.rules import Actor
-from nominations.pages._vocabulary import vocabulary
-from nominations.services.documents import nomination_document, notice_document, recommendation_document
+from nominations.pages._shared import admin_only
+from nominations.pages._vocabulary import label, vocabulary
+from nominations.services import KIND_NAMES
+from nominations.services.documents import (
+    final_list_document,
+    nomination_document,
+    notice_document,
+    recommendation_document,
+)
+from xuehui.i18n import gettext as _
 from xuehui.pdf import pdf_response, template_environment
 from xuehui.web import requires_role
 
@@ -66,4 +74,20 @@ async def recommendation_pdf(
     )
 
 
-ROUTES = [nomination_pdf, recommendation_pdf, notice_pdf]
+@get("/admin/talent/{programme_id:int}/final.pdf", include_in_schema=False, guards=admin_only)
+async def final_list_pdf(
+    actor: NamedDependency[Actor], programme_id: FromPath[int], request: Request[Any, Any, Any]
+) -> Response[bytes]:
+    doc = await final_list_document(actor, programme_id)
+    programme = doc["programme"]
+    title = f"{programme['edition_year']} {label(KIND_NAMES, programme['kind'])} {_('Final list')}"
+    return await pdf_response(
+        template_environment(request),
+        "nominations/pdf/final_list.html",
+        {**doc, **vocabulary(), "title": title},
+        created=doc["created"],
+        filename=f"{title}.pdf",
+    )
+
+
+ROUTES = [nomination_pdf, recommendation_pdf, notice_pdf, final_list_pdf]

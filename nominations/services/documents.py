@@ -1,7 +1,7 @@
 """The printable nomination documents: the 提名书 of a submitted project nomination, exactly its
 snapshot (what was submitted), with the snapshot's SHA-256 and submission time for the footer;
 the 推荐书 of a submitted talent recommendation, the same way;
-and a public notice (公示) with its frozen list. The pages render them
+a public notice (公示) with its frozen list; a talent programme's final list. The pages render them
 (`nominations/pages/documents.py`)."""
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ import json
 from typing import Any
 
 from accounts.rules import Actor
+from nominations.rules.lifecycles import RecommendationState
 from nominations.schemas import NominationIn, RecommendationIn
 from nominations.services._shared import _not_found, _talent_not_found
 from nominations.services.notices import public_notice
+from nominations.services.programmes import programme_row
 from nominations.services.queries import _row_in_reach
+from nominations.services.results import final_list
 from nominations.tables import Nomination, Recommendation
 from societies import services as societies
 from xuehui.clock import aware
@@ -22,6 +25,8 @@ from xuehui.db import json_value
 from xuehui.errors import Conflict, Reason
 from xuehui.pdf import content_hash
 from xuehui.settings import get_settings
+
+EMPTY_LIST_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # a final list nobody is on
 
 
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
@@ -89,4 +94,21 @@ async def recommendation_document(actor: Actor, recommendation_id: int) -> dict[
         "hash": snapshot_hash(snapshot),
         "submitted_at": submitted,
         "created": submitted,
+    }
+
+
+async def final_list_document(actor: Actor, programme_id: int) -> dict[str, Any]:
+    """A talent programme's final list as printed, dated by the last change to a selected person."""
+    programme = await programme_row(programme_id)
+    rows = await final_list(actor, programme_id)
+    changed = await Recommendation.select(Recommendation.updated_at).where(
+        (Recommendation.programme == programme_id) & (Recommendation.status == RecommendationState.SELECTED)
+    )
+    stamps = [aware(r["updated_at"]) for r in changed]
+    listed = json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str)
+    return {
+        "programme": programme,
+        "rows": rows,
+        "hash": content_hash(listed),
+        "created": max(stamps) if stamps else EMPTY_LIST_DATE,
     }

@@ -89,6 +89,7 @@ POLICY = {
     ("POST", "/admin/talent/{programme_id:int}/notice"): ADMINS,
     ("POST", "/admin/talent/{programme_id:int}/final"): ADMINS,
     ("GET", "/admin/talent/{programme_id:int}/final.xlsx"): ADMINS,
+    ("GET", "/admin/talent/{programme_id:int}/final.pdf"): ADMINS,
     ("GET", "/admin/talent/recommendations/{recommendation_id:int}"): ADMINS,
     ("POST", "/admin/talent/recommendations/{recommendation_id:int}/review"): ADMINS,
 }
