@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import hashlib
 import logging
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -25,6 +26,7 @@ from jinja2 import Environment
 from litestar import Request, Response
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from xuehui.clock import CHINA, aware
 from xuehui.downloads import content_disposition
@@ -32,6 +34,9 @@ from xuehui.downloads import content_disposition
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # seven lines a document otherwise
 
 PDF_MEDIA_TYPE = "application/pdf"
+# One document at a time in a process: the font configuration (Pango's font map) is shared and
+# not promised to be thread-safe; rendering is CPU-bound under the GIL anyway.
+_RENDERING = threading.Lock()
 FONT_FAMILY = '"Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", serif'
 QR_ERROR = "m"  # the error-correction level every document's QR code uses
 QR_SCALE = 4
@@ -66,6 +71,13 @@ th { background: #eee; }
 @lru_cache(maxsize=1)
 def _fonts() -> FontConfiguration:
     return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _fetcher() -> URLFetcher:
+    """Documents carry their images inline: no file, no network (a template can never make the
+    renderer read the server's files or call out)."""
+    return URLFetcher(allowed_protocols={"data"})
 
 
 @lru_cache(maxsize=1)
@@ -112,8 +124,11 @@ def render_pdf(env: Environment, template: str, context: Mapping[str, Any], *, c
     """The template rendered to PDF; `created` (the record's instant) is the PDF's date."""
     stamp = aware(created).astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     html = env.get_template(template).render({**context, "pdf_created": stamp})
-    document = HTML(string=html, base_url="/").render(stylesheets=[_stylesheet()], font_config=_fonts())
-    data: bytes = document.write_pdf(pdf_identifier=hashlib.md5(html.encode()).digest())  # noqa: S324
+    with _RENDERING:
+        document = HTML(string=html, base_url="/", url_fetcher=_fetcher()).render(
+            stylesheets=[_stylesheet()], font_config=_fonts()
+        )
+        data: bytes = document.write_pdf(pdf_identifier=hashlib.md5(html.encode()).digest())  # noqa: S324
     return data
 
 
