@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 PG_URL ?= $(or $(XUEHUI_TEST_PG_URL),postgresql://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: install run test test-sqlite test-postgres lint chromium wrk messages stress clean
+.PHONY: install run test test-sqlite test-postgres lint chromium fonts wrk messages stress clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,17 +16,23 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make run: install, migrate, load the demo data into an empty database, serve on 127.0.0.1:8000
-run: install
+run: install fonts
 	$(BIN)/xuehui migrate
 	$(BIN)/xuehui demo
 	$(BIN)/xuehui serve --host 127.0.0.1 --port 8000
 
-## Debian's Chromium for the browser tests (Playwright never downloads a browser here), and the
-## CJK fonts without which every Chinese page, screenshot and printed document shows boxes
-chromium:
+## Debian's Chromium for the browser tests (Playwright never downloads a browser here)
+chromium: fonts
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+## Debian's Noto CJK fonts, without which every Chinese page, screenshot and printed (PDF) document
+## shows boxes (the PDFs are set in Noto Serif CJK SC), and Pango, which lays the PDFs' text out
+fonts:
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "installing Debian's Pango for the printed documents"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 	@test -d /usr/share/fonts/opentype/noto || { \
 	  echo "installing Debian's Noto CJK fonts"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null; }

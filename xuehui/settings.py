@@ -67,7 +67,8 @@ class Settings:
     lookup_max_misses_per_address: int = 10
     lookup_max_misses_per_identity: int = 5
     lookup_window_minutes: int = 15
-    # Mail (xuehui.notify): the server, and the site address the links in mails start with.
+    # Mail (xuehui.notify): the server; and the site's public address, which the links in mails and
+    # printed documents (the QR codes of tickets and certificates) start with.
     mail: MailSettings = field(default_factory=MailSettings)
     base_url: str = "http://127.0.0.1:8000"
     outbox_poll_seconds: float = 5.0  # 0: no sender in this process (`xuehui outbox send` instead)

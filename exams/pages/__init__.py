@@ -14,6 +14,8 @@
   their workbooks.
 - `certificates`: One certificate: its notes (加注) and its revocation.
 - `candidates`: Candidates sign up, register, correct, print tickets, ask for re-checks.
+- `documents`: Printable documents (PDF): tickets, door lists and sign-in sheets, certificates;
+  the public ticket check behind the ticket's QR code.
 - `public`: The public result look-up and certificate verification.
 
 Controllers stay thin: a form goes to a service through `xuehui.form_action.form_action`
@@ -24,6 +26,7 @@ from exams.pages import (
     candidates,
     certificates,
     clashes,
+    documents,
     plan_edit,
     plan_steps,
     plans,
@@ -49,5 +52,6 @@ ROUTES = [
     *certificates.ROUTES,
     *violations.ROUTES,
     *candidates.ROUTES,
+    *documents.ROUTES,
     *public.ROUTES,
 ]

@@ -11,6 +11,8 @@ generated after seating and re-issued when a candidate moves (the seat is part o
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -143,3 +145,20 @@ def issue_tickets(
         owners[number] = seat.candidate_id
         tickets[seat.candidate_id] = number
     return problems or tickets
+
+
+def ticket_check_code(secret: str, ticket_no: str) -> str:
+    """The code printed into a ticket's QR link: an HMAC of the ticket number under the site's
+    secret, so the public check page answers only for a ticket somebody holds (numbers follow a
+    template and could be guessed)."""
+    digest = hmac.new(secret.encode(), f"exam-ticket:{ticket_no}".encode(), hashlib.sha256).hexdigest()
+    return digest[:20]
+
+
+def ticket_code_matches(secret: str, ticket_no: str, code: str) -> bool:
+    return hmac.compare_digest(ticket_check_code(secret, ticket_no), code.strip().lower())
+
+
+def ticket_check_url(base_url: str, secret: str, ticket_no: str) -> str:
+    """The absolute URL the ticket's QR code encodes: the door staff's check page."""
+    return f"{base_url.rstrip('/')}/public/tickets/{ticket_no}?code={ticket_check_code(secret, ticket_no)}"

@@ -2,6 +2,7 @@
 
 - `nomination_drafts`, `nomination_submission`: the society's nominations, the form with its
   live rule check, submission and the answers to objections.
+- `documents`: the printable 提名书 (PDF) of a submitted nomination, from its snapshot.
 - `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
   remote review, the eligibility adjustment, and notices with their objections.
@@ -26,6 +27,7 @@ from nominations.pages import (
     adjustment_figures,
     adjustment_objections,
     cycles,
+    documents,
     formal_review,
     nomination_drafts,
     nomination_submission,
@@ -45,6 +47,7 @@ from nominations.pages import (
 ROUTES = [
     *nomination_drafts.ROUTES,
     *nomination_submission.ROUTES,
+    *documents.ROUTES,
     *cycles.ROUTES,
     *results.ROUTES,
     *remote_review.ROUTES,

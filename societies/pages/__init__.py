@@ -5,11 +5,12 @@
 - `pilots`: pilot projects, their agreement form, one project's page and its workflow actions;
 - `records`: the forms that add a running project's reports, meetings, evaluations, KPI readings;
 - `kpi_figures`: a project's KPIs over time as a chart and a workbook of every reading;
+- `documents`: the printable task agreement (PDF);
 - `amendments`: amending a signed agreement and deciding on it;
 - `disclosure`: the public pages.
 """
 
-from societies.pages import amendments, disclosure, integrity, kpi_figures, pilots, records, registry
+from societies.pages import amendments, disclosure, documents, integrity, kpi_figures, pilots, records, registry
 
 ROUTES = [
     *registry.ROUTES,
@@ -17,6 +18,7 @@ ROUTES = [
     *pilots.ROUTES,
     *records.ROUTES,
     *kpi_figures.ROUTES,
+    *documents.ROUTES,
     *amendments.ROUTES,
     *disclosure.ROUTES,
 ]

@@ -78,7 +78,11 @@ def _server(mailbox: Mailbox) -> Iterator[str]:
     subprocess.run([*xuehui, "demo", "--quiet"], env=env, check=True, capture_output=True, cwd=ROOT)
     log = (RUN_DIR / "e2e-server.log").open("w")
     process = subprocess.Popen(
-        [*xuehui, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        [*xuehui, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -8,9 +8,11 @@ import datetime as dt
 import io
 import re
 import uuid
+from typing import Any
 
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.e2e.helpers import (
     JOB_TIMEOUT,
@@ -24,6 +26,7 @@ from tests.e2e.helpers import (
 )
 from xuehui import idcard
 from xuehui.clock import CHINA
+from xuehui.pdf import QR_SCALE, qr_matrix
 
 
 def sheet(rows: list[list[object]]) -> bytes:
@@ -35,6 +38,34 @@ def sheet(rows: list[list[object]]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def download_the_ticket_pdf(page: Page, ticket_no: str) -> str:
+    """The candidate downloads the ticket PDF from the candidate page; its text holds the ticket
+    number and its QR code encodes the printed check URL, which is returned."""
+    page.goto("/candidate")
+    href = page.locator("a[id^='ticket-pdf-']").get_attribute("href")
+    assert href is not None
+    response = page.request.get(href)
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    text = reader.pages[0].extract_text()
+    assert ticket_no in text
+    found = re.search(r"(http://127\.0\.0\.1:\d+/public/tickets/\S+\?code=[0-9a-f]+)", text.replace("\n", ""))
+    assert found, text
+    url = found.group(1)
+    codes = [i.image for i in reader.pages[0].images if i.image is not None and i.image.width == i.image.height]
+    assert [qr_modules(image) for image in codes] == [qr_matrix(url)]
+    return url
+
+
+def qr_modules(image: Any) -> tuple[tuple[int, ...], ...]:
+    grey = image.convert("L")
+    size = grey.width // QR_SCALE - 4
+    return tuple(
+        tuple(int(grey.getpixel(((2 + x) * QR_SCALE + 1, (2 + y) * QR_SCALE + 1)) < 128) for x in range(size))
+        for y in range(size)
+    )
 
 
 def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None:
@@ -67,6 +98,10 @@ def test_an_exam_from_registration_to_a_verified_certificate(page: Page) -> None
     assert re.fullmatch(rf"{today.year}{code}0100101", ticket_no), ticket_no
     expect(page.locator("#ticket-seat")).to_have_text("1")
     expect(page.locator("#ticket")).to_contain_text("开考5分钟后不得入场")
+    check_url = download_the_ticket_pdf(page, ticket_no)
+    page.goto(check_url)
+    expect(page.locator("#ticket-name")).to_have_text("王小明")
+    expect(page.locator("#ticket-valid")).to_have_text("有效准考证")
     sign_out(page)
 
     sign_in(page, "examadmin")

@@ -63,6 +63,9 @@ POLICY = {
     ("POST", "/nominations/objections/{objection_id:int}/respond"): NOMINATORS,
     ("GET", "/nominations/{nomination_id:int}"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}"): NOMINATORS,
+    ("GET", "/nominations/{nomination_id:int}/nomination.pdf"): NOMINATORS_AND_ADMINS,
+    ("GET", "/public/notices/{notice_id:int}/notice.pdf"): EVERYONE,
+    ("GET", "/talent/{recommendation_id:int}/recommendation.pdf"): NOMINATORS_AND_ADMINS,
     ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}/withdraw"): NOMINATORS,
     ("GET", "/public/notices"): EVERYONE,
@@ -86,6 +89,7 @@ POLICY = {
     ("POST", "/admin/talent/{programme_id:int}/notice"): ADMINS,
     ("POST", "/admin/talent/{programme_id:int}/final"): ADMINS,
     ("GET", "/admin/talent/{programme_id:int}/final.xlsx"): ADMINS,
+    ("GET", "/admin/talent/{programme_id:int}/final.pdf"): ADMINS,
     ("GET", "/admin/talent/recommendations/{recommendation_id:int}"): ADMINS,
     ("POST", "/admin/talent/recommendations/{recommendation_id:int}/review"): ADMINS,
 }

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from accounts.rules import Actor
 from accounts.tables import AuditEntry
@@ -344,3 +345,9 @@ async def test_the_pages_check_live_keep_the_input_and_export_the_final_list(cli
     assert export.status_code == 200
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[1][:3] == ("甲", "男", "山东大学")
+    printed = await client.get(f"/admin/talent/{programme_id}/final.pdf")
+    assert printed.headers["content-type"] == "application/pdf"
+    (text,) = [p.extract_text() for p in PdfReader(io.BytesIO(printed.content)).pages]
+    assert "最终名单" in text
+    assert "1 甲 男 山东大学" in text
+    assert (await client.get(f"/admin/talent/{programme_id}/final.pdf")).content == printed.content
