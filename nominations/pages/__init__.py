@@ -1,7 +1,8 @@
 """Pages (HTML) for award nominations and talent recommendations, one module per area:
 
-- `nomination_drafts`, `nomination_submission`: the society's nominations, the form with its
-  live rule check, submission and the answers to objections.
+- `nomination_drafts`, `nomination_submission`, `nomination_attachments`: the society's
+  nominations, the form with its live rule check, submission and the answers to objections, and
+  the nomination's attachments (upload, removal, opening).
 - `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
   remote review, the eligibility adjustment, and notices with their objections.
@@ -27,6 +28,7 @@ from nominations.pages import (
     adjustment_objections,
     cycles,
     formal_review,
+    nomination_attachments,
     nomination_drafts,
     nomination_submission,
     notices,
@@ -45,6 +47,7 @@ from nominations.pages import (
 ROUTES = [
     *nomination_drafts.ROUTES,
     *nomination_submission.ROUTES,
+    *nomination_attachments.ROUTES,
     *cycles.ROUTES,
     *results.ROUTES,
     *remote_review.ROUTES,
