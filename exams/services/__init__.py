@@ -63,6 +63,7 @@ from exams.services.registration import (
     my_registrations,
     register,
     registration_photo,
+    registration_proof,
     update_registration,
     violations_on_record,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "record_violation",
     "register",
     "registration_photo",
+    "registration_proof",
     "registration_results",
     "report_lines",
     "request_recheck",
