@@ -22,9 +22,13 @@ from xuehui.clock import today
 from xuehui.idcard import make
 
 
-def open_cycle_config(year: int, on: dt.date) -> CycleConfig:
-    """The default rules of `year` with the nomination window open on `on`."""
+def open_cycle_config(year: int, on: dt.date, attachments: bool = False) -> CycleConfig:
+    """The default rules of `year` with the nomination window open on `on`; the demo's nominations
+    carry no files, so the required attachments are asked for only with `attachments`."""
     base = default_cycle(year)
+    if not attachments:
+        categories = {c: r.model_copy(update={"required_attachments": ()}) for c, r in base.categories.items()}
+        base = base.model_copy(update={"categories": categories})
     closes = on + dt.timedelta(days=45)
     dates = CycleDates(
         nomination_opens=on - dt.timedelta(days=30),
@@ -42,9 +46,9 @@ def open_cycle_config(year: int, on: dt.date) -> CycleConfig:
     )
 
 
-async def open_cycle(admin: Actor, year: int, on: dt.date) -> int:
+async def open_cycle(admin: Actor, year: int, on: dt.date, attachments: bool = False) -> int:
     cycle_id = await services.ensure_cycle(admin, year)
-    config = open_cycle_config(year, on)
+    config = open_cycle_config(year, on, attachments)
     policy = (await services.cycle_policy(cycle_id)).model_dump(mode="json")
     await services.save_cycle(admin, cycle_id, config.to_dict(), policy, "nomination window open for the demo")
     return cycle_id

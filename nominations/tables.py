@@ -119,6 +119,21 @@ class Nomination(Table, tablename="xh_nomination"):
     updated_at = Timestamptz()
 
 
+class NominationAttachment(Table, tablename="xh_nomination_attachment"):
+    """A file of a nomination (nominations.rules.attachments kinds); the bytes are in the frame's
+    file store (xuehui.files), the original name is for display only."""
+
+    id: Serial
+    nomination = ForeignKey(references=Nomination, on_delete=OnDelete.cascade, null=False)
+    kind = Varchar(length=40)
+    filename = Varchar(length=200)
+    sha256 = Varchar(length=64)
+    media_type = Varchar(length=100)
+    size = Integer()
+    uploaded_by = Integer()
+    uploaded_at = Timestamptz()
+
+
 class OfficialResult(Table, tablename="xh_official_result"):
     """One row of the provincial system's official results of a cycle, as imported (the whole
     list of a cycle is replaced by each import), linked to our nomination where it is one."""

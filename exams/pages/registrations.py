@@ -18,6 +18,7 @@ from exams.rules.lifecycles import RegistrationStatus
 from exams.schemas import MoveIn, ReviewIn
 from xuehui.errors import InvalidInput, Reason
 from xuehui.excel_export import xlsx_response
+from xuehui.file_responses import file_response
 from xuehui.form_action import form_action
 from xuehui.i18n import gettext as _
 from xuehui.i18n import pick
@@ -181,7 +182,15 @@ async def photo(actor: NamedDependency[Actor], registration_id: FromPath[int]) -
     stored = await services.registration_photo(actor, registration_id)
     if stored is None:
         raise InvalidInput(Reason("photo.none", "没有照片", "no photo"))
-    return Response(stored[0], media_type=stored[1], headers={"cache-control": "private, no-store"})
+    return file_response(stored[0], stored[1], "photo", "photo")
+
+
+@get("/exams/registrations/{registration_id:int}/proof", include_in_schema=False, guards=candidate_or_staff)
+async def proof(actor: NamedDependency[Actor], registration_id: FromPath[int]) -> Response[bytes]:
+    stored = await services.registration_proof(actor, registration_id)
+    if stored is None:
+        raise InvalidInput(Reason("proof.none", "没有证明材料", "no proof uploaded"))
+    return file_response(stored[0], stored[1], "proof", "proof")
 
 
 ROUTES = [
@@ -193,4 +202,5 @@ ROUTES = [
     seat_one,
     move,
     photo,
+    proof,
 ]

@@ -20,8 +20,8 @@ from exams.pages._shared import candidate_only, form_reasons, notice, staff, voc
 from exams.pages.registrations import registration_again
 from exams.schemas import StatementIn, ViolationDecisionIn, ViolationIn
 from xuehui.clock import today
-from xuehui.downloads import content_disposition
 from xuehui.errors import InvalidInput, Reason
+from xuehui.file_responses import file_response
 from xuehui.form_action import Confirmation, form_action
 from xuehui.i18n import gettext as _
 from xuehui.settings import get_settings
@@ -199,16 +199,8 @@ async def evidence(actor: NamedDependency[Actor], case_id: FromPath[int], index:
     stored = await services.violation_evidence(actor, case_id, index)
     if stored is None:
         raise InvalidInput(Reason("violation_case.evidence", "没有该证据材料", "no such evidence file"))
-    content, media_type, _name = stored
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(media_type, "bin")
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "content-disposition": content_disposition(f"evidence-{index + 1}.{extension}", "inline"),
-            "cache-control": "private, no-store",
-        },
-    )
+    content, media_type, name = stored
+    return file_response(content, media_type, name, f"evidence-{index + 1}")
 
 
 @post("/candidate/violations/{case_id:int}/statement", include_in_schema=False, status_code=303, guards=candidate_only)

@@ -65,6 +65,7 @@ from exams.services.registration import (
     register,
     registration_files,
     registration_photo,
+    registration_proof,
     update_registration,
     violations_on_record,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "register",
     "registration_files",
     "registration_photo",
+    "registration_proof",
     "registration_results",
     "report_lines",
     "request_recheck",

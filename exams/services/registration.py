@@ -318,9 +318,24 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
 
 
 async def registration_photo(actor: Actor | None, registration_id: int) -> tuple[bytes, str] | None:
-    """The photo's bytes and media type, for whoever may see the registration."""
+    """The photo's bytes and media type, for whoever may see the registration; audited."""
+    return await _personal_file(actor, registration_id, "photo_sha", ExamAction.PHOTO_OPENED)
+
+
+async def registration_proof(actor: Actor | None, registration_id: int) -> tuple[bytes, str] | None:
+    """The eligibility proof's bytes and media type, for whoever may see the registration; audited."""
+    return await _personal_file(actor, registration_id, "proof_sha", ExamAction.PROOF_OPENED)
+
+
+async def _personal_file(
+    actor: Actor | None, registration_id: int, column: str, action: ExamAction
+) -> tuple[bytes, str] | None:
     reg = await get_registration(actor, registration_id)
-    return await files.load(reg["photo_sha"]) if reg["photo_sha"] else None
+    stored = await files.load(reg[column]) if reg[column] else None
+    if stored is not None:
+        async with write_transaction():
+            await audit(actor, action, "exam_registration", registration_id, {}, reg["plan_row"]["society_id"])
+    return stored
 
 
 async def registration_files(actor: Actor | None, registration_id: int) -> list[dict[str, Any]]:

@@ -273,14 +273,20 @@ async def violation_case(actor: Actor | None, case_id: int) -> dict[str, Any]:
 
 
 async def violation_evidence(actor: Actor | None, case_id: int, index: int) -> tuple[bytes, str, str] | None:
-    """One evidence file's bytes, media type and name, for the staff who run the case's plan."""
+    """One evidence file's bytes, media type and name, for the staff who run the case's plan; audited."""
     require_staff(actor)
-    row, _reg = await _case(actor, case_id)
+    row, reg = await _case(actor, case_id)
     if not 0 <= index < len(row["evidence"]):
         return None
     item = row["evidence"][index]
     stored = await files.load(item["sha256"])
-    return (stored[0], stored[1], item["name"]) if stored else None
+    if stored is None:
+        return None
+    async with write_transaction():
+        summary = {"evidence": index + 1}
+        society_id = reg["plan_row"]["society_id"]
+        await audit(actor, ExamAction.EVIDENCE_OPENED, "exam_violation_case", case_id, summary, society_id)
+    return stored[0], stored[1], item["name"]
 
 
 async def cases_of_registration(actor: Actor | None, registration_id: int) -> list[dict[str, Any]]:

@@ -87,6 +87,7 @@ from expert_pool.services.portal import (
     my_assignments,
     my_reminders,
     respond,
+    reviews_item,
     save_review,
 )
 from expert_pool.services.registry import (
@@ -177,6 +178,7 @@ __all__ = [
     "register_expert",
     "respond",
     "review_form",
+    "reviews_item",
     "run_assignment",
     "save_imported",
     "save_review",

@@ -33,7 +33,7 @@ from expert_pool.services.conflicts import record_conflict
 from expert_pool.services.deadlines import assignment_lateness
 from expert_pool.services.registry import my_expert
 from expert_pool.services.replacement import withdraw_and_replace
-from expert_pool.tables import ConflictRecord, Reminder, Review, ReviewAssignment, ReviewBatch, ReviewItem
+from expert_pool.tables import ConflictRecord, Expert, Reminder, Review, ReviewAssignment, ReviewBatch, ReviewItem
 from xuehui.clock import now, today
 from xuehui.db import write_transaction
 from xuehui.errors import Conflict, InvalidInput, Reason
@@ -52,6 +52,21 @@ def _visible_to(expert_id: int) -> Any:
         (ReviewAssignment.expert == expert_id)
         & ReviewAssignment.status.is_in(HOLDING_CODES)
         & ReviewAssignment.item.not_in(blocked)
+    )
+
+
+async def reviews_item(actor: Actor, kind: str, external_id: str) -> bool:
+    """Whether the signed-in expert holds a visible assignment on the item the owning package
+    calls `kind` `external_id` (so that package may show them the item's files)."""
+    if actor.role != "expert":
+        return False
+    me = await Expert.select(Expert.id).where(Expert.user == actor.user_id).first()
+    if me is None:
+        return False
+    return await ReviewAssignment.exists().where(
+        _visible_to(me["id"])
+        & (ReviewAssignment.item.kind == kind)
+        & (ReviewAssignment.item.external_id == external_id)
     )
 
 

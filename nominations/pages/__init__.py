@@ -1,7 +1,8 @@
 """Pages (HTML) for award nominations and talent recommendations, one module per area:
 
-- `nomination_drafts`, `nomination_submission`: the society's nominations, the form with its
-  live rule check, submission and the answers to objections.
+- `nomination_drafts`, `nomination_submission`, `nomination_attachments`: the society's
+  nominations, the form with its live rule check, submission and the answers to objections, and
+  the nomination's attachments (upload, removal, opening).
 - `documents`: the printable 提名书 (PDF) of a submitted nomination, from its snapshot.
 - `cycles`, `formal_review`, `results`, `remote_review`, `adjustment`, `notices`: the
   association's award cycles and quotas, formal review and sanctions, later stages and winners,
@@ -29,6 +30,7 @@ from nominations.pages import (
     cycles,
     documents,
     formal_review,
+    nomination_attachments,
     nomination_drafts,
     nomination_submission,
     notices,
@@ -48,6 +50,7 @@ ROUTES = [
     *nomination_drafts.ROUTES,
     *nomination_submission.ROUTES,
     *documents.ROUTES,
+    *nomination_attachments.ROUTES,
     *cycles.ROUTES,
     *results.ROUTES,
     *remote_review.ROUTES,

@@ -16,6 +16,7 @@ from nominations import services
 from nominations.forms import BLANK_ROWS, BODY, NOMINATION, nomination_from_form
 from nominations.pages._shared import cycle_id_for, idempotency_key, int_field, nominators, require_valid
 from nominations.pages._vocabulary import category_label, grade_label, status_label, vocabulary
+from nominations.rules.attachments import ATTACHMENT_KINDS
 from nominations.schemas import NominationIn
 from societies import services as societies
 from xuehui.excel_export import xlsx_response
@@ -79,11 +80,15 @@ async def form_context(
     check = (
         await services.check(actor, cycle_id, data, nomination["id"] if nomination else None) if data.category else None
     )
+    config = await services.cycle_config(cycle_id)
     return {
+        "attachments": await services.attachments(actor, nomination["id"]) if nomination else [],
+        "attachment_kinds": ATTACHMENT_KINDS,
+        "required_attachments": services.required_kinds(config, data.category),
         "data": data,
         "nomination": nomination,
         "cycle": await services.cycle_row(cycle_id),
-        "withdrawal_allowed": (await services.cycle_config(cycle_id)).withdrawal_allowed,
+        "withdrawal_allowed": config.withdrawal_allowed,
         "check": check,
         "idempotency_key": idempotency_key(),
         "steps": await services.review_steps(actor, nomination["id"]) if nomination else [],
@@ -139,7 +144,12 @@ async def create_nomination(actor: NamedDependency[Actor], request: Request[Any,
 async def nomination_page(
     actor: NamedDependency[Actor], nomination_id: FromPath[int], done: FromQuery[str] = ""
 ) -> Template:
-    notices = {"saved": _("The draft was saved."), "submitted": _("The nomination was submitted.")}
+    notices = {
+        "saved": _("The draft was saved."),
+        "submitted": _("The nomination was submitted."),
+        "attached": _("The attachment was uploaded."),
+        "detached": _("The attachment was removed."),
+    }
     return Template(FORM, context={**await saved_form(actor, nomination_id), "notice": notices.get(done, "")})
 
 

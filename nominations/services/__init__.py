@@ -4,6 +4,7 @@
 - `official_results`: the provincial official results of a cycle, previewed and imported from .xlsx.
 - `other_channels`: the other channels' candidate lists of a talent programme, imported from .xlsx.
 - `adjustment_objections`: a society's own row, its objection in the window, the answer on the record.
+- `attachments`: a nomination's attachments: upload and removal while editable, listing, opening.
 - `ballots`: The selection committee's anonymous ballot on recommendations.
 - `cycles`: Award cycles (评审年度): their configuration, policy and versions.
 - `kpis`: Live KPIs of a society's award-nomination pilot.
@@ -40,6 +41,13 @@ from nominations.services.adjustment_objections import (
     answer_adjustment_objection,
     lodge_adjustment_objection,
     own_adjustment,
+)
+from nominations.services.attachments import (
+    add_attachment,
+    attachments,
+    open_attachment,
+    remove_attachment,
+    required_kinds,
 )
 from nominations.services.ballots import (
     ballot_rule,
@@ -158,12 +166,14 @@ from nominations.services.talent import (
 __all__ = [
     "CATEGORY_LABELS",
     "KIND_NAMES",
+    "add_attachment",
     "add_material",
     "add_years_months",
     "adjustment_objections",
     "adjustment_runs",
     "adjustment_table",
     "answer_adjustment_objection",
+    "attachments",
     "ballot_rule",
     "ballots",
     "check",
@@ -194,6 +204,7 @@ __all__ = [
     "notice_end",
     "objections",
     "official_results",
+    "open_attachment",
     "open_programmes",
     "other_channel_candidates",
     "override_row",
@@ -222,6 +233,8 @@ __all__ = [
     "record_stage",
     "record_winners",
     "remote_review_scores",
+    "remove_attachment",
+    "required_kinds",
     "respond_to_objection",
     "review_recommendation",
     "review_steps",

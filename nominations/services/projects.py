@@ -13,6 +13,7 @@ from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.official_results import OfficialOutcome
 from nominations.schemas import ContributorIn, NominationIn
 from nominations.services._shared import _running_award_pilot
+from nominations.services.attachments import missing_on_submit
 from nominations.services.cycles import cycle_config, cycle_row
 from nominations.services.kinds import PROJECT
 from nominations.services.queries import get_nomination
@@ -209,7 +210,8 @@ async def _prepare_submission(current: dict[str, Any]) -> submission.Prepared:
     data = stored_input(current)
     _, context = await _context(current["cycle"], current["society_id"], data, nomination_id)
     facts = data.facts(nomination_id)
-    if problems := rules.check_nomination(facts, config, context):
+    problems = rules.check_nomination(facts, config, context)
+    if problems := [*problems, *await missing_on_submit(config, nomination_id, data.category)]:
         raise InvalidInput(problems)
     fp = rules.fingerprint(facts)
     quota = (

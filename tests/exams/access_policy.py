@@ -57,6 +57,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/exams/registrations/{registration_id:int}/move"): EXAM_STAFF,
     ("POST", "/exams/registrations/{registration_id:int}/paid"): EXAM_STAFF,
     ("GET", "/exams/registrations/{registration_id:int}/photo"): CANDIDATE_OR_STAFF,
+    ("GET", "/exams/registrations/{registration_id:int}/proof"): CANDIDATE_OR_STAFF,
     ("POST", "/exams/registrations/{registration_id:int}/review"): EXAM_STAFF,
     ("POST", "/exams/registrations/{registration_id:int}/seat"): EXAM_STAFF,
     ("POST", "/exams/registrations/{registration_id:int}/violations"): EXAM_STAFF,

@@ -1,6 +1,6 @@
 """Who may reach each award-nomination route (merged into tests/test_access_matrix.py)."""
 
-from tests.access_roles import ADMINS, EVERYONE, OTHER, SOCIETY
+from tests.access_roles import ADMINS, EVERYONE, EXPERTS, OTHER, SOCIETY
 
 NOMINATORS = frozenset({SOCIETY, OTHER})
 NOMINATORS_AND_ADMINS = NOMINATORS | ADMINS
@@ -68,6 +68,11 @@ POLICY = {
     ("GET", "/talent/{recommendation_id:int}/recommendation.pdf"): NOMINATORS_AND_ADMINS,
     ("POST", "/nominations/{nomination_id:int}/submit"): NOMINATORS,
     ("POST", "/nominations/{nomination_id:int}/withdraw"): NOMINATORS,
+    ("POST", "/nominations/{nomination_id:int}/attachments"): NOMINATORS,
+    ("POST", "/nominations/{nomination_id:int}/attachments/{attachment_id:int}/remove"): NOMINATORS,
+    # Past the guard; the service then lets in only the nomination's society, the association
+    # and an expert assigned to it without a conflict (tests/nominations/test_attachments.py).
+    ("GET", "/nominations/{nomination_id:int}/attachments/{attachment_id:int}"): NOMINATORS_AND_ADMINS | EXPERTS,
     ("GET", "/public/notices"): EVERYONE,
     ("GET", "/public/notices/{notice_id:int}"): EVERYONE,
     ("POST", "/public/notices/{notice_id:int}/objections"): EVERYONE,

@@ -45,7 +45,24 @@ def _project_grades(persons: tuple[int, int, int], units: tuple[int, int, int]) 
 
 
 def _person_award(cap: int) -> CategoryRule:
-    return CategoryRule(grades={Grade.UNGRADED: GradeRule(max_contributors=1, max_units=1)}, cap=cap)
+    return CategoryRule(
+        grades={Grade.UNGRADED: GradeRule(max_contributors=1, max_units=1)}, cap=cap, required_attachments=SIGNED
+    )
+
+
+# The attachments the provincial nomination form asks for by category (提名书 附件): the signed and
+# sealed pages always; papers for natural science, patents for invention, proof of application and
+# benefit for invention and progress. ASSUMED: evaluation reports are optional everywhere.
+SIGNED = ("signed_pages",)
+_ATTACHMENTS: dict[Category, tuple[str, ...]] = {
+    Category.NATURAL_SCIENCE: ("papers", *SIGNED),
+    Category.TECHNOLOGICAL_INVENTION: ("patents", "application_benefit", *SIGNED),
+    Category.PROGRESS: ("application_benefit", *SIGNED),
+}
+
+
+def _project(grades: dict[Grade, GradeRule], category: Category) -> CategoryRule:
+    return CategoryRule(grades=grades, required_attachments=_ATTACHMENTS[category])
 
 
 def default_cycle(year: int) -> CycleConfig:
@@ -56,9 +73,11 @@ def default_cycle(year: int) -> CycleConfig:
         year=year,
         categories={
             # ASSUMED person/unit limits (§1.5 not found): the usual national figures.
-            Category.NATURAL_SCIENCE: CategoryRule(grades=_project_grades((5, 5, 5), (5, 5, 5))),
-            Category.TECHNOLOGICAL_INVENTION: CategoryRule(grades=_project_grades((6, 6, 6), (6, 6, 6))),
-            Category.PROGRESS: CategoryRule(grades=_project_grades((15, 15, 10), (10, 10, 7))),
+            Category.NATURAL_SCIENCE: _project(_project_grades((5, 5, 5), (5, 5, 5)), Category.NATURAL_SCIENCE),
+            Category.TECHNOLOGICAL_INVENTION: _project(
+                _project_grades((6, 6, 6), (6, 6, 6)), Category.TECHNOLOGICAL_INVENTION
+            ),
+            Category.PROGRESS: _project(_project_grades((15, 15, 10), (10, 10, 7)), Category.PROGRESS),
             Category.TOP: _person_award(TOP_AWARD_CAP),
             Category.INTERNATIONAL_COOPERATION: _person_award(INTERNATIONAL_COOPERATION_CAP),
             Category.YOUTH_SCIENCE: _person_award(YOUTH_SCIENCE_CAP),

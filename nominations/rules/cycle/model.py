@@ -66,6 +66,8 @@ class GradeRule(_Frozen):
 class CategoryRule(_Frozen):
     grades: dict[Grade, GradeRule]
     cap: int | None = None  # awards in the category per cycle, all grades together
+    # The attachment kinds (nominations.rules.attachments) a nomination must carry on submission.
+    required_attachments: tuple[str, ...] = ()
 
 
 class CombinedCap(_Frozen):

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nominations.rules.attachments import ATTACHMENT_KINDS
 from nominations.rules.cycle.model import (
     CATEGORY_NAMES,
     GRADE_NAMES,
@@ -76,6 +77,16 @@ def _check_limits(cfg: CycleConfig) -> list[Reason]:
             reasons.append(_reason("cycle.no_grade", "奖种至少设一个等级", "a category needs a grade", base))
         if rule.cap is not None and rule.cap < 0:
             reasons.append(_reason("cycle.negative", "数量不能为负", "must not be negative", f"{base}.cap"))
+        unknown = [k for k in rule.required_attachments if k not in ATTACHMENT_KINDS]
+        if unknown or len(set(rule.required_attachments)) != len(rule.required_attachments):
+            reasons.append(
+                _reason(
+                    "cycle.attachments",
+                    "必备附件清单有未知或重复的类别",
+                    "the required attachments list unknown or repeated kinds",
+                    f"{base}.required_attachments",
+                )
+            )
         ungraded = Grade.UNGRADED in rule.grades
         if ungraded and len(rule.grades) > 1:
             reasons.append(
