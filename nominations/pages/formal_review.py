@@ -27,6 +27,7 @@ from nominations.rules.formal_checklist import PROJECT_ITEMS
 from nominations.schemas import NominationIn
 from societies import services as societies
 from xuehui.form_action import form_action
+from xuehui.i18n import pick
 
 REVIEW = "nominations/review.html"
 # Nominations a queue page lists: one screen an administrator works through, and a page
@@ -85,6 +86,19 @@ class Queue(BaseModel):
     q: str = ""
 
 
+async def attachment_rows(actor: Actor, nomination_id: int) -> list[dict[str, Any]]:
+    """The nomination's files as the record's file list shows them, each opening in the browser."""
+    return [
+        {
+            "kind": pick(*a["kind_label"]),
+            "filename": a["filename"],
+            "size": a["size"],
+            "href": f"/nominations/{nomination_id}/attachments/{a['id']}",
+        }
+        for a in await services.attachments(actor, nomination_id)
+    ]
+
+
 async def review_context(actor: Actor, nomination_id: int, queue: Queue | None = None) -> dict[str, Any]:
     """One nomination as the association reviews it: everything the submitted snapshot holds
     (people with their identity numbers, units, papers, patents, texts), the eligibility results
@@ -111,6 +125,7 @@ async def review_context(actor: Actor, nomination_id: int, queue: Queue | None =
             await services.objections(actor, nomination_id),
         ),
         "submitted": submitted,
+        "attachments": await attachment_rows(actor, nomination_id),
         "eligibility": await services.check(actor, nomination["cycle"], as_submitted, nomination_id),
         "checklist_items": PROJECT_ITEMS,
         "full_ids": actor.is_admin,

@@ -13,6 +13,7 @@ from accounts.tables import AuditEntry, User
 from expert_pool import services as pool
 from nominations import services
 from nominations.demo import open_cycle
+from nominations.rules.attachments import ATTACHMENT_KINDS
 from nominations.tables import NominationAttachment
 from tests.expert_pool.support import make_expert
 from tests.nominations.support import demo_nomination, nominating_society
@@ -225,3 +226,20 @@ async def _cycle_of(nomination_id: int) -> int:
     row = await Nomination.select(Nomination.cycle).where(Nomination.id == nomination_id).first()
     assert row is not None
     return int(row["cycle"])
+
+
+async def test_the_formal_review_page_lists_every_attachment_opening_inline(client) -> None:
+    nomination_id, admin, nominator, _ = await _draft()
+    for kind in INVENTION_KINDS:
+        await services.add_attachment(nominator, nomination_id, kind, f"{kind}.pdf", PDF)
+    assert await services.submit(nominator, nomination_id) == "submitted"
+    ids = {a["kind"]: a["id"] for a in await services.attachments(nominator, nomination_id)}
+    await login(client, admin.username)
+    page = (await client.get(f"/admin/nominations/{nomination_id}")).text
+    listed = page.split('id="attachments"', 1)[1].split("</table>", 1)[0]
+    for kind in INVENTION_KINDS:
+        assert f'href="/nominations/{nomination_id}/attachments/{ids[kind]}"' in listed
+    kinds = [cell.split("</td>", 1)[0] for cell in listed.split("<tr><td>")[1:]]
+    assert kinds == [ATTACHMENT_KINDS[kind][0] for kind in INVENTION_KINDS]
+    opened = await client.get(f"/nominations/{nomination_id}/attachments/{ids['patents']}")
+    assert (opened.content, opened.headers["content-type"]) == (PDF, "application/pdf")
