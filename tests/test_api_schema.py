@@ -8,6 +8,9 @@
   be refused). Seeded and derandomized, a bounded number of examples per operation.
 - Object-level authorization (R-AC6): every read of one object by id, as its owner and as every
   other identity; a peer gets 403, or 404 with the very body a nonexistent id gets.
+- Sequences (schemathesis's stateful phase): chains of calls joined by the links schemathesis
+  infers between operations (an id one returns fed to the next), as the admin and as a society
+  user, for a bounded number of scenarios and steps; every response checked as above.
 - The schema holds exactly the JSON API: no page route, every `/api` route.
 - Unused methods answer 405, TRACE included (R-H5); filter values that look like SQL or Python
   attribute names are plain values, never a server error (R-DB2).
@@ -23,6 +26,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -189,6 +193,53 @@ def test_api_conforms_to_its_schema(
             auth_confirmed[label] = auth_confirmed.get(label, 0) + 1
         if key not in refusals or refusals[key] > 0:
             refusals[key] = refusals.get(key, 0) + 1 if response.status_code in (401, 403) else -1
+
+
+# --- sequences of calls, joined by the links between operations ------------------------------------
+
+# Scenarios and steps per scenario (XUEHUI_FUZZ_SEQUENCES raises the scenarios for a longer run).
+SEQUENCES = int(os.environ.get("XUEHUI_FUZZ_SEQUENCES", "0")) or (
+    6 if os.environ.get("XUEHUI_TEST_DB") == "postgres" else 12
+)
+STEPS_PER_SEQUENCE = 6
+# The same API with the stateful phase on, so that schemathesis infers the links between operations.
+LINKED = schemathesis.openapi.from_asgi(
+    "/schema/openapi.json",
+    APP,
+    config=SchemathesisConfig.from_dict(
+        {"seed": 20260101, "phases": {"stateful": {"enabled": True}}, "generation": {"database": "none"}}
+    ),
+)
+
+
+@pytest.mark.parametrize("identity", [ADMIN, SOCIETY_A])
+def test_api_sequences_linked_by_their_ids_hold(identity: str, world_holder: _WorldHolder) -> None:
+    world = world_holder.world
+    assert world is not None
+    headers = world.headers(identity)
+    called: list[tuple[str, int]] = []
+
+    class Sequences(LINKED.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            called.append((case.operation.label, response.status_code))
+            case.validate_response(response, checks=CHECKS)
+
+    Sequences.run(
+        settings=settings(
+            max_examples=SEQUENCES,
+            stateful_step_count=STEPS_PER_SEQUENCE,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # The sequences reached the API, and some call got past authorization into the handler.
+    assert len({label for label, _status in called}) > 1
+    assert any(200 <= status < 300 for _label, status in called)
 
 
 # --- object-level authorization -------------------------------------------------------------------
