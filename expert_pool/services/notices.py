@@ -6,7 +6,6 @@ to their account's inbox and their address. Never a word to a nominator about wh
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,16 +41,15 @@ def _date(day: dt.date | None) -> str:
 
 
 async def tell_invited(batch: dict[str, Any], expert_ids: Iterable[int], key: str) -> None:
-    """Each expert of a new assignment run: how many items of the batch wait for their answer."""
-    counts = Counter(expert_ids)
-    recipients = await expert_recipients(counts)
+    """Each expert of a new assignment run: items of the batch wait for their answer. The count is
+    not told: an item hidden from the expert later (a conflict found) must not show through."""
+    recipients = await expert_recipients(set(expert_ids))
     for expert_id, recipient in recipients.items():
 
-        def compose(items: int = counts[expert_id]) -> tuple[str, str]:
+        def compose() -> tuple[str, str]:
             return _("Invited to review: %(batch)s", batch=batch["name"]), _(
-                "You are invited to review %(items)s item(s) of “%(batch)s”. Accept or decline each one, and"
+                "You are invited to review items of “%(batch)s”. Accept or decline each one, and"
                 " declare any conflict of interest, on your assignments page. Reviews are due by %(deadline)s.",
-                items=items,
                 batch=batch["name"],
                 deadline=_date(batch.get("deadline")) or "—",
             )

@@ -7,7 +7,8 @@ working days (调休); both sets are configuration (`cycle.HolidayCalendar`).
 
 Objections must carry a real identity (written, real name: [S11]); anonymous or late objections
 are refused ([S25]). We require the objector's name, a valid identity-card number, a phone number
-and the reasons; an objection is accepted from the first to the last day of the window inclusive.
+and the reasons; an objection is accepted from the day the notice is posted to the last day of the
+window inclusive.
 
 Conventions: `add_working_days(d, n)` is the n-th working day after d (n may be negative);
 `count_working_days(a, b)` counts working days in (a, b] (minus those in [b, a) when b < a), so
@@ -36,9 +37,17 @@ class NoticeWindow:
     key: str
     starts: dt.date
     ends: dt.date  # inclusive
+    # The day the notice went up, when its count starts on the next working day: objections are
+    # taken from then (a notice posted on a Saturday can be objected to before Monday).
+    posted: dt.date | None = None
+
+    @property
+    def opens(self) -> dt.date:
+        """The first day objections are taken: the day posted, if before the count starts."""
+        return min(self.starts, self.posted or self.starts)
 
     def is_open(self, on: dt.date) -> bool:
-        return self.starts <= on <= self.ends
+        return self.opens <= on <= self.ends
 
 
 def notice_window(calendar: WorkingCalendar, config: NoticeWindowConfig) -> NoticeWindow:
@@ -46,7 +55,7 @@ def notice_window(calendar: WorkingCalendar, config: NoticeWindowConfig) -> Noti
     if config.unit == "calendar_days":
         return NoticeWindow(config.key, config.starts, config.starts + (config.length - 1) * _DAY)
     first = calendar.next_working_day(config.starts)
-    return NoticeWindow(config.key, first, add_working_days(calendar, first, config.length - 1))
+    return NoticeWindow(config.key, first, add_working_days(calendar, first, config.length - 1), config.starts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +115,13 @@ def check_objection(objection: Objection, window: NoticeWindow) -> list[Reason]:
                 "submitted_on",
             )
         )
-    elif objection.submitted_on < window.starts:
+    elif objection.submitted_on < window.opens:
+        opens = window.opens
         reasons.append(
             Reason(
                 "objection.not_open",
-                f"公示期自{window.starts}开始",
-                f"the notice window opens on {window.starts}",
+                f"公示期自{opens}开始",
+                f"the notice window opens on {opens}",
                 "submitted_on",
             )
         )

@@ -20,7 +20,7 @@ from nominations.services.programmes import programme_config
 from nominations.services.queries import list_nominations, list_recommendations
 from nominations.tables import Notice, ReviewStep
 from societies import services as societies
-from xuehui.clock import now, today
+from xuehui.clock import CHINA, aware, now, today
 from xuehui.db import json_value, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason
 from xuehui.text import line_problems
@@ -109,9 +109,7 @@ async def public_notices(current_only: bool = False) -> list[dict[str, Any]]:
     for row in rows:
         if current_only and not (row["starts_on"] <= today() <= row["ends_on"]):
             continue
-        found.append(
-            {**row, "entries": json_value(row["entries"]), "open": row["starts_on"] <= today() <= row["ends_on"]}
-        )
+        found.append({**row, "entries": json_value(row["entries"]), "open": accepts_objections(row)})
     return found
 
 
@@ -119,7 +117,7 @@ async def public_notice(notice_id: int) -> dict[str, Any]:
     row = await Notice.select().where(Notice.id == notice_id).first()
     if row is None:
         raise NotFound(Reason("notice.not_found", "公示不存在", "notice not found"))
-    return {**row, "entries": json_value(row["entries"]), "open": row["starts_on"] <= today() <= row["ends_on"]}
+    return {**row, "entries": json_value(row["entries"]), "open": accepts_objections(row)}
 
 
 def _talent_entry(view: dict[str, Any], society: str) -> dict[str, Any]:
@@ -193,3 +191,10 @@ async def _publish(
         await notice.save()
         await audit(actor, "notice.published", "notice", notice.id, {**details, "entries": len(entries)})
     return int(notice.id)
+
+
+def accepts_objections(row: dict[str, Any]) -> bool:
+    """Objections are taken from the day the notice is posted (its count may start on the next
+    working day) to the last day of its window."""
+    posted = aware(row["published_at"]).astimezone(CHINA).date() if row.get("published_at") else row["starts_on"]
+    return bool(min(posted, row["starts_on"]) <= today() <= row["ends_on"])

@@ -23,7 +23,7 @@ from nominations.services.kinds import PROJECT, TALENT, project_correction_deadl
 from nominations.services.notices import public_notice
 from nominations.tables import NominationContributor, Objection, ObjectionFile
 from xuehui import files, submission
-from xuehui.clock import aware, now, today
+from xuehui.clock import CHINA, aware, now, today
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason, TooManyRequests
 from xuehui.idcard import normalise
@@ -129,7 +129,8 @@ async def file_objection(
         )
     from nominations.rules.notice import NoticeWindow
 
-    window = NoticeWindow(key=notice["kind"], starts=notice["starts_on"], ends=notice["ends_on"])
+    posted = aware(notice["published_at"]).astimezone(CHINA).date() if notice.get("published_at") else None
+    window = NoticeWindow(key=notice["kind"], starts=notice["starts_on"], ends=notice["ends_on"], posted=posted)
     facts = ObjectionFacts(
         name=name, id_number=id_number, phone=phone, reasons=reasons, submitted_on=today(), unit=unit
     )

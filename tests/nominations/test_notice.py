@@ -88,9 +88,10 @@ def test_count_is_additive(calendar: WorkingCalendar, a: dt.date, b: dt.date) ->
 def test_working_day_window_starting_on_a_holiday_moves_to_the_next_working_day() -> None:
     config = NoticeWindowConfig(key="accepted", zh="受理公示", en="accepted", starts=dt.date(2026, 10, 1), length=5)
     window = notice_window(NATIONAL_DAY, config)
-    # 8, 9, 10 (adjusted Saturday), 12, 13 October
-    assert window == NoticeWindow("accepted", dt.date(2026, 10, 8), dt.date(2026, 10, 13))
-    assert not window.is_open(dt.date(2026, 10, 7))
+    # 8, 9, 10 (adjusted Saturday), 12, 13 October; posted on the 1st, objections are taken from then
+    assert window == NoticeWindow("accepted", dt.date(2026, 10, 8), dt.date(2026, 10, 13), dt.date(2026, 10, 1))
+    assert not window.is_open(dt.date(2026, 9, 30))
+    assert window.is_open(dt.date(2026, 10, 1))
     assert window.is_open(dt.date(2026, 10, 8))
     assert window.is_open(dt.date(2026, 10, 11))  # a Sunday inside the window: objections still accepted
     assert window.is_open(dt.date(2026, 10, 13))
@@ -99,7 +100,9 @@ def test_working_day_window_starting_on_a_holiday_moves_to_the_next_working_day(
 
 def test_one_working_day_window_and_calendar_day_window() -> None:
     one = NoticeWindowConfig(key="k", zh="z", en="e", starts=dt.date(2026, 9, 30), length=1)
-    assert notice_window(NATIONAL_DAY, one) == NoticeWindow("k", dt.date(2026, 9, 30), dt.date(2026, 9, 30))
+    assert notice_window(NATIONAL_DAY, one) == NoticeWindow(
+        "k", dt.date(2026, 9, 30), dt.date(2026, 9, 30), dt.date(2026, 9, 30)
+    )
     ten = NoticeWindowConfig(key="k", zh="z", en="e", starts=dt.date(2026, 8, 20), length=10, unit="calendar_days")
     assert notice_window(NATIONAL_DAY, ten) == NoticeWindow("k", dt.date(2026, 8, 20), dt.date(2026, 8, 29))
 
@@ -175,3 +178,13 @@ def test_invalid_identity_card_and_phone() -> None:
     ]
     assert [r.code for r in check_objection(objection(phone="call me"), WINDOW)] == ["objection.phone_invalid"]
     assert check_objection(objection(phone="+86 138-0531-0000"), WINDOW) == []
+
+
+def test_an_objection_to_a_notice_posted_on_a_saturday_is_taken_before_its_count_starts() -> None:
+    posted = dt.date(2026, 12, 5)  # a Saturday: the five working days count from Monday the 7th
+    config = NoticeWindowConfig(key="accepted", zh="受理公示", en="accepted", starts=posted, length=5)
+    window = notice_window(NATIONAL_DAY, config)
+    assert (window.starts, window.ends, window.opens) == (dt.date(2026, 12, 7), dt.date(2026, 12, 11), posted)
+    assert check_objection(objection(submitted_on=posted), window) == []
+    early = check_objection(objection(submitted_on=dt.date(2026, 12, 4)), window)
+    assert [(r.code, r.zh) for r in early] == [("objection.not_open", "公示期自2026-12-05开始")]
