@@ -12,7 +12,7 @@ from nominations.rules.cycle.model import CycleConfig, NoticeWindowConfig
 from nominations.rules.lifecycles import NominationState as N
 from nominations.rules.lifecycles import RecommendationState as R
 from nominations.rules.lifecycles import ReviewStage, StageOutcome
-from nominations.rules.notice import WorkingCalendar, add_working_days, notice_window
+from nominations.rules.notice import NoticeWindow, WorkingCalendar, add_working_days, notice_window
 from nominations.rules.programme.model import DayKind, Programme
 from nominations.schemas import RecommendationIn
 from nominations.services.cycles import cycle_config
@@ -109,7 +109,7 @@ async def public_notices(current_only: bool = False) -> list[dict[str, Any]]:
     for row in rows:
         if current_only and not (row["starts_on"] <= today() <= row["ends_on"]):
             continue
-        found.append({**row, "entries": json_value(row["entries"]), "open": accepts_objections(row)})
+        found.append({**row, "entries": json_value(row["entries"]), "open": stored_window(row).is_open(today())})
     return found
 
 
@@ -117,7 +117,7 @@ async def public_notice(notice_id: int) -> dict[str, Any]:
     row = await Notice.select().where(Notice.id == notice_id).first()
     if row is None:
         raise NotFound(Reason("notice.not_found", "公示不存在", "notice not found"))
-    return {**row, "entries": json_value(row["entries"]), "open": accepts_objections(row)}
+    return {**row, "entries": json_value(row["entries"]), "open": stored_window(row).is_open(today())}
 
 
 def _talent_entry(view: dict[str, Any], society: str) -> dict[str, Any]:
@@ -193,8 +193,8 @@ async def _publish(
     return int(notice.id)
 
 
-def accepts_objections(row: dict[str, Any]) -> bool:
-    """Objections are taken from the day the notice is posted (its count may start on the next
-    working day) to the last day of its window."""
-    posted = aware(row["published_at"]).astimezone(CHINA).date() if row.get("published_at") else row["starts_on"]
-    return bool(min(posted, row["starts_on"]) <= today() <= row["ends_on"])
+def stored_window(row: dict[str, Any]) -> NoticeWindow:
+    """A published notice's window as the rules see it: its count, and the day it was posted
+    (objections are taken from then, though the count may start on the next working day)."""
+    posted = aware(row["published_at"]).astimezone(CHINA).date() if row.get("published_at") else None
+    return NoticeWindow(key=row["kind"], starts=row["starts_on"], ends=row["ends_on"], posted=posted)

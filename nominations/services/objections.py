@@ -20,10 +20,10 @@ from nominations.rules.objection_limits import (
     notice_evidence_problems,
 )
 from nominations.services.kinds import PROJECT, TALENT, project_correction_deadline, talent_correction_deadline
-from nominations.services.notices import public_notice
+from nominations.services.notices import public_notice, stored_window
 from nominations.tables import NominationContributor, Objection, ObjectionFile
 from xuehui import files, submission
-from xuehui.clock import CHINA, aware, now, today
+from xuehui.clock import aware, now, today
 from xuehui.db import serialize_on, write_transaction
 from xuehui.errors import Conflict, InvalidInput, NotFound, Reason, TooManyRequests
 from xuehui.idcard import normalise
@@ -127,10 +127,7 @@ async def file_objection(
                 "nomination_id",
             )
         )
-    from nominations.rules.notice import NoticeWindow
-
-    posted = aware(notice["published_at"]).astimezone(CHINA).date() if notice.get("published_at") else None
-    window = NoticeWindow(key=notice["kind"], starts=notice["starts_on"], ends=notice["ends_on"], posted=posted)
+    window = stored_window(notice)
     facts = ObjectionFacts(
         name=name, id_number=id_number, phone=phone, reasons=reasons, submitted_on=today(), unit=unit
     )
