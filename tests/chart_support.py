@@ -41,3 +41,10 @@ def marked_labels(svg: bytes) -> list[str]:
     root = ET.fromstring(svg)
     axis = next(g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("axis x"))
     return [t.text or "" for t in axis.iter(f"{SVG}text") if t.get("class") == "major"]
+
+
+def axis_labels(svg: bytes) -> list[str]:
+    """The labels of the y axis, bottom to top."""
+    root = ET.fromstring(svg)
+    axis = next(g for g in root.iter(f"{SVG}g") if (g.get("class") or "").startswith("axis y"))
+    return [t.text or "" for t in axis.iter(f"{SVG}text") if t.text]

@@ -12,6 +12,7 @@ CJK font the pages and documents use.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -79,15 +80,15 @@ def count_bars(
     mark), the `marked` labels highlighted on the axis."""
     columns = list(zip(*(values for _, values in series), strict=True))
     top = max([1.0, *((sum if stacked else max)(v or 0 for v in column) for column in columns)])
+    step = max(1, math.ceil(top / 8))  # whole counts on the axis, at most about eight lines
     chart = (pygal.StackedBar if stacked else pygal.Bar)(
         **_frame(title),
-        range=(0, top),
+        range=(0, math.ceil(top / step) * step),
+        y_labels=list(range(0, math.ceil(top / step) * step + 1, step)),
         value_formatter=lambda value: f"{value:.0f}",
         x_label_rotation=20 if len(labels) > 8 else 0,
         legend_at_bottom=True,
         print_values=False,
-        min_scale=2,
-        max_scale=6,
     )
     chart.x_labels = list(labels)
     chart.x_labels_major = list(marked)

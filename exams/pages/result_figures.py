@@ -50,6 +50,8 @@ def subject_view(s: SubjectFigures) -> dict[str, Any]:
 
 def sites_view(figures: dict[str, Any]) -> dict[str, Any]:
     names = figures["site_names"]
+    subject_names = {s.code: s.name for s in figures["subjects"]}
+    subjects = [subject_names.get(code, code) for code in figures["sites"]]
     sites = sorted({site for by_site in figures["sites"].values() for site in by_site})
     rows = [
         {
@@ -62,9 +64,9 @@ def sites_view(figures: dict[str, Any]) -> dict[str, Any]:
         f"{row['site']} " + " / ".join(percent(r) if r is not None else "—" for r in row["rates"]) for row in rows
     )
     return {
-        "subjects": list(figures["sites"]),
+        "subjects": subjects,
         "rows": rows,
-        "alt": _("Pass rate by site (%(subjects)s): %(rates)s", subjects=" / ".join(figures["sites"]), rates=parts),
+        "alt": _("Pass rate by site (%(subjects)s): %(rates)s", subjects=" / ".join(subjects), rates=parts),
     }
 
 
@@ -115,7 +117,7 @@ async def export_score_bands(
 async def site_chart(actor: NamedDependency[Actor], plan_id: FromPath[int]) -> Response[bytes]:
     figures = await services.plan_result_figures(actor, plan_id)
     view = sites_view(figures)
-    series = [(code, [row["rates"][i] for row in view["rows"]]) for i, code in enumerate(view["subjects"])]
+    series = [(name, [row["rates"][i] for row in view["rows"]]) for i, name in enumerate(view["subjects"])]
     overall = [s.passed / s.present for s in figures["subjects"] if s.present]
     return svg_response(rate_bars(_("Pass rate by site"), [row["site"] for row in view["rows"]], series, overall))
 

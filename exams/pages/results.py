@@ -45,7 +45,7 @@ async def export_results(actor: NamedDependency[Actor], plan_id: FromPath[int]) 
     results = await services.plan_results(actor, plan_id)
     return xlsx_response(
         "results.xlsx",
-        _("Results"),
+        _("Exam results"),
         [_("Ticket number"), _("Name"), _("Subject"), _("Score"), _("Status"), _("Passed"), _("Qualified")],
         (
             [

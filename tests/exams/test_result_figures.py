@@ -14,7 +14,7 @@ from exams import services
 from exams.rules.result_figures import ScoreBin, bin_edges, score_bins
 from exams.rules.subjects import Subject
 from exams.schemas import ViolationIn
-from tests.chart_support import bars, marked_labels
+from tests.chart_support import axis_labels, bars, marked_labels
 from tests.exams.exam_support import (
     decided_violation,
     exam_held,
@@ -117,8 +117,13 @@ async def test_the_results_page_draws_each_subjects_scores_against_the_pass_mark
 
     sites = bars((await client.get(f"/exams/{plan_id}/results/sites.svg")).content)
     assert {name: [value for _site, value, _h in values] for name, values in sites.items()} == {
-        "01": ["66.7%"],
-        "02": ["66.7%"],
+        "科目01": ["66.7%"],
+        "科目02": ["66.7%"],
     }
     site_rows = load_workbook(io.BytesIO((await client.get(f"/exams/{plan_id}/results/sites.xlsx")).content))
-    assert [[c.value for c in row] for row in site_rows.active.iter_rows()][1][1:] == ["66.7%", "66.7%"]
+    assert [[c.value for c in row] for row in site_rows.active.iter_rows()][:2] == [
+        ["考点", "科目01", "科目02"],
+        [site_rows.active["A2"].value, "66.7%", "66.7%"],
+    ]
+    svg = (await client.get(f"/exams/{plan_id}/results/subjects/01/scores.svg")).content
+    assert axis_labels(svg) == ["0", "1"]  # whole counts only: one candidate at most in a band
